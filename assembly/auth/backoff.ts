@@ -1,0 +1,42 @@
+// Capped exponential backoff with jitter, for connection failures and
+// server errors. Jitter spreads a fleet of devices that lost the network
+// at once so they do not return in step.
+
+export abstract class Rng {
+  abstract next(): u32;
+  /** Uniform in [0, n). */
+  below(n: u32): u32 {
+    return n == 0 ? 0 : this.next() % n;
+  }
+}
+
+/** xorshift32: enough for jitter; seeded from the board's random source. */
+export class XorShift extends Rng {
+  constructor(private state: u32) {
+    super();
+    if (this.state == 0) this.state = 0x9e3779b9;
+  }
+  next(): u32 {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    this.state = x;
+    return x;
+  }
+}
+
+/**
+ * Delay after the `failures`-th consecutive failure (1-based): base·2^(n-1),
+ * capped, then "equal jitter" (half fixed, half random), and never less
+ * than `floorMs` (e.g. the polling interval, which a retry must respect).
+ */
+export function backoffDelay(failures: i32, baseMs: i64, capMs: i64, floorMs: i64, rng: Rng): i64 {
+  let d = baseMs;
+  for (let i = 1; i < failures && d < capMs; i++) d *= 2;
+  if (d > capMs) d = capMs;
+  const half = d / 2;
+  let delay = half + <i64>rng.below(<u32>(half + 1));
+  if (delay < floorMs) delay = floorMs;
+  return delay;
+}

@@ -1,0 +1,364 @@
+// OAuth 2.0 Device Authorization Grant (RFC 8628), client side.
+//
+// Pure logic: the caller asks `due(now)` for a request to send, hands the
+// answer to `onResponse(resp, now)`, and sleeps until `nextDeadline()`.
+// Every time is monotonic milliseconds; nothing here reads a clock.
+import { DeviceConfig } from "./config";
+import { Rng, backoffDelay } from "./backoff";
+import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { Form } from "../net/form";
+import { HttpRequest, HttpResponse, cleanText, describeStatus, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { parseUrl } from "../net/url";
+import { JsonValue } from "../net/json";
+
+export const enum LinkState {
+  Unlinked = 0,
+  RequestingCode = 1,
+  AwaitingApproval = 2,
+  Backoff = 3,
+  Linked = 4,
+  Denied = 5,
+  CodeExpired = 6,
+  Error = 7,
+}
+
+export function linkStateName(s: LinkState): string {
+  switch (s) {
+    case LinkState.Unlinked: return "unlinked";
+    case LinkState.RequestingCode: return "requesting_code";
+    case LinkState.AwaitingApproval: return "awaiting_approval";
+    case LinkState.Backoff: return "backoff";
+    case LinkState.Linked: return "linked";
+    case LinkState.Denied: return "denied";
+    case LinkState.CodeExpired: return "code_expired";
+    default: return "error";
+  }
+}
+
+/** RFC 8628 §3.4: the device_code grant type. */
+export const GRANT_DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+/** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
+export const DEFAULT_INTERVAL_S: i32 = 5;
+/** RFC 8628 §3.5: slow_down adds 5 seconds to the interval. */
+export const SLOW_DOWN_STEP_MS: i64 = 5000;
+/**
+ * Added to every poll deadline so that jitter on the way to the server never
+ * makes two polls *arrive* closer than the interval.
+ */
+export const POLL_GUARD_MS: i64 = 25;
+
+// Bounds on what a device authorization response may say. Values outside
+// them are not a server this device can work with; they end in `error`.
+export const INTERVAL_MAX_S: i32 = 600;
+export const EXPIRES_MAX_S: i32 = 86400;
+export const USER_CODE_MAX_CHARS: i32 = 32;
+export const DEVICE_CODE_MAX_CHARS: i32 = 1024;
+
+// Connection failures: 2 s doubling to 60 s, with jitter (DESIGN.md).
+export const BACKOFF_BASE_MS: i64 = 2000;
+export const BACKOFF_CAP_MS: i64 = 60000;
+/** An honoured Retry-After is bounded too, so a hostile value cannot park the device. */
+export const RETRY_AFTER_CAP_S: i32 = 300;
+
+export const REQUEST_TIMEOUT_MS: i32 = 10000;
+
+const enum Phase { None, Code, Poll }
+
+export class DeviceFlow {
+  state: LinkState = LinkState.Unlinked;
+  /** Why the flow stopped or waits (safe to show: never holds a secret). */
+  message: string = "";
+  userCode: string = "";
+  verificationUri: string = "";
+  verificationUriComplete: string = "";
+  /** Current polling interval in ms (grows with slow_down). */
+  intervalMs: i64 = <i64>DEFAULT_INTERVAL_S * 1000;
+  /** Monotonic ms at which the code expires (RFC 8628 §3.2 expires_in). */
+  expiresAtMs: i64 = -1;
+  /** The tokens, once linked. */
+  tokens: TokenSet | null = null;
+  /** True when the last stop was a configuration error (§5.2), not a transient one. */
+  configError: bool = false;
+  polls: i32 = 0;
+
+  private deviceCode: string = "";
+  private phase: Phase = Phase.None;
+  private nextAt: i64 = -1;
+  private inFlight: bool = false;
+  private lastPollSentAt: i64 = -1;
+  private failures: i32 = 0;
+
+  constructor(private cfg: DeviceConfig, private rng: Rng) {}
+
+  /** Starts (or restarts) linking: ask for a new code now. */
+  begin(now: i64): void {
+    this.reset();
+    this.state = LinkState.RequestingCode;
+    this.phase = Phase.Code;
+    this.nextAt = now;
+  }
+
+  /** Drops everything, back to `unlinked`. A response still in flight is ignored. */
+  reset(): void {
+    this.state = LinkState.Unlinked;
+    this.message = "";
+    this.userCode = "";
+    this.verificationUri = "";
+    this.verificationUriComplete = "";
+    this.deviceCode = "";
+    this.intervalMs = <i64>DEFAULT_INTERVAL_S * 1000;
+    this.expiresAtMs = -1;
+    this.tokens = null;
+    this.configError = false;
+    this.phase = Phase.None;
+    this.nextAt = -1;
+    this.inFlight = false;
+    this.lastPollSentAt = -1;
+    this.failures = 0;
+    this.polls = 0;
+  }
+
+  get active(): bool {
+    return this.phase != Phase.None;
+  }
+
+  get awaitingResponse(): bool {
+    return this.inFlight;
+  }
+
+  /** Monotonic ms at which `due` has work, or -1. */
+  nextDeadline(): i64 {
+    if (this.phase == Phase.None || this.inFlight) {
+      // While a poll is in flight the code can still expire.
+      return this.phase == Phase.Poll ? this.expiresAtMs : -1;
+    }
+    if (this.phase == Phase.Poll && this.expiresAtMs >= 0 && (this.nextAt < 0 || this.expiresAtMs < this.nextAt)) {
+      return this.expiresAtMs;
+    }
+    return this.nextAt;
+  }
+
+  /** The request to send now, if one is due. */
+  due(now: i64): HttpRequest | null {
+    if (this.phase == Phase.Poll && this.expiresAtMs >= 0 && now >= this.expiresAtMs && this.state != LinkState.Linked) {
+      // §3.5: stop at expires_in even if the server never says expired_token.
+      this.stop(LinkState.CodeExpired, "The code expired before it was approved.");
+      return null;
+    }
+    if (this.phase == Phase.None || this.inFlight || this.nextAt < 0 || now < this.nextAt) return null;
+    this.inFlight = true;
+    if (this.phase == Phase.Code) return this.codeRequest();
+    this.lastPollSentAt = now;
+    this.polls++;
+    return this.pollRequest();
+  }
+
+  /** §3.1 device authorization request. */
+  private codeRequest(): HttpRequest {
+    const form = new Form().add("client_id", this.cfg.clientId);
+    if (this.cfg.scope.length > 0) form.add("scope", this.cfg.scope);
+    // A confidential client may authenticate in the body (RFC 6749 §2.3.1); some providers demand it.
+    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
+    const r = HttpRequest.form(this.cfg.deviceAuthorizationEndpoint, form.toString());
+    r.timeoutMs = REQUEST_TIMEOUT_MS;
+    return r;
+  }
+
+  /** §3.4 device access token request. */
+  private pollRequest(): HttpRequest {
+    const form = new Form()
+      .add("grant_type", GRANT_DEVICE_CODE)
+      .add("device_code", this.deviceCode)
+      .add("client_id", this.cfg.clientId);
+    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
+    const r = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
+    r.timeoutMs = REQUEST_TIMEOUT_MS;
+    return r;
+  }
+
+  onResponse(resp: HttpResponse, now: i64): void {
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    if (this.phase == Phase.Code) this.onCodeResponse(resp, now);
+    else if (this.phase == Phase.Poll) this.onPollResponse(resp, now);
+  }
+
+  private stop(state: LinkState, message: string): void {
+    this.state = state;
+    this.message = message;
+    this.phase = Phase.None;
+    this.nextAt = -1;
+    this.deviceCode = "";
+  }
+
+  private configFailure(what: string, e: OAuthError): void {
+    // Any other RFC 6749 §5.2 error is a configuration problem: retrying
+    // would only repeat it, so stop with a message a person can act on.
+    let msg = what + " refused: " + e.code;
+    if (e.description.length > 0) msg += " (" + e.description + ")";
+    this.configError = true;
+    this.stop(LinkState.Error, msg);
+  }
+
+  /** Waits after a transient failure: Retry-After when given, else capped backoff with jitter. */
+  private backoff(resp: HttpResponse, now: i64, what: string): void {
+    this.failures++;
+    let delay: i64;
+    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
+    if (ra >= 0) {
+      delay = <i64>min(ra, RETRY_AFTER_CAP_S) * 1000;
+      if (delay < this.intervalMs) delay = this.intervalMs;
+    } else {
+      delay = backoffDelay(this.failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS, this.intervalMs, this.rng);
+    }
+    this.state = LinkState.Backoff;
+    this.message = what + ": " + describeStatus(resp.status) + "; retrying in " + ((delay + 999) / 1000).toString() + " s";
+    // For polls, count from when the last poll was sent, so the interval holds.
+    const from = this.phase == Phase.Poll && this.lastPollSentAt >= 0 ? max(now, this.lastPollSentAt + POLL_GUARD_MS) : now;
+    this.nextAt = from + delay;
+  }
+
+  private isTransient(status: i32): bool {
+    return status < 0 || status == 429 || status >= 500;
+  }
+
+  // §3.2 device authorization response.
+  private onCodeResponse(resp: HttpResponse, now: i64): void {
+    const obj = resp.status >= 0 ? parseBody(resp) : null;
+    const err = oauthError(obj);
+    if (err !== null && !this.isTransient(resp.status)) {
+      this.configFailure("Device authorization", err);
+      return;
+    }
+    if (this.isTransient(resp.status)) {
+      this.backoff(resp, now, "Could not get a code");
+      return;
+    }
+    if (resp.status != 200) {
+      this.configError = true;
+      this.stop(LinkState.Error, "Device authorization endpoint answered " + describeStatus(resp.status) + ".");
+      return;
+    }
+    if (obj === null) {
+      this.stop(LinkState.Error, "Device authorization answer is neither JSON nor a form.");
+      return;
+    }
+    const why = this.acceptCode(obj, now);
+    if (why.length > 0) {
+      this.stop(LinkState.Error, "Device authorization answer rejected: " + why + ".");
+    }
+  }
+
+  private acceptCode(obj: JsonValue, now: i64): string {
+    const dc = obj.getString("device_code");
+    if (dc === null || dc.length == 0) return "no device_code";
+    if (dc.length > DEVICE_CODE_MAX_CHARS || !printable(dc)) return "device_code is too long or has invalid characters";
+    const uc = obj.getString("user_code");
+    if (uc === null || uc.length == 0) return "no user_code";
+    if (uc.length > USER_CODE_MAX_CHARS || !printable(uc)) return "user_code is too long or has invalid characters";
+    // Google spells it verification_url.
+    let vu = obj.getString("verification_uri");
+    if (vu === null) vu = obj.getString("verification_url");
+    if (vu === null || vu.length == 0) return "no verification_uri";
+    if (!isWebUrl(vu)) return "verification_uri is not an http(s) URL";
+    let vuc = obj.getString("verification_uri_complete");
+    if (vuc !== null && !isWebUrl(vuc)) vuc = null; // optional extra: dropped, never shown, when unusable
+    const expires = numberField(obj, "expires_in");
+    if (isNaN(expires)) return "no expires_in";
+    if (expires < 1 || expires > <f64>EXPIRES_MAX_S) return "expires_in is out of range";
+    let interval = <f64>DEFAULT_INTERVAL_S;
+    if (obj.has("interval")) {
+      interval = numberField(obj, "interval");
+      if (isNaN(interval) || interval < 1 || interval > <f64>INTERVAL_MAX_S) return "interval is out of range";
+    }
+    this.deviceCode = dc;
+    this.userCode = uc;
+    this.verificationUri = vu;
+    this.verificationUriComplete = vuc === null ? "" : vuc;
+    this.intervalMs = <i64>(Math.ceil(interval) * 1000);
+    this.expiresAtMs = now + <i64>(Math.floor(expires) * 1000);
+    this.failures = 0;
+    this.message = "";
+    this.state = LinkState.AwaitingApproval;
+    this.phase = Phase.Poll;
+    // §3.4/§3.5: wait one interval before the first poll.
+    this.lastPollSentAt = now;
+    this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
+    return "";
+  }
+
+  // §3.5 device access token response.
+  private onPollResponse(resp: HttpResponse, now: i64): void {
+    const obj = resp.status >= 0 ? parseBody(resp) : null;
+    const err = oauthError(obj);
+    if (err !== null && resp.status != 429 && resp.status < 500) {
+      // Errors arrive with 400 (the RFC) or 200 (GitHub): the body decides.
+      this.failures = 0;
+      const code = err.code;
+      if (code == "authorization_pending") {
+        this.state = LinkState.AwaitingApproval;
+        this.message = "";
+        this.nextAt = this.lastPollSentAt + this.intervalMs + POLL_GUARD_MS;
+      } else if (code == "slow_down") {
+        // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
+        this.intervalMs += SLOW_DOWN_STEP_MS;
+        if (!isNaN(err.interval) && err.interval <= <f64>INTERVAL_MAX_S && <i64>(err.interval * 1000) > this.intervalMs) {
+          this.intervalMs = <i64>(Math.ceil(err.interval) * 1000);
+        }
+        this.state = LinkState.AwaitingApproval;
+        this.message = "";
+        this.nextAt = this.lastPollSentAt + this.intervalMs + POLL_GUARD_MS;
+      } else if (code == "access_denied") {
+        this.stop(LinkState.Denied, "The request was denied.");
+      } else if (code == "expired_token") {
+        this.stop(LinkState.CodeExpired, "The code expired before it was approved.");
+      } else {
+        this.configFailure("Token request", err);
+      }
+      if (this.phase == Phase.Poll && this.nextAt < now) this.nextAt = now;
+      return;
+    }
+    if (this.isTransient(resp.status)) {
+      this.backoff(resp, now, "Token endpoint unreachable");
+      return;
+    }
+    if (resp.status != 200) {
+      this.configError = true;
+      this.stop(LinkState.Error, "Token endpoint answered " + describeStatus(resp.status) + " without an OAuth error.");
+      return;
+    }
+    if (obj === null) {
+      this.stop(LinkState.Error, "Token answer is neither JSON nor a form.");
+      return;
+    }
+    const parsed = parseTokenResponse(obj);
+    if (parsed.tokens === null) {
+      this.stop(LinkState.Error, cleanText(parsed.error, 120) + ".");
+      return;
+    }
+    this.tokens = parsed.tokens;
+    this.stop(LinkState.Linked, "");
+  }
+}
+
+function printable(s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+function isWebUrl(s: string): bool {
+  const u = parseUrl(s);
+  return u.valid && (u.scheme == "https" || u.scheme == "http");
+}
+
+/** Groups a user code for reading aloud or on screen: WDJBMJHT → WDJB-MJHT (RFC 8628 §6.1). */
+export function groupUserCode(code: string): string {
+  if (code.indexOf("-") >= 0 || code.indexOf(" ") >= 0 || code.length < 6) return code;
+  const group = code.length % 4 == 0 ? 4 : (code.length % 3 == 0 ? 3 : 4);
+  const parts = new Array<string>();
+  for (let i = 0; i < code.length; i += group) parts.push(code.substring(i, min(i + group, code.length)));
+  return parts.join("-");
+}

@@ -1,0 +1,88 @@
+// OAuth 2.0 token endpoint answers (RFC 6749 §5.1 success, §5.2 error),
+// shared by the device flow (RFC 8628 §3.5) and refresh (RFC 6749 §6).
+import { JsonValue } from "../net/json";
+import { cleanText, numberField } from "../net/http";
+
+export class OAuthError {
+  code: string = "";
+  description: string = "";
+  /** A server-given interval (RFC 8628 §3.5 slow_down may carry one), seconds or NaN. */
+  interval: f64 = NaN;
+}
+
+/** The §5.2 error in a body, or null. Providers send it with 400, 401 or even 200 (GitHub). */
+export function oauthError(obj: JsonValue | null): OAuthError | null {
+  if (obj === null) return null;
+  const code = obj.getString("error");
+  if (code === null) return null;
+  const e = new OAuthError();
+  // The code is an ASCII token (RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E);
+  // anything else is shown cleaned, never trusted as markup.
+  e.code = cleanText(code, 64);
+  const d = obj.getString("error_description");
+  if (d !== null) e.description = cleanText(d, 120);
+  e.interval = numberField(obj, "interval");
+  return e;
+}
+
+export class TokenSet {
+  accessToken: string = "";
+  refreshToken: string = "";
+  tokenType: string = "";
+  scope: string = "";
+  /** Lifetime in seconds as issued; 0 when the server did not say. */
+  expiresIn: i32 = 0;
+}
+
+export const TOKEN_MAX_CHARS: i32 = 4096;
+
+/** RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E). */
+function isVsChars(s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+export class TokenParse {
+  tokens: TokenSet | null = null;
+  error: string = "";
+}
+
+/** Reads an RFC 6749 §5.1 success body. Errors name the field, never its value. */
+export function parseTokenResponse(obj: JsonValue): TokenParse {
+  const out = new TokenParse();
+  const at = obj.get("access_token");
+  if (at === null) { out.error = "token answer has no access_token"; return out; }
+  if (!at.isString()) { out.error = "token answer's access_token is not a string"; return out; }
+  if (at.str.length == 0 || at.str.length > TOKEN_MAX_CHARS || !isVsChars(at.str)) {
+    out.error = "token answer's access_token is empty, too long or has invalid characters";
+    return out;
+  }
+  const tt = obj.getString("token_type");
+  // §5.1: token_type is REQUIRED; this device only speaks RFC 6750 bearer.
+  if (tt === null) { out.error = "token answer has no token_type"; return out; }
+  if (tt.toLowerCase() != "bearer") { out.error = "token type '" + cleanText(tt, 20) + "' is not supported (only Bearer)"; return out; }
+  const t = new TokenSet();
+  t.accessToken = at.str;
+  t.tokenType = "Bearer";
+  const rt = obj.get("refresh_token");
+  if (rt !== null) {
+    if (!rt.isString() || rt.str.length > TOKEN_MAX_CHARS || !isVsChars(rt.str)) {
+      out.error = "token answer's refresh_token is not a valid string";
+      return out;
+    }
+    t.refreshToken = rt.str;
+  }
+  const scope = obj.get("scope");
+  if (scope !== null && scope.isString()) t.scope = cleanText(scope.str, 256);
+  if (obj.has("expires_in")) {
+    const e = numberField(obj, "expires_in");
+    // A lifetime must be a positive number of seconds; ten years bounds it.
+    if (isNaN(e) || e <= 0 || e > 315360000) { out.error = "token answer's expires_in is not a positive number"; return out; }
+    t.expiresIn = <i32>Math.floor(e);
+  }
+  out.tokens = t;
+  return out;
+}

@@ -1,0 +1,93 @@
+// The friendly layer over the board ABI: typed wrappers that turn strings
+// and byte arrays into (pointer, length) pairs. See boards/ABI.md.
+import * as abi from "./imports";
+
+export const ABI_VERSION: i32 = 1;
+
+export const enum Cap {
+  DisplayWidth = 1,
+  DisplayHeight = 2,
+  DisplayFormat = 3,
+  TextCols = 4,
+  TextRows = 5,
+  LedCount = 6,
+  HasSpeaker = 7,
+  SealOverhead = 8,
+  NetBodyCap = 9,
+  DeviceType = 10,
+}
+
+export const enum LogLevel { Debug = 0, Info = 1, Warn = 2, Error = 3 }
+
+export const enum LedPattern { Off = 0, Solid = 1, Blink = 2, Pulse = 3, Spin = 4 }
+
+export const enum Button { Link = 1, Unlink = 2, Action = 3 }
+
+export const enum ConfigKind { Device = 0, Actions = 1 }
+
+function withUtf8(s: string, fn: (ptr: usize, len: i32) => i32): i32 {
+  const b = String.UTF8.encode(s);
+  return fn(changetype<usize>(b), b.byteLength);
+}
+
+export function cap(id: Cap): i32 {
+  return abi.board_cap(id);
+}
+
+export function displayText(text: string): i32 {
+  return withUtf8(text, (p, l) => abi.display_text(p, l));
+}
+
+export function displayBlit(x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array): i32 {
+  return abi.display_blit(x, y, w, h, pixels.dataStart, pixels.byteLength);
+}
+
+export function led(pattern: LedPattern, rgb: i32, periodMs: i32): void {
+  abi.led_set(pattern, rgb, periodMs);
+}
+
+export function say(text: string): void {
+  withUtf8(text, (p, l) => abi.audio_say(p, l));
+}
+
+export function announceState(name: string): void {
+  withUtf8(name, (p, l) => abi.state_set(p, l));
+}
+
+let logLevelArg: i32 = 0;
+export function log(level: LogLevel, text: string): void {
+  logLevelArg = level;
+  withUtf8(text, (p, l) => abi.log(logLevelArg, p, l));
+}
+
+export function monotonicMs(): i64 {
+  return abi.clock_monotonic_ms();
+}
+
+export function wallSeconds(): i64 {
+  return abi.clock_wall_s();
+}
+
+/** Reads a whole provisioning item, or null when the board has none. */
+export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
+  const len = abi.config_len(kind);
+  if (len < 0) return null;
+  if (len > maxBytes) return null;
+  const buf = new Uint8Array(len);
+  let got = 0;
+  while (got < len) {
+    const n = abi.config_read(kind, got, buf.dataStart + got, len - got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return String.UTF8.decodeUnsafe(buf.dataStart, got);
+}
+
+/** Pulls the current utterance (valid only inside fw_on_utterance). */
+export function readUtterance(len: i32, maxBytes: i32): string {
+  const n = min(len, maxBytes);
+  if (n <= 0) return "";
+  const buf = new Uint8Array(n);
+  const got = abi.input_read(buf.dataStart, n);
+  return got > 0 ? String.UTF8.decodeUnsafe(buf.dataStart, got) : "";
+}

@@ -1,0 +1,153 @@
+// Request/response plumbing shared by every protocol the firmware speaks.
+// Pure data: the wiring in main.ts moves these across the board ABI.
+import { JsonKind, JsonValue, parseJson } from "./json";
+import { parseForm } from "./form";
+
+/** Transport errors reported as a negative status (boards/ABI.md, Network). */
+export const NET_CONNECT_FAILED: i32 = -10;
+export const NET_TIMEOUT: i32 = -11;
+export const NET_BODY_TOO_LARGE: i32 = -12;
+export const NET_TLS: i32 = -13;
+export const NET_PROTOCOL: i32 = -14;
+
+export const CONTENT_FORM = "application/x-www-form-urlencoded";
+export const CONTENT_JSON = "application/json";
+
+export class HttpRequest {
+  method: string = "POST";
+  url: string = "";
+  headers: string = "";
+  body: string = "";
+  timeoutMs: i32 = 10000;
+
+  static form(url: string, body: string): HttpRequest {
+    const r = new HttpRequest();
+    r.url = url;
+    r.body = body;
+    r.headers = "Content-Type: " + CONTENT_FORM + "\r\nAccept: " + CONTENT_JSON;
+    return r;
+  }
+
+  static get(url: string): HttpRequest {
+    const r = new HttpRequest();
+    r.method = "GET";
+    r.url = url;
+    r.headers = "Accept: " + CONTENT_JSON;
+    return r;
+  }
+}
+
+export class HttpResponse {
+  status: i32 = 0;
+  contentType: string = "";
+  retryAfter: string = "";
+  wwwAuthenticate: string = "";
+  body: string = "";
+
+  static of(status: i32, body: string, contentType: string = CONTENT_JSON): HttpResponse {
+    const r = new HttpResponse();
+    r.status = status;
+    r.body = body;
+    r.contentType = contentType;
+    return r;
+  }
+
+  get isTransportError(): bool {
+    return this.status < 0;
+  }
+}
+
+export function describeStatus(status: i32): string {
+  if (status == NET_CONNECT_FAILED) return "could not connect";
+  if (status == NET_TIMEOUT) return "timed out";
+  if (status == NET_BODY_TOO_LARGE) return "answer too large";
+  if (status == NET_TLS) return "TLS failure";
+  if (status == NET_PROTOCOL) return "connection broken";
+  return "HTTP " + status.toString();
+}
+
+/**
+ * Reads a body as JSON or as a form, whichever it is. Providers differ:
+ * most answer JSON, GitHub answers a form unless asked for JSON. The
+ * content type decides when it is clear; otherwise the first character.
+ * Returns null when the body is neither (or is not an object).
+ */
+export function parseBody(resp: HttpResponse): JsonValue | null {
+  const ct = resp.contentType.toLowerCase();
+  const body = resp.body;
+  let trimmed = body.trimStart();
+  const looksJson = trimmed.startsWith("{");
+  if (ct.indexOf("json") >= 0 || (ct.indexOf("form") < 0 && looksJson)) {
+    const r = parseJson(body);
+    if (!r.ok) return null;
+    const v = r.value!;
+    return v.kind == JsonKind.Object ? v : null;
+  }
+  if (ct.indexOf("form") >= 0 || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
+    return parseForm(body.trim());
+  }
+  return null;
+}
+
+/** A numeric member given as a JSON number or as a decimal string (form bodies); NaN otherwise. */
+export function numberField(obj: JsonValue, key: string): f64 {
+  const v = obj.get(key);
+  if (v === null) return NaN;
+  if (v.kind == JsonKind.Number) return v.num;
+  if (v.kind == JsonKind.String) {
+    const s = v.str;
+    if (s.length == 0 || s.length > 15) return NaN;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (!(c >= 0x30 && c <= 0x39) && !(i == 0 && c == 0x2d)) return NaN;
+    }
+    return parseFloat(s);
+  }
+  return NaN;
+}
+
+/**
+ * Retry-After (RFC 9110 §10.2.3) as delay-seconds; -1 when absent or an
+ * HTTP-date (the device may not know the wall time; the caller backs off).
+ */
+export function retryAfterSeconds(value: string): i32 {
+  const s = value.trim();
+  if (s.length == 0 || s.length > 9) return -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  return I32.parseInt(s);
+}
+
+/** Untrusted text made safe to show or say: printable characters only, bounded. */
+export function cleanText(s: string, max: i32): string {
+  const parts = new Array<string>();
+  let n = 0;
+  for (let i = 0; i < s.length && n < max; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c == 0x7f) continue;
+    parts.push(String.fromCharCode(c));
+    n++;
+  }
+  let out = parts.join("");
+  if (s.length > max) out += "...";
+  return out;
+}
+
+/** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */
+export function bearerError(challenge: string): string {
+  const lower = challenge.toLowerCase();
+  const at = lower.indexOf("error=");
+  if (at < 0) return "";
+  let i = at + 6;
+  let quoted = false;
+  if (i < challenge.length && challenge.charCodeAt(i) == 0x22) { quoted = true; i++; }
+  const start = i;
+  while (i < challenge.length) {
+    const c = challenge.charCodeAt(i);
+    if (quoted ? c == 0x22 : (c == 0x2c || c == 0x20)) break;
+    i++;
+  }
+  return challenge.substring(start, i);
+}
