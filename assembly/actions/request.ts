@@ -1,0 +1,198 @@
+// The NUGU-style action request and answer (DESIGN.md, "Voice-action loop").
+//
+// Request, sent as `POST {backend}/{actionName}` with
+// `Authorization: Bearer {access_token}` and `Content-Type: application/json`:
+//
+//   {"version":"2.0",
+//    "action":{"actionName":"...","parameters":{"NAME":{"type":"...","value":"..."}}},
+//    "context":{"session":{"id":"...","isNew":true,"accessToken":"..."},
+//               "device":{"type":"speaker|tv","state":{}}}}
+//
+// Answer: {"version":"2.0","resultCode":"OK","output":{...},"directives":[]}.
+// The answer is untrusted and read with the strict reader in net/json.ts.
+// Rules, strictest first:
+//   - more than ACTION_RESPONSE_MAX_CHARS characters: refused unread;
+//   - not JSON, or JSON but not an object: refused;
+//   - `version` must be present and be the string "2.0" (a missing version
+//     is refused: it is how an answer from something that is not the play,
+//     such as a captive portal or a proxy error page, is told apart);
+//   - `resultCode` must be a non-empty string;
+//   - `directives`, when present and not null, must be an array (its
+//     contents are not used by this device);
+//   - `output`: `speech` and `display`, when present and not null, must be
+//     strings. Speech falls back to display and display to speech. For "OK"
+//     `output` must be an object and at least one of them non-empty;
+//   - any `resultCode` other than "OK" gives ok false with the code kept,
+//     plus speech/display when the backend sent a well-formed `output`, so
+//     the device can say the backend's own words for the error.
+
+import { parseJson, jsonQuote, JsonKind, JsonValue } from "../net/json";
+import { Match } from "./table";
+
+export const ACTION_PROTOCOL_VERSION = "2.0";
+export const RESULT_OK = "OK";
+export const ACTION_RESPONSE_MAX_CHARS: i32 = 16384;
+
+/** Builds the JSON body of an action request, every string escaped per RFC 8259. */
+export function buildActionRequest(
+  m: Match,
+  sessionId: string,
+  isNew: bool,
+  accessToken: string,
+  deviceType: string,
+): string {
+  const parts = new Array<string>();
+  parts.push("{\"version\":");
+  parts.push(jsonQuote(ACTION_PROTOCOL_VERSION));
+  parts.push(",\"action\":{\"actionName\":");
+  parts.push(jsonQuote(m.actionName));
+  parts.push(",\"parameters\":{");
+  const n = min(m.paramNames.length, min(m.paramTypes.length, m.paramValues.length));
+  for (let i = 0; i < n; i++) {
+    if (i > 0) parts.push(",");
+    parts.push(jsonQuote(m.paramNames[i]));
+    parts.push(":{\"type\":");
+    parts.push(jsonQuote(m.paramTypes[i]));
+    parts.push(",\"value\":");
+    parts.push(jsonQuote(m.paramValues[i]));
+    parts.push("}");
+  }
+  parts.push("}},\"context\":{\"session\":{\"id\":");
+  parts.push(jsonQuote(sessionId));
+  parts.push(",\"isNew\":");
+  parts.push(isNew ? "true" : "false");
+  parts.push(",\"accessToken\":");
+  parts.push(jsonQuote(accessToken));
+  parts.push("},\"device\":{\"type\":");
+  parts.push(jsonQuote(deviceType));
+  parts.push(",\"state\":{}}}}");
+  return parts.join("");
+}
+
+export class ActionResult {
+  /** True only for a well-formed answer with resultCode "OK". */
+  ok: bool = false;
+  /** The backend's resultCode when it sent one, else "". */
+  resultCode: string = "";
+  /** What to say. */
+  speech: string = "";
+  /** What to show (falls back to speech). */
+  display: string = "";
+  /** Why the answer is not usable, or which resultCode the backend gave. */
+  error: string = "";
+}
+
+function failed(r: ActionResult, message: string): ActionResult {
+  r.ok = false;
+  r.error = message;
+  return r;
+}
+
+/** A string member: 1 present, 0 absent or null, -1 of another type. */
+function stringMember(obj: JsonValue, key: string): i32 {
+  const v = obj.get(key);
+  if (v === null || v.kind == JsonKind.Null) return 0;
+  return v.kind == JsonKind.String ? 1 : -1;
+}
+
+/** Reads output.speech/output.display into r; returns an error or "". */
+function readOutput(out: JsonValue, r: ActionResult): string {
+  const s = stringMember(out, "speech");
+  if (s < 0) return "backend answer output.speech was not a string";
+  const d = stringMember(out, "display");
+  if (d < 0) return "backend answer output.display was not a string";
+  const speech = s > 0 ? out.getString("speech")! : "";
+  const display = d > 0 ? out.getString("display")! : "";
+  r.speech = speech.length > 0 ? speech : display;
+  r.display = display.length > 0 ? display : speech;
+  return "";
+}
+
+/** Reads a backend answer. Never traps; anything unusable is ok false with a reason. */
+export function parseActionResponse(body: string): ActionResult {
+  const r = new ActionResult();
+  if (body.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
+  const parsed = parseJson(body);
+  const root = parsed.value;
+  if (root === null) return failed(r, "backend answer was not JSON");
+  if (root.kind != JsonKind.Object) return failed(r, "backend answer was not a JSON object");
+
+  const ver = root.get("version");
+  if (ver === null || ver.kind == JsonKind.Null) return failed(r, "backend answer had no version");
+  if (ver.kind != JsonKind.String) return failed(r, "backend answer version was not a string");
+  if (ver.str != ACTION_PROTOCOL_VERSION) {
+    return failed(r, "backend answer had version " + ver.str + ", expected " + ACTION_PROTOCOL_VERSION);
+  }
+
+  const code = root.get("resultCode");
+  if (code === null || code.kind == JsonKind.Null) return failed(r, "backend answer had no resultCode");
+  if (code.kind != JsonKind.String) return failed(r, "backend answer resultCode was not a string");
+  if (code.str.length == 0) return failed(r, "backend answer had an empty resultCode");
+  r.resultCode = code.str;
+
+  const dir = root.get("directives");
+  if (dir !== null && dir.kind != JsonKind.Null && dir.kind != JsonKind.Array) {
+    return failed(r, "backend answer directives was not an array");
+  }
+
+  const out = root.get("output");
+  const hasOutput = out !== null && out.kind != JsonKind.Null;
+  if (hasOutput && out!.kind != JsonKind.Object) {
+    return failed(r, "backend answer output was not an object");
+  }
+
+  if (code.str != RESULT_OK) {
+    if (hasOutput) {
+      const e = readOutput(out!, r);
+      if (e.length > 0) { r.speech = ""; r.display = ""; }
+    }
+    return failed(r, "backend answered " + code.str);
+  }
+
+  if (!hasOutput) return failed(r, "backend answer had no output");
+  const e = readOutput(out!, r);
+  if (e.length > 0) {
+    r.speech = "";
+    r.display = "";
+    return failed(r, e);
+  }
+  if (r.speech.length == 0) return failed(r, "backend answer output had no speech or display");
+  r.ok = true;
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Session ids
+
+const HEX = "0123456789abcdef";
+
+/**
+ * Formats 16 random bytes as an RFC 4122 (§4.4) version-4 UUID, lowercase:
+ * the version nibble is set to 4 and the variant bits to 10. The input is
+ * not changed. Returns "" unless exactly 16 bytes are given.
+ */
+export function uuidV4(bytes: Uint8Array): string {
+  if (bytes.length != 16) return "";
+  const parts = new Array<string>();
+  for (let i = 0; i < 16; i++) {
+    let b = <i32>bytes[i];
+    if (i == 6) b = (b & 0x0f) | 0x40;
+    else if (i == 8) b = (b & 0x3f) | 0x80;
+    if (i == 4 || i == 6 || i == 8 || i == 10) parts.push("-");
+    parts.push(HEX.charAt(b >> 4) + HEX.charAt(b & 15));
+  }
+  return parts.join("");
+}
+
+/** A fresh session id from a 32-bit random source (e.g. WASI random). */
+export function newSessionId(rand: () => u32): string {
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i += 4) {
+    const w = rand();
+    bytes[i] = <u8>(w >>> 24);
+    bytes[i + 1] = <u8>(w >>> 16);
+    bytes[i + 2] = <u8>(w >>> 8);
+    bytes[i + 3] = <u8>w;
+  }
+  return uuidV4(bytes);
+}

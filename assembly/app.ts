@@ -1,0 +1,289 @@
+// The wiring: board events in, decisions from the pure state machines,
+// board calls out. Everything that decides lives in auth/, actions/ and
+// ui/; this file only moves data between them and the board.
+import * as board from "./board/board";
+import { Cap, ConfigKind, LogLevel, Button } from "./board/board";
+import { sendRequest, readResponse } from "./board/net";
+import { DeviceConfig, parseDeviceConfig, applyDiscovery, CONFIG_MAX_BYTES } from "./auth/config";
+import { DeviceFlow, LinkState, linkStateName, groupUserCode } from "./auth/device_flow";
+import { XorShift, backoffDelay } from "./auth/backoff";
+import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, parseBody, describeStatus, cleanText } from "./net/http";
+import { wellKnownUrls } from "./net/url";
+import { ledFor, stateLabel, countdownText, countdownNextChange } from "./ui/status";
+import { layout } from "./ui/text_screen";
+
+const enum Purpose { Discovery = 1, Flow = 2 }
+
+export class App {
+  cfg: DeviceConfig = new DeviceConfig();
+  flow!: DeviceFlow;
+  rng: XorShift;
+  configOk: bool = false;
+  /** The state announced to the board (a state_set name). */
+  state: string = "";
+  /** Why the device is where it is (shown under the state; never a secret). */
+  reason: string = "";
+  private pending: Map<i32, i32> = new Map();
+  private lastScreen: string = "";
+  private discovering: bool = false;
+  private discoveryIndex: i32 = 0;
+  private discoveryFailures: i32 = 0;
+  private discoveryAt: i64 = -1;
+  private spokenCode: string = "";
+
+  constructor(seed: u32) {
+    this.rng = new XorShift(seed);
+  }
+
+  boot(now: i64): i32 {
+    this.setState("booting");
+    const text = board.readConfig(ConfigKind.Device, CONFIG_MAX_BYTES);
+    if (text === null) {
+      this.cfg.error = "config: the board has no device configuration (or it is over " + CONFIG_MAX_BYTES.toString() + " bytes)";
+    } else {
+      this.cfg = parseDeviceConfig(text);
+    }
+    this.flow = new DeviceFlow(this.cfg, this.rng);
+    if (this.cfg.error.length > 0) {
+      this.fail(this.cfg.error);
+      return -1;
+    }
+    this.configOk = true;
+    if (this.cfg.needsDiscovery) {
+      this.discovering = true;
+      this.discoveryAt = now;
+    } else {
+      this.startLinking(now);
+    }
+    this.render(now);
+    return 0;
+  }
+
+  private fail(message: string): void {
+    this.reason = message;
+    board.log(LogLevel.Error, message);
+    this.setState("error");
+  }
+
+  startLinking(now: i64): void {
+    if (!this.configOk || this.discovering) return;
+    this.flow.begin(now);
+    this.spokenCode = "";
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  tick(now: i64): i64 {
+    this.pump(now);
+    this.render(now);
+    return this.nextDeadline(now);
+  }
+
+  onNetResponse(id: i32, status: i32, bodyLen: i32, now: i64): void {
+    if (!this.pending.has(id)) return; // a completion for something we dropped
+    const purpose = this.pending.get(id);
+    this.pending.delete(id);
+    const resp = readResponse(id, status, bodyLen, board.cap(Cap.NetBodyCap));
+    if (purpose == Purpose.Discovery) this.onDiscovery(resp, now);
+    else if (purpose == Purpose.Flow) {
+      this.flow.onResponse(resp, now);
+      this.afterFlow(now);
+    }
+  }
+
+  onButton(button: i32, now: i64): void {
+    if (button == Button.Link) {
+      board.log(LogLevel.Info, "button: link");
+      if (this.flow.state == LinkState.Linked) {
+        board.say("This device is already linked.");
+        return;
+      }
+      this.startLinking(now);
+    } else if (button == Button.Action) {
+      // Repeat the instructions (a speaker has no screen to look at again).
+      this.spokenCode = "";
+    } else if (button == Button.Unlink) {
+      board.log(LogLevel.Info, "button: unlink");
+      this.flow.reset();
+      this.reason = "Unlinked on request.";
+      board.say("This device is now unlinked.");
+    }
+  }
+
+  onUtterance(text: string, now: i64): void {
+    board.log(LogLevel.Info, "heard: " + cleanText(text, 120));
+    if (this.flow.state != LinkState.Linked) {
+      board.say("This device is not linked yet. Press the link button to link your account.");
+    }
+  }
+
+  // ---- the work -----------------------------------------------------------
+
+  private pump(now: i64): void {
+    if (this.discovering && this.discoveryAt >= 0 && now >= this.discoveryAt && this.pending.size == 0) {
+      this.discoveryAt = -1;
+      const urls = wellKnownUrls(this.cfg.issuer);
+      this.send(HttpRequest.get(urls[this.discoveryIndex]), Purpose.Discovery, now);
+    }
+    const req = this.flow.due(now);
+    if (req !== null) this.send(req, Purpose.Flow, now);
+    this.afterFlow(now);
+  }
+
+  private send(req: HttpRequest, purpose: i32, now: i64): void {
+    const id = sendRequest(req);
+    if (id > 0) {
+      this.pending.set(id, purpose);
+      return;
+    }
+    // The board refused the request outright: treat it as a failed connection.
+    board.log(LogLevel.Warn, "net_request refused with status " + id.toString());
+    const resp = HttpResponse.of(NET_CONNECT_FAILED, "");
+    if (purpose == Purpose.Discovery) this.onDiscovery(resp, now);
+    else this.flow.onResponse(resp, now);
+  }
+
+  private onDiscovery(resp: HttpResponse, now: i64): void {
+    const obj = resp.status == 200 ? parseBody(resp) : null;
+    if (resp.status < 0 || resp.status >= 500) {
+      this.discoveryFailures++;
+      const delay = backoffDelay(this.discoveryFailures, 2000, 60000, 0, this.rng);
+      this.reason = "Cannot reach " + cleanText(this.cfg.issuer, 80) + " (" + describeStatus(resp.status) + ")";
+      this.setState("backoff");
+      this.discoveryAt = now + delay;
+      return;
+    }
+    if (obj === null) {
+      // Try the other well-known location (RFC 8414 §3.1) before giving up.
+      if (this.discoveryIndex == 0) {
+        this.discoveryIndex = 1;
+        this.discoveryAt = now;
+        return;
+      }
+      this.discovering = false;
+      this.fail("discovery: no usable metadata at " + cleanText(this.cfg.issuer, 80) + " (" + describeStatus(resp.status) + ")");
+      return;
+    }
+    const why = applyDiscovery(this.cfg, obj);
+    this.discovering = false;
+    if (why.length > 0) {
+      this.fail(why);
+      return;
+    }
+    board.log(LogLevel.Info, "discovered endpoints for " + this.cfg.issuer);
+    this.startLinking(now);
+  }
+
+  private afterFlow(now: i64): void {
+    const f = this.flow;
+    if (f.state == LinkState.Linked && f.tokens !== null) {
+      // Issue 3 (token lifecycle) takes the tokens from here.
+    }
+  }
+
+  private nextDeadline(now: i64): i64 {
+    let next: i64 = -1;
+    next = earliest(next, this.discoveryAt);
+    next = earliest(next, this.flow.nextDeadline());
+    if (this.flow.state == LinkState.AwaitingApproval || this.flow.state == LinkState.Backoff) {
+      next = earliest(next, countdownNextChange(now, this.flow.expiresAtMs));
+    }
+    return next;
+  }
+
+  // ---- what the person sees and hears ------------------------------------
+
+  private currentState(): string {
+    if (!this.configOk) return "error";
+    if (this.discovering) return this.state == "backoff" ? "backoff" : "requesting_code";
+    return linkStateName(this.flow.state);
+  }
+
+  setState(name: string): void {
+    if (name == this.state) return;
+    this.state = name;
+    board.announceState(name);
+    const look = ledFor(name);
+    board.led(look.pattern, look.rgb, look.periodMs);
+  }
+
+  private render(now: i64): void {
+    const prev = this.state;
+    this.setState(this.currentState());
+    const f = this.flow;
+    if (this.state != prev) this.speakState(prev);
+    if (f.message.length > 0) this.reason = f.message;
+    const lines = new Array<string>();
+    const s = this.state;
+    if (s == "awaiting_approval" || (s == "backoff" && f.userCode.length > 0)) {
+      lines.push("Link your account");
+      lines.push("Open: " + f.verificationUri);
+      lines.push("Enter code: " + groupUserCode(f.userCode));
+      lines.push("Code expires in " + countdownText(f.expiresAtMs - now));
+      if (s == "backoff") lines.push(this.reason);
+      this.speakCode();
+    } else if (s == "linked") {
+      lines.push("Linked");
+      lines.push("Say something, or press UNLINK to unlink.");
+    } else if (s == "denied") {
+      lines.push("Linking was denied.");
+      lines.push("Press LINK to try again.");
+    } else if (s == "code_expired") {
+      lines.push("The code expired.");
+      lines.push("Press LINK for a new code.");
+    } else if (s == "error") {
+      lines.push("Cannot link this device.");
+      lines.push(this.reason);
+      if (this.configOk) lines.push("Press LINK to try again.");
+    } else if (s == "unlinked") {
+      lines.push("Not linked.");
+      if (this.reason.length > 0) lines.push(this.reason);
+      lines.push("Press LINK to link your account.");
+    } else {
+      lines.push(stateLabel(s) + "...");
+      if (s == "backoff" && this.reason.length > 0) lines.push(this.reason);
+    }
+    lines.push("[" + stateLabel(s) + "]");
+    const cols = board.cap(Cap.TextCols);
+    const rows = board.cap(Cap.TextRows);
+    if (cols > 0 && rows > 0) {
+      const screen = layout(lines, cols, rows);
+      if (screen != this.lastScreen) {
+        this.lastScreen = screen;
+        board.displayText(screen);
+      }
+    }
+  }
+
+  private speakState(prev: string): void {
+    const s = this.state;
+    if (s == "linked") board.say("Your account is linked.");
+    else if (s == "denied") board.say("Linking was denied.");
+    else if (s == "code_expired") board.say("The code expired. Press the link button for a new one.");
+    else if (s == "error") board.say("This device cannot link. " + this.reason);
+  }
+
+  private speakCode(): void {
+    const f = this.flow;
+    if (board.cap(Cap.HasSpeaker) <= 0 || f.userCode == this.spokenCode) return;
+    this.spokenCode = f.userCode;
+    board.say("To link your account, open " + f.verificationUri + " and enter the code " + spell(f.userCode) + ".");
+  }
+}
+
+function earliest(a: i64, b: i64): i64 {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return a < b ? a : b;
+}
+
+/** Character by character, so a speaker can be followed (RFC 8628 §3.3). */
+export function spell(code: string): string {
+  const parts = new Array<string>();
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charAt(i);
+    if (c == "-" || c == " ") continue;
+    parts.push(c);
+  }
+  return parts.join(", ");
+}

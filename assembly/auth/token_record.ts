@@ -1,0 +1,252 @@
+// The persisted token record and its compact binary codec.
+//
+// Wire format (little-endian), version 1:
+//
+//   offset 0   u8   codec version (RECORD_CODEC_VERSION = 1)
+//   offset 1   u8   field count N (RECORD_FIELD_COUNT = 9 in version 1)
+//   offset 2   N fields, each: u32 length, then `length` bytes
+//
+// Fields, in this order:
+//   0 accessToken     UTF-8
+//   1 refreshToken    UTF-8 ("" = the provider issued none)
+//   2 tokenType       UTF-8
+//   3 scope           UTF-8
+//   4 issuer          UTF-8
+//   5 clientId        UTF-8
+//   6 expiresAtWall   8 bytes, i64 unix seconds (0 = unknown)
+//   7 lifetimeS       4 bytes, i32 seconds (0 = unknown)
+//   8 obtainedAtWall  8 bytes, i64 unix seconds (0 = unknown)
+//
+// A later minor revision may append fields; a version-1 reader skips any
+// field after the ninth. A different codec version byte means a layout this
+// reader does not know, and is rejected.
+//
+// decodeRecord never traps: truncated input, lengths beyond the input,
+// numeric fields of the wrong size, invalid UTF-8 and trailing bytes all
+// give null. Strings are written as strict UTF-8; an unpaired UTF-16
+// surrogate in a field (never present in a real token) is written as
+// U+FFFD, so only such a field does not round-trip exactly.
+
+export const RECORD_CODEC_VERSION: u8 = 1;
+export const RECORD_FIELD_COUNT: u8 = 9;
+
+export class TokenRecord {
+  accessToken: string = "";
+  /** "" = none: some providers issue no refresh token. */
+  refreshToken: string = "";
+  tokenType: string = "";
+  scope: string = "";
+  issuer: string = "";
+  clientId: string = "";
+  /** Wall-clock expiry, unix seconds; 0 = unknown. */
+  expiresAtWall: i64 = 0;
+  /** `expires_in` as issued, seconds; 0 = unknown. */
+  lifetimeS: i32 = 0;
+  /** Wall-clock time the token was obtained, unix seconds; 0 = unknown. */
+  obtainedAtWall: i64 = 0;
+
+  /** True when every field equals `other`'s. */
+  equals(other: TokenRecord): bool {
+    return (
+      this.accessToken == other.accessToken &&
+      this.refreshToken == other.refreshToken &&
+      this.tokenType == other.tokenType &&
+      this.scope == other.scope &&
+      this.issuer == other.issuer &&
+      this.clientId == other.clientId &&
+      this.expiresAtWall == other.expiresAtWall &&
+      this.lifetimeS == other.lifetimeS &&
+      this.obtainedAtWall == other.obtainedAtWall
+    );
+  }
+}
+
+function utf8(s: string): Uint8Array {
+  return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
+}
+
+function putU32(dst: Uint8Array, at: i32, v: u32): void {
+  dst[at] = <u8>v;
+  dst[at + 1] = <u8>(v >>> 8);
+  dst[at + 2] = <u8>(v >>> 16);
+  dst[at + 3] = <u8>(v >>> 24);
+}
+
+function getU32(src: Uint8Array, at: i32): u32 {
+  return (
+    <u32>src[at] |
+    (<u32>src[at + 1] << 8) |
+    (<u32>src[at + 2] << 16) |
+    (<u32>src[at + 3] << 24)
+  );
+}
+
+/** Encodes `r` in the version-1 wire format. */
+export function encodeRecord(r: TokenRecord): Uint8Array {
+  const strings: Uint8Array[] = [
+    utf8(r.accessToken),
+    utf8(r.refreshToken),
+    utf8(r.tokenType),
+    utf8(r.scope),
+    utf8(r.issuer),
+    utf8(r.clientId),
+  ];
+  let total = 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8;
+  for (let i = 0; i < strings.length; i++) total += strings[i].length;
+
+  const out = new Uint8Array(total);
+  out[0] = RECORD_CODEC_VERSION;
+  out[1] = RECORD_FIELD_COUNT;
+  let at = 2;
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i];
+    putU32(out, at, <u32>s.length);
+    at += 4;
+    out.set(s, at);
+    at += s.length;
+  }
+  putU32(out, at, 8);
+  putU32(out, at + 4, <u32>r.expiresAtWall);
+  putU32(out, at + 8, <u32>(r.expiresAtWall >>> 32));
+  at += 12;
+  putU32(out, at, 4);
+  putU32(out, at + 4, <u32>r.lifetimeS);
+  at += 8;
+  putU32(out, at, 8);
+  putU32(out, at + 4, <u32>r.obtainedAtWall);
+  putU32(out, at + 8, <u32>(r.obtainedAtWall >>> 32));
+  return out;
+}
+
+/**
+ * Strict UTF-8 check (RFC 3629): no overlong forms, no surrogates, nothing
+ * above U+10FFFF, no truncated sequences.
+ */
+export function isValidUtf8(b: Uint8Array, start: i32, end: i32): bool {
+  let i = start;
+  while (i < end) {
+    const c = <u32>b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: i32;
+    let min: u32;
+    let cp: u32;
+    if ((c & 0xe0) == 0xc0) {
+      need = 1;
+      min = 0x80;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      need = 2;
+      min = 0x800;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      need = 3;
+      min = 0x10000;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - i <= need) return false;
+    for (let k = 1; k <= need; k++) {
+      const cc = <u32>b[i + k];
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}
+
+/** A bounded cursor over untrusted bytes; every read is checked. */
+class Reader {
+  pos: i32 = 0;
+  ok: bool = true;
+  constructor(public buf: Uint8Array) {}
+
+  remaining(): i32 {
+    return this.buf.length - this.pos;
+  }
+
+  /** Reads a field's length prefix; returns -1 (and marks failure) if the field does not fit. */
+  fieldLength(): i32 {
+    if (!this.ok || this.remaining() < 4) {
+      this.ok = false;
+      return -1;
+    }
+    const len = getU32(this.buf, this.pos);
+    this.pos += 4;
+    if (len > <u32>this.remaining()) {
+      this.ok = false;
+      return -1;
+    }
+    return <i32>len;
+  }
+
+  string(): string {
+    const len = this.fieldLength();
+    if (len < 0) return "";
+    const start = this.pos;
+    this.pos += len;
+    if (!isValidUtf8(this.buf, start, start + len)) {
+      this.ok = false;
+      return "";
+    }
+    if (len == 0) return "";
+    return String.UTF8.decodeUnsafe(this.buf.dataStart + <usize>start, <usize>len, false);
+  }
+
+  i64Field(): i64 {
+    const len = this.fieldLength();
+    if (len != 8) {
+      this.ok = false;
+      return 0;
+    }
+    const lo = <u64>getU32(this.buf, this.pos);
+    const hi = <u64>getU32(this.buf, this.pos + 4);
+    this.pos += 8;
+    return <i64>(lo | (hi << 32));
+  }
+
+  i32Field(): i32 {
+    const len = this.fieldLength();
+    if (len != 4) {
+      this.ok = false;
+      return 0;
+    }
+    const v = <i32>getU32(this.buf, this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  skipField(): void {
+    const len = this.fieldLength();
+    if (len >= 0) this.pos += len;
+  }
+}
+
+/** Decodes a version-1 record; null for anything that is not exactly one. */
+export function decodeRecord(bytes: Uint8Array): TokenRecord | null {
+  if (bytes.length < 2) return null;
+  if (bytes[0] != RECORD_CODEC_VERSION) return null;
+  const count = <i32>bytes[1];
+  if (count < <i32>RECORD_FIELD_COUNT) return null;
+
+  const rd = new Reader(bytes);
+  rd.pos = 2;
+  const r = new TokenRecord();
+  r.accessToken = rd.string();
+  r.refreshToken = rd.string();
+  r.tokenType = rd.string();
+  r.scope = rd.string();
+  r.issuer = rd.string();
+  r.clientId = rd.string();
+  r.expiresAtWall = rd.i64Field();
+  r.lifetimeS = rd.i32Field();
+  r.obtainedAtWall = rd.i64Field();
+  for (let i = <i32>RECORD_FIELD_COUNT; i < count && rd.ok; i++) rd.skipField();
+  if (!rd.ok || rd.pos != bytes.length) return null;
+  return r;
+}

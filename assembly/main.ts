@@ -1,0 +1,45 @@
+// The module's exports: the board ABI's entry points (boards/ABI.md).
+// The entry file is not named index.ts on purpose: with the json-as
+// transform that name resolves as a library index and the module ends up
+// with no exports.
+import * as board from "./board/board";
+import { App } from "./app";
+
+let app: App | null = null;
+
+function seed(): u32 {
+  // WASI random_get through the shim; never 0 (xorshift's fixed point).
+  const b = new Uint8Array(4);
+  crypto.getRandomValues(b);
+  return (<u32>b[0] | (<u32>b[1] << 8) | (<u32>b[2] << 16) | (<u32>b[3] << 24)) | 1;
+}
+
+export function fw_abi_version(): i32 {
+  return board.ABI_VERSION;
+}
+
+export function fw_init(): i32 {
+  const a = new App(seed());
+  app = a;
+  return a.boot(board.monotonicMs());
+}
+
+export function fw_tick(now_ms: i64): i64 {
+  if (app === null) return -1;
+  return app!.tick(now_ms);
+}
+
+export function fw_on_net_response(id: i32, status: i32, body_len: i32): void {
+  if (app === null) return;
+  app!.onNetResponse(id, status, body_len, board.monotonicMs());
+}
+
+export function fw_on_button(button: i32): void {
+  if (app === null) return;
+  app!.onButton(button, board.monotonicMs());
+}
+
+export function fw_on_utterance(len: i32): void {
+  if (app === null) return;
+  app!.onUtterance(board.readUtterance(len, 1024), board.monotonicMs());
+}
