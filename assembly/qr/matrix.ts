@@ -2,10 +2,9 @@
 // version information (§7.9, §7.10) and the placement of codeword bits
 // (§7.7.3). Coordinates are x = column, y = row, (0, 0) top left.
 
-import { alignmentPositions } from "./tables";
+import { Ecl, alignmentPositions } from "./tables";
 import { formatBits, versionBits } from "./format";
 import { maskFlips } from "./mask";
-import { Ecl } from "./tables";
 
 export class Matrix {
   /** Modules per side: 17 + 4 · version (§6.3.1). */
