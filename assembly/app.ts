@@ -11,13 +11,26 @@ import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, parseBody, describeStatu
 import { wellKnownUrls } from "./net/url";
 import { ledFor, stateLabel, countdownText, countdownNextChange } from "./ui/status";
 import { layout } from "./ui/text_screen";
+import { TokenStore } from "./auth/store";
+import { TokenRecord } from "./auth/token_record";
+import { TokenLifecycle, TokenState, TokenAction } from "./auth/tokens";
+import { BoardFlash, BoardSealer } from "./board/storage";
+import { Form } from "./net/form";
 
-const enum Purpose { Discovery = 1, Flow = 2 }
+const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Revoke = 4 }
+
+/** RFC 7009 §2: a revocation request is answered at once; a few seconds is plenty. */
+const REVOKE_TIMEOUT_MS: i32 = 5000;
 
 export class App {
   cfg: DeviceConfig = new DeviceConfig();
   flow!: DeviceFlow;
+  tokens!: TokenLifecycle;
+  store: TokenStore = new TokenStore(new BoardFlash(), new BoardSealer());
   rng: XorShift;
+  private unlinking: bool = false;
+  private unlinkPending: i32 = 0;
+  private unlinkUnreached: i32 = 0;
   configOk: bool = false;
   /** The state announced to the board (a state_set name). */
   state: string = "";
@@ -44,19 +57,54 @@ export class App {
       this.cfg = parseDeviceConfig(text);
     }
     this.flow = new DeviceFlow(this.cfg, this.rng);
+    this.tokens = new TokenLifecycle(this.cfg, this.rng);
     if (this.cfg.error.length > 0) {
       this.fail(this.cfg.error);
       return -1;
     }
     this.configOk = true;
+    this.loadStored(now);
     if (this.cfg.needsDiscovery) {
       this.discovering = true;
       this.discoveryAt = now;
-    } else {
+    } else if (this.tokens.record === null) {
       this.startLinking(now);
     }
     this.render(now);
     return 0;
+  }
+
+  /** Boot: a valid stored record brings the device up linked, without a new code. */
+  private loadStored(now: i64): void {
+    const rec = this.store.load();
+    if (this.store.lastError.length > 0) board.log(LogLevel.Warn, "token store: " + this.store.lastError);
+    if (rec === null) return;
+    if (rec.issuer != this.cfg.issuer || rec.clientId != this.cfg.clientId) {
+      // A record for another server or client is not this device's link any more.
+      board.log(LogLevel.Warn, "stored link belongs to another issuer or client; ignoring it");
+      this.store.wipe();
+      return;
+    }
+    this.tokens.adopt(rec, now, board.wallSeconds(), false);
+    board.log(LogLevel.Info, "linked from flash (record " + this.store.sequence.toString() + ")");
+  }
+
+  /** Saves a record; the caller decides what a failure means. */
+  private persist(rec: TokenRecord): bool {
+    const rc = this.store.save(rec);
+    if (rc != 0) {
+      board.log(LogLevel.Error, "token store: save failed (" + rc.toString() + "): " + this.store.lastError);
+      return false;
+    }
+    return true;
+  }
+
+  private wipe(reason: string): void {
+    const rc = this.store.wipe();
+    if (rc != 0) board.log(LogLevel.Error, "token store: wipe failed: " + this.store.lastError);
+    this.tokens.clear(reason);
+    this.flow.reset();
+    this.reason = reason;
   }
 
   private fail(message: string): void {
@@ -84,17 +132,40 @@ export class App {
     const purpose = this.pending.get(id);
     this.pending.delete(id);
     const resp = readResponse(id, status, bodyLen, board.cap(Cap.NetBodyCap));
+    this.dispatch(purpose, resp, now);
+  }
+
+  private dispatch(purpose: i32, resp: HttpResponse, now: i64): void {
     if (purpose == Purpose.Discovery) this.onDiscovery(resp, now);
     else if (purpose == Purpose.Flow) {
       this.flow.onResponse(resp, now);
       this.afterFlow(now);
+    } else if (purpose == Purpose.Refresh) this.onRefresh(resp, now);
+    else if (purpose == Purpose.Revoke) this.onRevoked(resp, now);
+  }
+
+  private onRefresh(resp: HttpResponse, now: i64): void {
+    const act = this.tokens.onResponse(resp, now, board.wallSeconds());
+    if (act == TokenAction.Persist) {
+      // The new refresh token reaches flash before the new access token is used.
+      if (!this.persist(this.tokens.pending!)) {
+        board.log(LogLevel.Error, "refreshed tokens kept in memory only; a reboot will need a new link");
+      }
+      this.tokens.commit(now, board.wallSeconds());
+      board.log(LogLevel.Info, "tokens refreshed and stored (record " + this.store.sequence.toString() + ")");
+    } else if (act == TokenAction.Unlink) {
+      const why = this.tokens.reason;
+      this.wipe(why);
+      board.say("This device was unlinked. " + why);
+    } else if (this.tokens.reason.length > 0) {
+      board.log(LogLevel.Warn, this.tokens.reason);
     }
   }
 
   onButton(button: i32, now: i64): void {
     if (button == Button.Link) {
       board.log(LogLevel.Info, "button: link");
-      if (this.flow.state == LinkState.Linked) {
+      if (this.tokens.record !== null) {
         board.say("This device is already linked.");
         return;
       }
@@ -104,10 +175,62 @@ export class App {
       this.spokenCode = "";
     } else if (button == Button.Unlink) {
       board.log(LogLevel.Info, "button: unlink");
-      this.flow.reset();
-      this.reason = "Unlinked on request.";
-      board.say("This device is now unlinked.");
+      this.unlink(now);
     }
+  }
+
+  /**
+   * Unlink: revoke at the server (RFC 7009 §2.1: the refresh token first,
+   * which ends the grant at most servers, then the access token), then wipe
+   * the store even when the server cannot be reached, and say which.
+   */
+  unlink(now: i64): void {
+    if (this.unlinking) return;
+    this.flow.reset();
+    const rec = this.tokens.record;
+    if (rec === null) {
+      this.wipe("Not linked.");
+      return;
+    }
+    this.unlinking = true;
+    this.unlinkPending = 0;
+    this.unlinkUnreached = 0;
+    if (this.cfg.revocationEndpoint.length > 0) {
+      if (rec.refreshToken.length > 0) this.revoke(rec.refreshToken, "refresh_token", now);
+      this.revoke(rec.accessToken, "access_token", now);
+    }
+    this.finishUnlinkIfDone();
+  }
+
+  private revoke(token: string, hint: string, now: i64): void {
+    const form = new Form().add("token", token).add("token_type_hint", hint).add("client_id", this.cfg.clientId);
+    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
+    const req = HttpRequest.form(this.cfg.revocationEndpoint, form.toString());
+    req.timeoutMs = REVOKE_TIMEOUT_MS;
+    this.unlinkPending++;
+    this.send(req, Purpose.Revoke, now);
+  }
+
+  private onRevoked(resp: HttpResponse, now: i64): void {
+    this.unlinkPending--;
+    // RFC 7009 §2.2: 200 whether or not the token was valid. Anything else means
+    // the server did not confirm; the local wipe happens regardless.
+    if (resp.status != 200) {
+      this.unlinkUnreached++;
+      board.log(LogLevel.Warn, "revocation not confirmed: " + describeStatus(resp.status));
+    }
+    this.finishUnlinkIfDone();
+  }
+
+  private finishUnlinkIfDone(): void {
+    if (!this.unlinking || this.unlinkPending > 0) return;
+    this.unlinking = false;
+    const confirmed = this.unlinkUnreached == 0 && this.cfg.revocationEndpoint.length > 0;
+    const why = confirmed ? "Unlinked on request."
+      : (this.cfg.revocationEndpoint.length == 0 ? "Unlinked on this device (the server has no revocation endpoint)."
+        : "Unlinked on this device; the server could not be reached to revoke access.");
+    this.wipe(why);
+    board.say(confirmed ? "This device is now unlinked." : "This device is unlinked here, but the server could not be told.");
   }
 
   onUtterance(text: string, now: i64): void {
@@ -128,6 +251,16 @@ export class App {
     const req = this.flow.due(now);
     if (req !== null) this.send(req, Purpose.Flow, now);
     this.afterFlow(now);
+    if (this.unlinking) return;
+    const act = this.tokens.check(now);
+    if (act == TokenAction.Send) {
+      this.send(this.tokens.request!, Purpose.Refresh, now);
+    } else if (act == TokenAction.Relink) {
+      // No refresh token was issued: when the access token ends, link again.
+      this.wipe("The access expired; link again.");
+      board.say("The link expired. Here is a new code.");
+      this.startLinking(now);
+    }
   }
 
   private send(req: HttpRequest, purpose: i32, now: i64): void {
@@ -138,9 +271,7 @@ export class App {
     }
     // The board refused the request outright: treat it as a failed connection.
     board.log(LogLevel.Warn, "net_request refused with status " + id.toString());
-    const resp = HttpResponse.of(NET_CONNECT_FAILED, "");
-    if (purpose == Purpose.Discovery) this.onDiscovery(resp, now);
-    else this.flow.onResponse(resp, now);
+    this.dispatch(purpose, HttpResponse.of(NET_CONNECT_FAILED, ""), now);
   }
 
   private onDiscovery(resp: HttpResponse, now: i64): void {
@@ -171,13 +302,19 @@ export class App {
       return;
     }
     board.log(LogLevel.Info, "discovered endpoints for " + this.cfg.issuer);
-    this.startLinking(now);
+    if (this.tokens.record === null) this.startLinking(now);
   }
 
   private afterFlow(now: i64): void {
     const f = this.flow;
     if (f.state == LinkState.Linked && f.tokens !== null) {
-      // Issue 3 (token lifecycle) takes the tokens from here.
+      const wall = board.wallSeconds();
+      const rec = this.tokens.recordFrom(f.tokens!, wall, null);
+      if (!this.persist(rec)) board.log(LogLevel.Error, "linked, but the tokens could not be stored; a reboot will need a new link");
+      this.tokens.adopt(rec, now, wall, true);
+      f.reset();
+      this.reason = "";
+      board.log(LogLevel.Info, "linked; tokens stored (record " + this.store.sequence.toString() + ")");
     }
   }
 
@@ -185,6 +322,7 @@ export class App {
     let next: i64 = -1;
     next = earliest(next, this.discoveryAt);
     next = earliest(next, this.flow.nextDeadline());
+    if (!this.unlinking) next = earliest(next, this.tokens.nextDeadline());
     if (this.flow.state == LinkState.AwaitingApproval || this.flow.state == LinkState.Backoff) {
       next = earliest(next, countdownNextChange(now, this.flow.expiresAtMs));
     }
@@ -195,6 +333,14 @@ export class App {
 
   private currentState(): string {
     if (!this.configOk) return "error";
+    if (this.unlinking) return "unlinking";
+    if (this.tokens.record !== null) {
+      if (this.discovering) return "booting";
+      const t = this.tokens.state;
+      if (t == TokenState.Expired) return "expired";
+      if (t == TokenState.Refreshing) return "refreshing";
+      return "linked";
+    }
     if (this.discovering) return this.state == "backoff" ? "backoff" : "requesting_code";
     return linkStateName(this.flow.state);
   }
@@ -222,9 +368,12 @@ export class App {
       lines.push("Code expires in " + countdownText(f.expiresAtMs - now));
       if (s == "backoff") lines.push(this.reason);
       this.speakCode();
-    } else if (s == "linked") {
+    } else if (s == "linked" || s == "refreshing") {
       lines.push("Linked");
       lines.push("Say something, or press UNLINK to unlink.");
+    } else if (s == "expired") {
+      lines.push("Linked, reconnecting...");
+      if (this.tokens.reason.length > 0) lines.push(this.tokens.reason);
     } else if (s == "denied") {
       lines.push("Linking was denied.");
       lines.push("Press LINK to try again.");
@@ -257,7 +406,7 @@ export class App {
 
   private speakState(prev: string): void {
     const s = this.state;
-    if (s == "linked") board.say("Your account is linked.");
+    if (s == "linked" && (prev == "awaiting_approval" || prev == "backoff" || prev == "requesting_code")) board.say("Your account is linked.");
     else if (s == "denied") board.say("Linking was denied.");
     else if (s == "code_expired") board.say("The code expired. Press the link button for a new one.");
     else if (s == "error") board.say("This device cannot link. " + this.reason);

@@ -1,0 +1,263 @@
+// Token lifecycle: when to refresh (RFC 6749 §6), what to do with the
+// answer, and the order that keeps a rotated refresh token safe.
+//
+// Pure logic like the device flow: `check(now)` says what to do, the
+// caller sends `request`, hands the answer to `onResponse`, persists
+// `pending` when asked and calls `commit` only after the flash write
+// succeeded. Until then the old tokens stay in use.
+import { DeviceConfig } from "./config";
+import { Rng, backoffDelay } from "./backoff";
+import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { TokenRecord } from "./token_record";
+import { jwtExpiry } from "./jwt";
+import { Form } from "../net/form";
+import { HttpRequest, HttpResponse, describeStatus, parseBody, retryAfterSeconds, cleanText } from "../net/http";
+
+export const enum TokenState {
+  None = 0,
+  Linked = 1,
+  Refreshing = 2,
+  /** The access token expired and no refresh has succeeded yet: reconnecting. */
+  Expired = 3,
+}
+
+/** What the caller must do after check() or onResponse(). */
+export const enum TokenAction {
+  Nothing = 0,
+  /** Send `request` (a refresh). */
+  Send = 1,
+  /** Persist `pending`, then call commit() (rotation order, DESIGN.md). */
+  Persist = 2,
+  /** The link is gone (invalid_grant): wipe the store, go to unlinked, say `reason`. */
+  Unlink = 3,
+  /** The access token expired and there is no refresh token: link again. */
+  Relink = 4,
+}
+
+// Refresh when 80% of the lifetime has passed or 5 minutes before expiry,
+// whichever is earlier, but never before half the lifetime (so a short-lived
+// token is not refreshed continuously), minus up to 5% of the lifetime as
+// jitter so a fleet does not refresh in step.
+export const REFRESH_AT_FRACTION: f64 = 0.8;
+export const REFRESH_MARGIN_MS: i64 = 300000;
+export const REFRESH_FLOOR_FRACTION: f64 = 0.5;
+export const REFRESH_JITTER_FRACTION: f64 = 0.05;
+export const REFRESH_BACKOFF_BASE_MS: i64 = 1000;
+export const REFRESH_BACKOFF_CAP_MS: i64 = 60000;
+export const REFRESH_TIMEOUT_MS: i32 = 10000;
+
+/** Refresh deadline offset from `obtained` for a token of `lifetimeMs`, before jitter. */
+export function refreshOffset(lifetimeMs: i64): i64 {
+  let at = <i64>(<f64>lifetimeMs * REFRESH_AT_FRACTION);
+  const margin = lifetimeMs - REFRESH_MARGIN_MS;
+  if (margin < at) at = margin;
+  const floor = <i64>(<f64>lifetimeMs * REFRESH_FLOOR_FRACTION);
+  if (at < floor) at = floor;
+  return at;
+}
+
+export class TokenLifecycle {
+  state: TokenState = TokenState.None;
+  record: TokenRecord | null = null;
+  /** A record to persist before it is used (after a refresh). */
+  pending: TokenRecord | null = null;
+  /** The refresh request to send, valid after check() returned Send. */
+  request: HttpRequest | null = null;
+  /** Why the link ended or why refreshing waits (never holds a secret). */
+  reason: string = "";
+  /** Monotonic ms at which the access token expires; -1 when unknown. */
+  expiresAtMs: i64 = -1;
+  /** Monotonic ms at which to refresh; -1 when none is planned. */
+  refreshAtMs: i64 = -1;
+  refreshes: i32 = 0;
+  private inFlight: bool = false;
+  private failures: i32 = 0;
+
+  constructor(private cfg: DeviceConfig, private rng: Rng) {}
+
+  get hasRefreshToken(): bool {
+    return this.record !== null && this.record!.refreshToken.length > 0;
+  }
+
+  get refreshing(): bool {
+    return this.inFlight;
+  }
+
+  /** The access token when it may be used now, else "". */
+  accessToken(now: i64): string {
+    if (this.record === null || this.state == TokenState.None || this.state == TokenState.Expired) return "";
+    if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) return "";
+    return this.record!.accessToken;
+  }
+
+  /** A record built from a token answer, judged against the wall clock when known. */
+  recordFrom(t: TokenSet, wall: i64, previous: TokenRecord | null): TokenRecord {
+    const r = new TokenRecord();
+    r.accessToken = t.accessToken;
+    // RFC 6749 §6: the server MAY issue a new refresh token; if it does not, the old one stays valid.
+    r.refreshToken = t.refreshToken.length > 0 ? t.refreshToken : (previous !== null ? previous.refreshToken : "");
+    r.tokenType = t.tokenType;
+    r.scope = t.scope.length > 0 ? t.scope : (previous !== null ? previous.scope : "");
+    r.issuer = this.cfg.issuer;
+    r.clientId = this.cfg.clientId;
+    r.lifetimeS = t.expiresIn;
+    r.obtainedAtWall = wall;
+    if (t.expiresIn > 0) {
+      r.expiresAtWall = wall > 0 ? wall + <i64>t.expiresIn : 0;
+    } else {
+      // No expires_in: a JWT access token still says when it ends.
+      const exp = jwtExpiry(t.accessToken);
+      r.expiresAtWall = exp;
+      if (exp > 0 && wall > 0 && exp > wall) r.lifetimeS = <i32>min<i64>(exp - wall, 315360000);
+    }
+    return r;
+  }
+
+  /**
+   * Takes a record into use. `fresh` is true right after the server issued
+   * it (its lifetime starts now); false for a record loaded from flash,
+   * whose age is judged by the wall clock when the board knows it.
+   */
+  adopt(r: TokenRecord, now: i64, wall: i64, fresh: bool): void {
+    this.record = r;
+    this.pending = null;
+    this.inFlight = false;
+    this.failures = 0;
+    this.reason = "";
+    this.state = TokenState.Linked;
+    this.expiresAtMs = -1;
+    this.refreshAtMs = -1;
+    let lifetimeMs: i64 = <i64>r.lifetimeS * 1000;
+    let leftMs: i64 = -1;
+    if (fresh) {
+      if (lifetimeMs > 0) leftMs = lifetimeMs;
+      else if (r.expiresAtWall > 0 && wall > 0) leftMs = (r.expiresAtWall - wall) * 1000;
+    } else if (r.expiresAtWall > 0 && wall > 0) {
+      leftMs = (r.expiresAtWall - wall) * 1000;
+    } else if (lifetimeMs > 0 || r.expiresAtWall > 0) {
+      // Stored with an expiry, but the board does not know the time yet:
+      // the token is of unknown age, so refresh before its first use.
+      this.refreshAtMs = now;
+      return;
+    }
+    if (leftMs < 0 && !(fresh && lifetimeMs > 0)) {
+      if (r.expiresAtWall > 0 && wall > 0) {
+        // Already expired by the wall clock.
+        this.expiresAtMs = now;
+        this.refreshAtMs = now;
+      }
+      // Otherwise the lifetime is unknown: use it until the backend says 401.
+      return;
+    }
+    this.expiresAtMs = now + leftMs;
+    if (lifetimeMs <= 0) lifetimeMs = leftMs;
+    const offsetFromStart = refreshOffset(lifetimeMs);
+    const jitter = <i64>this.rng.below(<u32>max<i64>(1, <i64>(<f64>lifetimeMs * REFRESH_JITTER_FRACTION)));
+    // For a stored record, its lifetime started (lifetime − left) ago.
+    const startedAt = now - (lifetimeMs - leftMs);
+    let at = startedAt + offsetFromStart - jitter;
+    if (at < now) at = now;
+    this.refreshAtMs = this.hasRefreshToken ? at : -1;
+  }
+
+  /** Forgets the tokens (after a wipe). */
+  clear(reason: string): void {
+    this.record = null;
+    this.pending = null;
+    this.request = null;
+    this.inFlight = false;
+    this.state = TokenState.None;
+    this.expiresAtMs = -1;
+    this.refreshAtMs = -1;
+    this.reason = reason;
+  }
+
+  /** RFC 6750 §3.1: the backend said invalid_token; refresh at once (single-flight). */
+  refreshNow(now: i64): void {
+    if (this.record === null) return;
+    if (!this.hasRefreshToken) {
+      this.expiresAtMs = now;
+      return;
+    }
+    if (!this.inFlight) this.refreshAtMs = now;
+  }
+
+  nextDeadline(): i64 {
+    if (this.record === null || this.pending !== null) return -1;
+    let next = this.inFlight ? -1 : this.refreshAtMs;
+    if (this.state == TokenState.Linked && this.expiresAtMs >= 0 && (next < 0 || this.expiresAtMs < next)) next = this.expiresAtMs;
+    return next;
+  }
+
+  check(now: i64): TokenAction {
+    if (this.record === null || this.pending !== null) return TokenAction.Nothing;
+    if (this.state == TokenState.Linked && this.expiresAtMs >= 0 && now >= this.expiresAtMs) {
+      if (!this.hasRefreshToken) return TokenAction.Relink;
+      this.state = TokenState.Expired;
+    }
+    if (this.inFlight || this.refreshAtMs < 0 || now < this.refreshAtMs || !this.hasRefreshToken) return TokenAction.Nothing;
+    this.inFlight = true;
+    this.refreshes++;
+    if (this.state == TokenState.Linked) this.state = TokenState.Refreshing;
+    // RFC 6749 §6: grant_type=refresh_token, refresh_token; a public client identifies itself with client_id (§3.2.1).
+    const form = new Form()
+      .add("grant_type", "refresh_token")
+      .add("refresh_token", this.record!.refreshToken)
+      .add("client_id", this.cfg.clientId);
+    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
+    const req = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
+    req.timeoutMs = REFRESH_TIMEOUT_MS;
+    this.request = req;
+    return TokenAction.Send;
+  }
+
+  onResponse(resp: HttpResponse, now: i64, wall: i64): TokenAction {
+    if (!this.inFlight || this.record === null) return TokenAction.Nothing;
+    this.inFlight = false;
+    this.request = null;
+    const obj = resp.status >= 0 ? parseBody(resp) : null;
+    const err = oauthError(obj);
+    if (err !== null && resp.status >= 400 && resp.status < 500 && resp.status != 429) {
+      if (err.code == "invalid_grant") {
+        // §5.2: the refresh token is invalid, expired or revoked: the link is gone.
+        this.reason = "The link was revoked or has expired.";
+        return TokenAction.Unlink;
+      }
+      if (err.code == "invalid_client" || err.code == "unauthorized_client") {
+        this.reason = "The server no longer accepts this device (" + err.code + ").";
+        return TokenAction.Unlink;
+      }
+    }
+    if (resp.status == 200 && obj !== null && err === null) {
+      const parsed = parseTokenResponse(obj);
+      if (parsed.tokens !== null) {
+        // Rotation: persist the new refresh token before the new access token is used.
+        this.pending = this.recordFrom(parsed.tokens!, wall, this.record);
+        this.failures = 0;
+        return TokenAction.Persist;
+      }
+      this.reason = "Refresh answer rejected: " + cleanText(parsed.error, 100);
+    } else if (err !== null) {
+      this.reason = "Refresh failed: " + err.code;
+    } else {
+      this.reason = "Refresh failed: " + describeStatus(resp.status);
+    }
+    // Transient (or unexplained) failure: retry with capped backoff until it works;
+    // the refresh token is still good.
+    this.failures++;
+    let delay = backoffDelay(this.failures, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS, 0, this.rng);
+    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
+    if (ra >= 0) delay = <i64>min(ra, 300) * 1000;
+    this.refreshAtMs = now + delay;
+    if (this.state == TokenState.Refreshing) this.state = TokenState.Linked;
+    if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) this.state = TokenState.Expired;
+    return TokenAction.Nothing;
+  }
+
+  /** The pending record reached flash: use it. */
+  commit(now: i64, wall: i64): void {
+    const r = this.pending;
+    if (r === null) return;
+    this.adopt(r, now, wall, true);
+  }
+}

@@ -1,0 +1,34 @@
+// The token store's flash and sealing, backed by the board ABI
+// (boards/ABI.md, Storage and Sealing).
+import * as abi from "./imports";
+import { Flash, Sealer } from "../auth/store";
+import { Cap, cap } from "./board";
+
+export class BoardFlash extends Flash {
+  size(): i32 {
+    return abi.storage_size();
+  }
+  read(offset: i32, dst: Uint8Array): i32 {
+    return abi.storage_read(offset, dst.dataStart, dst.byteLength);
+  }
+  write(offset: i32, src: Uint8Array): i32 {
+    return abi.storage_write(offset, src.dataStart, src.byteLength);
+  }
+}
+
+export class BoardSealer extends Sealer {
+  seal(plain: Uint8Array): Uint8Array | null {
+    const overhead = cap(Cap.SealOverhead);
+    if (overhead < 0) return null;
+    const out = new Uint8Array(plain.byteLength + overhead);
+    const n = abi.seal(plain.dataStart, plain.byteLength, out.dataStart, out.byteLength);
+    if (n < 0 || n > out.byteLength) return null;
+    return out.subarray(0, n);
+  }
+  unseal(sealed: Uint8Array): Uint8Array | null {
+    const out = new Uint8Array(sealed.byteLength);
+    const n = abi.unseal(sealed.dataStart, sealed.byteLength, out.dataStart, out.byteLength);
+    if (n < 0 || n > out.byteLength) return null;
+    return out.subarray(0, n);
+  }
+}
