@@ -1,7 +1,7 @@
 // Simulated flash: a region of the board profile's size, in memory or
 // backed by a file, with the one failure that matters: a write torn by a
 // power cut after some bytes (the fault hook used by tests).
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync, fsyncSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync, ftruncateSync } from "node:fs";
 
 export const ERASED = 0xff;
 
@@ -50,9 +50,11 @@ export class Flash {
     }
     this.data.set(src.subarray(0, n), offset);
     if (this.fd !== null) {
-      // Written through and synced, so a SIGKILL right after loses nothing that returned 0.
+      // Written through to the file before returning, so a SIGKILL right after
+      // loses nothing that returned 0 (the page cache outlives the process).
+      // No fsync: the simulator models a board's power cut with the tear hook,
+      // not a crash of the machine running it.
       writeSync(this.fd, this.data, offset, n, offset);
-      fsyncSync(this.fd);
     }
     if (tear !== null) {
       this.onTear?.();

@@ -5,18 +5,22 @@
 //   npm start -- --board speaker       another board profile
 //   npm start -- --config my.json      another authorization server
 //   npm start -- --headless            one JSON object per line on stdout
+//   npm start -- --snapshot frame.png  the pixel display as a PNG after every change
+//   npm start -- --speak               say aloud what the board says (espeak-ng)
 //
 // Headless input is JSON lines on stdin: {"button":"link"|"unlink"|"action"},
 // {"say":"what is my name"}, {"quit":true}.
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { spawn, ChildProcess } from "node:child_process";
 import { Runtime, TraceEvent } from "./runtime.ts";
 import { loadProfile, BoardProfile } from "./profile.ts";
 import { Flash } from "./flash.ts";
 import { Sealer } from "./seal.ts";
 import { TerminalView } from "./terminal.ts";
+import { Framebuffer } from "./framebuffer.ts";
 
 export interface SimArgs {
   board: string;
@@ -30,6 +34,10 @@ export interface SimArgs {
   accessTokenTtl?: number;
   port?: number;
   wallClockUnknown: boolean;
+  /** Write the pixel display to this PNG after every frame change. */
+  snapshot: string | null;
+  /** Speak `say` lines aloud with espeak-ng. */
+  speak: boolean;
   help: boolean;
 }
 
@@ -47,12 +55,15 @@ const USAGE = `usage: npm start -- [options]
   --code-ttl S       device code lifetime of the embedded server, seconds [600]
   --token-ttl S      access token lifetime of the embedded server, seconds [3600]
   --no-wall-clock    act as a board that has not synced its clock (wall time 0)
+  --snapshot FILE    write the pixel display as a PNG after every frame change
+                     (headless: a {"ev":"frame"} line follows each write)
+  --speak            speak what the board says aloud with espeak-ng, when installed
 `;
 
 export function parseArgs(argv: string[]): SimArgs {
   const a: SimArgs = {
     board: "tv", config: null, actions: null, headless: false, data: "", fresh: false,
-    wasm: join(ROOT, "build", "firmware.wasm"), wallClockUnknown: false, help: false,
+    wasm: join(ROOT, "build", "firmware.wasm"), wallClockUnknown: false, snapshot: null, speak: false, help: false,
   };
   const need = (i: number, flag: string) => {
     if (i >= argv.length || argv[i].startsWith("--")) throw new Error(`${flag} needs a value`);
@@ -77,6 +88,8 @@ export function parseArgs(argv: string[]): SimArgs {
       case "--code-ttl": a.deviceCodeTtl = num(need(++i, f), f); break;
       case "--token-ttl": a.accessTokenTtl = num(need(++i, f), f); break;
       case "--no-wall-clock": a.wallClockUnknown = true; break;
+      case "--snapshot": a.snapshot = need(++i, f); break;
+      case "--speak": a.speak = true; break;
       case "-h": case "--help": a.help = true; break;
       default: throw new Error(`unknown option ${f}`);
     }
@@ -86,6 +99,71 @@ export function parseArgs(argv: string[]): SimArgs {
 }
 
 const BUTTONS: Record<string, number> = { link: 1, unlink: 2, action: 3 };
+
+/** Where the interactive /snap command writes. */
+const SNAP_FILE = "snapshot.png";
+
+/** Writes the frame as a PNG in one step (a reader never sees half a file). */
+function writePng(fb: Framebuffer, file: string, scale = 1): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, fb.toPng(scale));
+  renameSync(tmp, file);
+}
+
+/**
+ * Says each line aloud with espeak-ng, one after another, without holding
+ * up the event loop. When espeak-ng is missing it says so once and stays
+ * quiet after that.
+ */
+class Speaker {
+  private queue: string[] = [];
+  private current: ChildProcess | null = null;
+  private missing = false;
+
+  constructor(private notice: (line: string) => void, private program = "espeak-ng") {}
+
+  say(text: string): void {
+    if (this.missing) return;
+    this.queue.push(text);
+    if (this.queue.length > 8) this.queue.shift(); // never fall minutes behind the board
+    this.next();
+  }
+
+  stop(): void {
+    this.queue = [];
+    this.current?.kill();
+    this.current = null;
+  }
+
+  private next(): void {
+    if (this.current || this.missing) return;
+    const text = this.queue.shift();
+    if (text === undefined) return;
+    // The text goes in on stdin, so nothing in it is read as an option.
+    const child = spawn(this.program, [], { stdio: ["pipe", "ignore", "ignore"] });
+    this.current = child;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (this.current === child) this.current = null;
+      this.next();
+    };
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") {
+        this.missing = true;
+        this.queue = [];
+        this.notice(`--speak: ${this.program} is not installed (Debian: apt-get install espeak-ng); speech stays text only`);
+      } else {
+        this.notice(`--speak: ${this.program} failed: ${e.message}`);
+      }
+      finish();
+    });
+    child.on("close", finish);
+    child.stdin!.on("error", () => { /* the program went away; "error"/"close" say why */ });
+    child.stdin!.end(text + "\n");
+  }
+}
 
 async function main(): Promise<number> {
   let args: SimArgs;
@@ -146,18 +224,55 @@ async function main(): Promise<number> {
   closers.push(() => flash.close());
 
   const view = args.headless ? null : new TerminalView(profile);
+  const speaker = args.speak ? new Speaker(notice) : null;
+  if (args.speak && !profile.speaker) notice(`--speak: board ${profile.name} has no speaker; nothing will be said`);
   const rt = new Runtime({
     wasm: args.wasm, profile, deviceConfig, actionTable, flash, sealer,
-    trace: args.headless ? out : (e) => view!.onEvent(e),
+    trace: (e) => {
+      if (args.headless) out(e);
+      else view!.onEvent(e);
+      if (speaker && e.ev === "say") speaker.say(String(e.text));
+    },
     wallClock: args.wallClockUnknown ? () => 0 : undefined,
   });
   if (view) view.attach(rt);
+
+  // The pixel display: blits land in the framebuffer; the frame is
+  // presented once the firmware is back in the event loop.
+  const fb = profile.display ? new Framebuffer(profile.display.width, profile.display.height, profile.display.format) : null;
+  if (args.snapshot && !fb) notice(`--snapshot: board ${profile.name} has no pixel display; no frames will be written`);
+  if (fb) {
+    let presented = fb.version;
+    let pending = false;
+    const present = () => {
+      pending = false;
+      if (fb.version === presented) return;
+      presented = fb.version;
+      view?.onFrame(fb);
+      if (!args.snapshot) return;
+      try {
+        writePng(fb, args.snapshot);
+      } catch (e) {
+        notice(`--snapshot: cannot write ${args.snapshot}: ${(e as Error).message}`);
+        return;
+      }
+      if (args.headless) out({ t: rt.now(), ev: "frame", file: args.snapshot, w: fb.width, h: fb.height });
+    };
+    rt.onBlit = (x, y, w, h, px, bpp) => {
+      fb.blit(x, y, w, h, px, bpp);
+      if (!pending) {
+        pending = true;
+        setImmediate(present);
+      }
+    };
+  }
 
   let quitting = false;
   const quit = async (code: number) => {
     if (quitting) return;
     quitting = true;
     rt.stop();
+    speaker?.stop();
     view?.close();
     for (const c of closers.reverse()) await c();
     process.exit(code);
@@ -187,10 +302,22 @@ async function main(): Promise<number> {
   } else {
     view!.prompt((cmd) => {
       if (cmd === "/quit" || cmd === "/q") void quit(0);
-      else if (cmd.startsWith("/")) {
+      else if (cmd === "/snap") {
+        if (!fb) view!.note(`board ${profile.name} has no pixel display: nothing to snap`);
+        else {
+          // Pixels as squares, at least 480 wide, so the picture is easy to look at.
+          const scale = Math.max(1, Math.ceil(480 / fb.width));
+          try {
+            writePng(fb, SNAP_FILE, scale);
+            view!.note(`wrote ${resolve(SNAP_FILE)} (${fb.width * scale}x${fb.height * scale})`);
+          } catch (e) {
+            view!.note(`cannot write ${SNAP_FILE}: ${(e as Error).message}`);
+          }
+        }
+      } else if (cmd.startsWith("/")) {
         const b = BUTTONS[cmd.slice(1)];
         if (b) rt.pressButton(b);
-        else view!.note(`unknown command ${cmd}; try /link /unlink /action /quit`);
+        else view!.note(`unknown command ${cmd}; try /link /unlink /action${fb ? " /snap" : ""} /quit`);
       } else if (cmd.trim()) rt.utter(cmd.trim());
     });
   }

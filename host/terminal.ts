@@ -1,8 +1,12 @@
 // The interactive simulator's screen: the board's display, LED and what it
 // said, redrawn in place, with a prompt for what the person would say.
+// A pixel display is drawn with half-block characters (two pixel rows per
+// character row), scaled down to the terminal's width; until the firmware
+// draws its first frame, the text screen is shown instead.
 import { createInterface, Interface } from "node:readline";
 import { BoardProfile } from "./profile.ts";
 import { Runtime, TraceEvent } from "./runtime.ts";
+import { Framebuffer } from "./framebuffer.ts";
 
 const ESC = "\x1b[";
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -23,8 +27,15 @@ export class TerminalView {
   private said: string[] = [];
   private log: string[] = [];
   private pending = false;
+  private frame: Framebuffer | null = null;
 
   constructor(private profile: BoardProfile) {}
+
+  /** A new frame on the pixel display. */
+  onFrame(fb: Framebuffer): void {
+    this.frame = fb;
+    this.redrawSoon();
+  }
 
   attach(rt: Runtime): void {
     this.rt = rt;
@@ -70,7 +81,15 @@ export class TerminalView {
     const out: string[] = [];
     if (process.stdout.isTTY) out.push(`${ESC}2J${ESC}H`);
     out.push(`Board: ${p.name}${p.description ? ` — ${p.description}` : ""}`);
-    if (p.text) {
+    if (this.frame) {
+      const fb = this.frame;
+      const maxCols = Math.max(16, (process.stdout.columns || 80) - 2);
+      const lines = fb.toTerminal({ color: !!color, maxCols });
+      const width = Math.ceil(fb.width / Math.max(1, Math.ceil(fb.width / maxCols)));
+      out.push("┌" + "─".repeat(width) + "┐");
+      for (const l of lines) out.push("│" + l + "│");
+      out.push("└" + "─".repeat(width) + "┘" + (width < fb.width ? ` ${fb.width}x${fb.height}, scaled down` : ""));
+    } else if (p.text) {
       out.push("┌" + "─".repeat(cols + 2) + "┐");
       const lines = this.display.split("\n");
       for (let i = 0; i < p.text.rows; i++) out.push("│ " + (lines[i] ?? "").padEnd(cols).slice(0, cols) + " │");
@@ -84,7 +103,7 @@ export class TerminalView {
     out.push("");
     for (const l of this.log) out.push(`  ${l}`);
     out.push("");
-    out.push("Type what you would say, or /link /unlink /action /quit.");
+    out.push(`Type what you would say, or /link /unlink /action${p.display ? " /snap" : ""} /quit.`);
     process.stdout.write(out.join("\n") + "\n");
     this.rl?.prompt(true);
   }

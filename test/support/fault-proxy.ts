@@ -73,6 +73,11 @@ export interface FaultProxyOptions {
   /** Path of the device authorization endpoint. Default from discovery, else "/device/auth". */
   devicePath?: string;
   log?: (line: string) => void;
+  /**
+   * Holds a request this many ms before forwarding it (0 = at once), so a
+   * test can act while the server has not yet seen it.
+   */
+  holdBeforeForward?: (endpoint: "token" | "device" | "other", grantType?: string) => number;
 }
 
 export interface FaultProxy {
@@ -332,6 +337,14 @@ export async function startFaultProxy(target: string, opts: FaultProxyOptions = 
 
     const delayMs = fault?.kind === "delay" ? fault.ms : 0;
     const loseAnswer = fault?.kind === "drop" && fault.afterForward === true;
+    const hold = opts.holdBeforeForward?.(endpoint, grantType) ?? 0;
+    if (hold > 0) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => { timers.delete(t); r(); }, hold);
+        timers.add(t);
+      });
+      if (res.destroyed || req.socket.destroyed) return;
+    }
     forward(
       req,
       body,
