@@ -11,13 +11,29 @@ import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, parseBody, describeStatu
 import { wellKnownUrls } from "./net/url";
 import { ledFor, stateLabel, countdownText, countdownNextChange } from "./ui/status";
 import { layout } from "./ui/text_screen";
+import { ScreenModel } from "./ui/model";
+import { PixelScreen } from "./ui/pixel_screen";
+import { spellCode, speakableUrl } from "./ui/speech";
 import { TokenStore } from "./auth/store";
 import { TokenRecord } from "./auth/token_record";
 import { TokenLifecycle, TokenState, TokenAction } from "./auth/tokens";
 import { BoardFlash, BoardSealer } from "./board/storage";
 import { Form } from "./net/form";
+import { ActionTable, Match, loadActionTable, match, LOCAL_UNLINK } from "./actions/table";
+import { buildActionRequest, parseActionResponse, newSessionId } from "./actions/request";
+import { bearerError, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "./net/http";
 
-const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Revoke = 4 }
+const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Revoke = 4, Action = 5, Invalidate = 6 }
+
+const ACTION_TABLE_MAX_BYTES: i32 = 65536;
+const ACTION_TIMEOUT_MS: i32 = 8000;
+/** How long an action waits for the refresh that a 401 started before it gives up. */
+const ACTION_REFRESH_WAIT_MS: i64 = 15000;
+
+let rngForIds: XorShift | null = null;
+function nextRandom(): u32 {
+  return rngForIds!.next();
+}
 
 /** RFC 7009 §2: a revocation request is answered at once; a few seconds is plenty. */
 const REVOKE_TIMEOUT_MS: i32 = 5000;
@@ -28,6 +44,17 @@ export class App {
   tokens!: TokenLifecycle;
   store: TokenStore = new TokenStore(new BoardFlash(), new BoardSealer());
   rng: XorShift;
+  actions: ActionTable | null = null;
+  private actionsError: string = "";
+  /** The action waiting for its answer (one at a time), or null. */
+  private action: Match | null = null;
+  private actionToken: string = "";
+  private actionRetried: bool = false;
+  /** Set when a 401 asked for a refresh; the action is sent again once a new token is in use. */
+  private actionWaitsForRefreshUntil: i64 = -1;
+  private sessionId: string = "";
+  private sessionIsNew: bool = true;
+  lastAnswer: string = "";
   private unlinking: bool = false;
   private unlinkPending: i32 = 0;
   private unlinkUnreached: i32 = 0;
@@ -38,6 +65,7 @@ export class App {
   reason: string = "";
   private pending: Map<i32, i32> = new Map();
   private lastScreen: string = "";
+  private pixelScreen: PixelScreen | null = null;
   private discovering: bool = false;
   private discoveryIndex: i32 = 0;
   private discoveryFailures: i32 = 0;
@@ -63,6 +91,8 @@ export class App {
       return -1;
     }
     this.configOk = true;
+    this.loadActions();
+    this.newSession();
     this.loadStored(now);
     if (this.cfg.needsDiscovery) {
       this.discovering = true;
@@ -72,6 +102,28 @@ export class App {
     }
     this.render(now);
     return 0;
+  }
+
+  private loadActions(): void {
+    const text = board.readConfig(ConfigKind.Actions, ACTION_TABLE_MAX_BYTES);
+    if (text === null) {
+      this.actionsError = "no action table";
+      return;
+    }
+    const r = loadActionTable(text);
+    if (r.table === null) {
+      this.actionsError = "action table rejected: " + r.error;
+      board.log(LogLevel.Error, this.actionsError);
+      return;
+    }
+    this.actions = r.table;
+  }
+
+  /** A new backend session: after boot and after each new link (isNew on its first action). */
+  private newSession(): void {
+    rngForIds = this.rng;
+    this.sessionId = newSessionId(nextRandom);
+    this.sessionIsNew = true;
   }
 
   /** Boot: a valid stored record brings the device up linked, without a new code. */
@@ -100,6 +152,8 @@ export class App {
   }
 
   private wipe(reason: string): void {
+    this.endAction();
+    this.lastAnswer = "";
     const rc = this.store.wipe();
     if (rc != 0) board.log(LogLevel.Error, "token store: wipe failed: " + this.store.lastError);
     this.tokens.clear(reason);
@@ -142,6 +196,8 @@ export class App {
       this.afterFlow(now);
     } else if (purpose == Purpose.Refresh) this.onRefresh(resp, now);
     else if (purpose == Purpose.Revoke) this.onRevoked(resp, now);
+    else if (purpose == Purpose.Action) this.onActionAnswer(resp, now);
+    else if (purpose == Purpose.Invalidate) this.onInvalidated(resp, now);
   }
 
   private onRefresh(resp: HttpResponse, now: i64): void {
@@ -195,11 +251,37 @@ export class App {
     this.unlinking = true;
     this.unlinkPending = 0;
     this.unlinkUnreached = 0;
-    if (this.cfg.revocationEndpoint.length > 0) {
+    this.endAction();
+    if (this.cfg.invalidateEndpoint.length > 0) {
+      // The backend's invalidate call (NUGU-style) first, while the access token is still valid.
+      const req = HttpRequest.form(this.cfg.invalidateEndpoint, new Form().add("token", rec.accessToken).toString());
+      req.timeoutMs = REVOKE_TIMEOUT_MS;
+      this.unlinkPending++;
+      this.send(req, Purpose.Invalidate, now);
+      return;
+    }
+    this.revokeAll(now);
+  }
+
+  private revokeAll(now: i64): void {
+    const rec = this.tokens.record;
+    if (rec !== null && this.cfg.revocationEndpoint.length > 0) {
       if (rec.refreshToken.length > 0) this.revoke(rec.refreshToken, "refresh_token", now);
       this.revoke(rec.accessToken, "access_token", now);
     }
     this.finishUnlinkIfDone();
+  }
+
+  private onInvalidated(resp: HttpResponse, now: i64): void {
+    this.unlinkPending--;
+    const obj = resp.status == 200 ? parseBody(resp) : null;
+    const okv = obj !== null ? obj.get("ok") : null;
+    if (okv === null || !okv.isBool() || !okv.bool) {
+      this.unlinkUnreached++;
+      const err = obj !== null ? obj.getString("error") : null;
+      board.log(LogLevel.Warn, "backend invalidate not confirmed: " + (err !== null ? cleanText(err, 40) : describeStatus(resp.status)));
+    }
+    this.revokeAll(now);
   }
 
   private revoke(token: string, hint: string, now: i64): void {
@@ -225,9 +307,10 @@ export class App {
   private finishUnlinkIfDone(): void {
     if (!this.unlinking || this.unlinkPending > 0) return;
     this.unlinking = false;
-    const confirmed = this.unlinkUnreached == 0 && this.cfg.revocationEndpoint.length > 0;
+    const anywhere = this.cfg.revocationEndpoint.length > 0 || this.cfg.invalidateEndpoint.length > 0;
+    const confirmed = this.unlinkUnreached == 0 && anywhere;
     const why = confirmed ? "Unlinked on request."
-      : (this.cfg.revocationEndpoint.length == 0 ? "Unlinked on this device (the server has no revocation endpoint)."
+      : (!anywhere ? "Unlinked on this device (no revocation endpoint is configured)."
         : "Unlinked on this device; the server could not be reached to revoke access.");
     this.wipe(why);
     board.say(confirmed ? "This device is now unlinked." : "This device is unlinked here, but the server could not be told.");
@@ -235,8 +318,125 @@ export class App {
 
   onUtterance(text: string, now: i64): void {
     board.log(LogLevel.Info, "heard: " + cleanText(text, 120));
-    if (this.flow.state != LinkState.Linked) {
+    const table = this.actions;
+    if (table === null) {
+      board.say("I can't do anything yet: " + this.actionsError + ".");
+      return;
+    }
+    const m = match(table, text);
+    if (m === null) {
+      board.say("Sorry, I didn't get that.");
+      return;
+    }
+    if (m.local == LOCAL_UNLINK) {
+      this.unlink(now);
+      return;
+    }
+    if (this.tokens.record === null || this.unlinking) {
       board.say("This device is not linked yet. Press the link button to link your account.");
+      return;
+    }
+    if (this.action !== null) {
+      // One request in flight at a time.
+      board.say("One moment, I'm still working on your last request.");
+      return;
+    }
+    if (this.cfg.backend.length == 0) {
+      board.say("No service is configured for voice actions on this device.");
+      return;
+    }
+    const token = this.tokens.accessToken(now);
+    if (token.length == 0) {
+      // Expired and reconnecting: answer at once rather than queue silently.
+      this.tokens.refreshNow(now);
+      board.say("I'm reconnecting to your account. Please try again in a moment.");
+      return;
+    }
+    this.action = m;
+    this.actionRetried = false;
+    this.sendAction(token, now);
+  }
+
+  private sendAction(token: string, now: i64): void {
+    const m = this.action!;
+    this.actionToken = token;
+    this.actionWaitsForRefreshUntil = -1;
+    const deviceType = board.cap(Cap.DeviceType) == 2 ? "tv" : "speaker";
+    const req = new HttpRequest();
+    req.url = this.cfg.backend + "/" + m.actionName;
+    // RFC 6750 §2.1: the access token goes in the Authorization header.
+    req.headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: application/json";
+    req.body = buildActionRequest(m, this.sessionId, this.sessionIsNew, token, deviceType);
+    req.timeoutMs = ACTION_TIMEOUT_MS;
+    board.log(LogLevel.Info, "action " + m.actionName + (this.actionRetried ? " (retry)" : ""));
+    this.send(req, Purpose.Action, now);
+  }
+
+  private endAction(): void {
+    this.action = null;
+    this.actionToken = "";
+    this.actionWaitsForRefreshUntil = -1;
+  }
+
+  private onActionAnswer(resp: HttpResponse, now: i64): void {
+    const m = this.action;
+    if (m === null) return;
+    if (resp.status == 401) {
+      // RFC 6750 §3.1: invalid_token means the access token is expired or revoked.
+      const code = bearerError(resp.wwwAuthenticate);
+      if (!this.actionRetried && code == "invalid_token" && this.tokens.hasRefreshToken) {
+        this.actionRetried = true;
+        this.tokens.refreshNow(now);
+        this.actionWaitsForRefreshUntil = now + ACTION_REFRESH_WAIT_MS;
+        board.log(LogLevel.Info, "backend said invalid_token; refreshing, then retrying once");
+        return;
+      }
+      this.endAction();
+      const why = "The service no longer accepts this device's access.";
+      this.wipe(why);
+      board.say("This device is no longer authorized. Press the link button to link it again.");
+      return;
+    }
+    this.sessionIsNew = false;
+    this.endAction();
+    if (resp.status < 0) {
+      if (resp.status == NET_TIMEOUT) board.say("The service took too long to answer. Please try again.");
+      else if (resp.status == NET_BODY_TOO_LARGE) board.say("The service sent an answer that was too large.");
+      else board.say("I can't reach the service right now. Please try again later.");
+      return;
+    }
+    if (resp.status != 200) {
+      board.say("The service had a problem, HTTP " + resp.status.toString() + ". Please try again later.");
+      return;
+    }
+    const r = parseActionResponse(resp.body);
+    if (r.ok) {
+      this.lastAnswer = r.display;
+      board.say(r.speech);
+      return;
+    }
+    board.log(LogLevel.Warn, "action " + m.actionName + ": " + r.error);
+    if (r.resultCode.length > 0) {
+      const said = r.speech.length > 0 ? " " + r.speech : "";
+      board.say("The service could not do that (" + cleanText(r.resultCode, 40) + ")." + said);
+    } else {
+      board.say("The service sent an answer I could not read.");
+    }
+  }
+
+  /** An action that got 401 goes again once the refresh it started has put a new token in use. */
+  private resumeAction(now: i64): void {
+    if (this.action === null || this.actionWaitsForRefreshUntil < 0) return;
+    if (this.tokens.record === null) {
+      this.endAction(); // the refresh ended the link (invalid_grant); the unlink speech says why
+      return;
+    }
+    const token = this.tokens.accessToken(now);
+    if (!this.tokens.refreshing && token.length > 0 && token != this.actionToken) {
+      this.sendAction(token, now);
+    } else if (now >= this.actionWaitsForRefreshUntil) {
+      this.endAction();
+      board.say("I couldn't reconnect to your account. Please try again later.");
     }
   }
 
@@ -252,6 +452,7 @@ export class App {
     if (req !== null) this.send(req, Purpose.Flow, now);
     this.afterFlow(now);
     if (this.unlinking) return;
+    this.resumeAction(now);
     const act = this.tokens.check(now);
     if (act == TokenAction.Send) {
       this.send(this.tokens.request!, Purpose.Refresh, now);
@@ -312,6 +513,7 @@ export class App {
       const rec = this.tokens.recordFrom(f.tokens!, wall, null);
       if (!this.persist(rec)) board.log(LogLevel.Error, "linked, but the tokens could not be stored; a reboot will need a new link");
       this.tokens.adopt(rec, now, wall, true);
+      this.newSession();
       f.reset();
       this.reason = "";
       board.log(LogLevel.Info, "linked; tokens stored (record " + this.store.sequence.toString() + ")");
@@ -323,6 +525,7 @@ export class App {
     next = earliest(next, this.discoveryAt);
     next = earliest(next, this.flow.nextDeadline());
     if (!this.unlinking) next = earliest(next, this.tokens.nextDeadline());
+    next = earliest(next, this.actionWaitsForRefreshUntil);
     if (this.flow.state == LinkState.AwaitingApproval || this.flow.state == LinkState.Backoff) {
       next = earliest(next, countdownNextChange(now, this.flow.expiresAtMs));
     }
@@ -359,44 +562,70 @@ export class App {
     const f = this.flow;
     if (this.state != prev) this.speakState(prev);
     if (f.message.length > 0) this.reason = f.message;
-    const lines = new Array<string>();
+    const m = new ScreenModel();
     const s = this.state;
+    m.status = stateLabel(s);
+    const lines = m.lines;
     if (s == "awaiting_approval" || (s == "backoff" && f.userCode.length > 0)) {
-      lines.push("Link your account");
-      lines.push("Open: " + f.verificationUri);
-      lines.push("Enter code: " + groupUserCode(f.userCode));
-      lines.push("Code expires in " + countdownText(f.expiresAtMs - now));
+      // RFC 8628 §3.3: the URI and the code are always shown; the QR code is an extra.
+      m.title = "Link your account";
+      m.verificationUri = f.verificationUri;
+      m.userCode = groupUserCode(f.userCode);
+      m.qrText = f.verificationUriComplete;
+      m.countdown = "Code expires in " + countdownText(f.expiresAtMs - now);
       if (s == "backoff") lines.push(this.reason);
       this.speakCode();
     } else if (s == "linked" || s == "refreshing") {
-      lines.push("Linked");
-      lines.push("Say something, or press UNLINK to unlink.");
+      m.title = "Linked";
+      if (this.lastAnswer.length > 0) lines.push(cleanText(this.lastAnswer, 400));
+      else lines.push("Say something, or press UNLINK to unlink.");
     } else if (s == "expired") {
-      lines.push("Linked, reconnecting...");
+      m.title = "Linked, reconnecting...";
       if (this.tokens.reason.length > 0) lines.push(this.tokens.reason);
     } else if (s == "denied") {
-      lines.push("Linking was denied.");
+      m.title = "Linking was denied.";
       lines.push("Press LINK to try again.");
     } else if (s == "code_expired") {
-      lines.push("The code expired.");
+      m.title = "The code expired.";
       lines.push("Press LINK for a new code.");
     } else if (s == "error") {
-      lines.push("Cannot link this device.");
+      m.title = "Cannot link this device.";
       lines.push(this.reason);
       if (this.configOk) lines.push("Press LINK to try again.");
     } else if (s == "unlinked") {
-      lines.push("Not linked.");
+      m.title = "Not linked.";
       if (this.reason.length > 0) lines.push(this.reason);
       lines.push("Press LINK to link your account.");
     } else {
-      lines.push(stateLabel(s) + "...");
+      m.title = stateLabel(s) + "...";
       if (s == "backoff" && this.reason.length > 0) lines.push(this.reason);
     }
-    lines.push("[" + stateLabel(s) + "]");
+    this.present(m);
+  }
+
+  /** Shows the model on whatever the board has: a framebuffer, a text screen, or both. */
+  private present(m: ScreenModel): void {
+    if (this.pixelScreen === null && board.cap(Cap.DisplayFormat) > 0) {
+      const w = board.cap(Cap.DisplayWidth), h = board.cap(Cap.DisplayHeight);
+      if (w > 0 && h > 0 && w <= 4096 && h <= 4096) this.pixelScreen = new PixelScreen(w, h, board.cap(Cap.DisplayFormat));
+    }
+    const px = this.pixelScreen;
+    if (px !== null && px.render(m)) {
+      board.displayBlit(0, 0, px.width, px.height, px.pixels);
+    }
     const cols = board.cap(Cap.TextCols);
     const rows = board.cap(Cap.TextRows);
     if (cols > 0 && rows > 0) {
-      const screen = layout(lines, cols, rows);
+      const text = new Array<string>();
+      text.push(m.title);
+      if (m.userCode.length > 0) {
+        text.push("Open: " + m.verificationUri);
+        text.push("Enter code: " + m.userCode);
+        text.push(m.countdown);
+      }
+      for (let i = 0; i < m.lines.length; i++) text.push(m.lines[i]);
+      text.push("[" + m.status + "]");
+      const screen = layout(text, cols, rows);
       if (screen != this.lastScreen) {
         this.lastScreen = screen;
         board.displayText(screen);
@@ -416,7 +645,7 @@ export class App {
     const f = this.flow;
     if (board.cap(Cap.HasSpeaker) <= 0 || f.userCode == this.spokenCode) return;
     this.spokenCode = f.userCode;
-    board.say("To link your account, open " + f.verificationUri + " and enter the code " + spell(f.userCode) + ".");
+    board.say("To link your account, open " + speakableUrl(f.verificationUri) + " and enter the code " + spellCode(f.userCode) + ".");
   }
 }
 
@@ -424,15 +653,4 @@ function earliest(a: i64, b: i64): i64 {
   if (a < 0) return b;
   if (b < 0) return a;
   return a < b ? a : b;
-}
-
-/** Character by character, so a speaker can be followed (RFC 8628 §3.3). */
-export function spell(code: string): string {
-  const parts = new Array<string>();
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charAt(i);
-    if (c == "-" || c == " ") continue;
-    parts.push(c);
-  }
-  return parts.join(", ");
 }

@@ -210,8 +210,24 @@ async function main(): Promise<number> {
       port: args.port, deviceCodeTtl: args.deviceCodeTtl, accessTokenTtl: args.accessTokenTtl,
     });
     closers.push(() => server.close());
-    deviceConfig = JSON.stringify(server.deviceConfig());
+    const { startBackend, INVALIDATE_PATH } = await import("./backend.ts");
+    const cfg = server.deviceConfig();
+    const backend = await startBackend({
+      introspect: (t) => server.introspect(t),
+      // The backend's invalidate call ends the grant at the authorization server (RFC 7009).
+      revoke: async (t) => {
+        const r = await fetch(cfg.revocation_endpoint, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ token: t, client_id: cfg.client_id }),
+        });
+        if (!r.ok) throw new Error(`revocation answered ${r.status}`);
+      },
+    });
+    closers.push(() => backend.close());
+    deviceConfig = JSON.stringify({ ...cfg, backend: backend.url, invalidate_endpoint: backend.url + INVALIDATE_PATH });
     notice(`Embedded authorization server (oidc-provider) at ${server.issuer}`);
+    notice(`Embedded action backend (demo play) at ${backend.url}`);
     notice(`Its development login accepts any user name and password: it is for the simulator and tests only.`);
   }
   const actionsPath = args.actions ?? join(ROOT, "config", "actions.json");

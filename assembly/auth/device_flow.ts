@@ -42,10 +42,14 @@ export const DEFAULT_INTERVAL_S: i32 = 5;
 /** RFC 8628 §3.5: slow_down adds 5 seconds to the interval. */
 export const SLOW_DOWN_STEP_MS: i64 = 5000;
 /**
- * Added to every poll deadline so that jitter on the way to the server never
- * makes two polls *arrive* closer than the interval.
+ * Added to every poll deadline, a margin for timer rounding. Polls are
+ * timed from when the previous answer *arrived*, not from when the previous
+ * poll left: the server then sees at least interval + one round trip
+ * between two polls, however the network's delay varies from one to the
+ * next. The deadline is absolute (monotonic ms), so a late tick does not
+ * push later polls back.
  */
-export const POLL_GUARD_MS: i64 = 25;
+export const POLL_GUARD_MS: i64 = 10;
 
 // Bounds on what a device authorization response may say. Values outside
 // them are not a server this device can work with; they end in `error`.
@@ -213,9 +217,8 @@ export class DeviceFlow {
     }
     this.state = LinkState.Backoff;
     this.message = what + ": " + describeStatus(resp.status) + "; retrying in " + ((delay + 999) / 1000).toString() + " s";
-    // For polls, count from when the last poll was sent, so the interval holds.
-    const from = this.phase == Phase.Poll && this.lastPollSentAt >= 0 ? max(now, this.lastPollSentAt + POLL_GUARD_MS) : now;
-    this.nextAt = from + delay;
+    // Counted from this answer (or failure), like every poll deadline.
+    this.nextAt = now + delay + (this.phase == Phase.Poll ? POLL_GUARD_MS : 0);
   }
 
   private isTransient(status: i32): bool {
@@ -298,7 +301,7 @@ export class DeviceFlow {
       if (code == "authorization_pending") {
         this.state = LinkState.AwaitingApproval;
         this.message = "";
-        this.nextAt = this.lastPollSentAt + this.intervalMs + POLL_GUARD_MS;
+        this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
       } else if (code == "slow_down") {
         // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
         this.intervalMs += SLOW_DOWN_STEP_MS;
@@ -307,7 +310,7 @@ export class DeviceFlow {
         }
         this.state = LinkState.AwaitingApproval;
         this.message = "";
-        this.nextAt = this.lastPollSentAt + this.intervalMs + POLL_GUARD_MS;
+        this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
       } else if (code == "access_denied") {
         this.stop(LinkState.Denied, "The request was denied.");
       } else if (code == "expired_token") {
@@ -315,7 +318,6 @@ export class DeviceFlow {
       } else {
         this.configFailure("Token request", err);
       }
-      if (this.phase == Phase.Poll && this.nextAt < now) this.nextAt = now;
       return;
     }
     if (this.isTransient(resp.status)) {

@@ -75,7 +75,8 @@ test("expiry: the device stops at expires_in by its own clock and offers a new c
     const first = (await shownCode(r.device)).userCode;
     const expired = await r.device.waitState("code_expired", 10000);
     const codeAt = r.device.lines.find((l) => l.ev === "state" && l.state === "awaiting_approval")!.t;
-    assert.ok(expired.t - codeAt >= 3000 && expired.t - codeAt < 4500, `expired ${expired.t - codeAt} ms after the code`);
+    // The state line is traced a moment after the answer was taken in, so allow a few ms.
+    assert.ok(expired.t - codeAt >= 2950 && expired.t - codeAt < 4500, `expired ${expired.t - codeAt} ms after the code`);
     await r.device.waitDisplay(/expired/i);
     const pollsAtExpiry = r.proxy.polls.length;
     await new Promise((res) => setTimeout(res, 1500));

@@ -116,15 +116,16 @@ test("§3.2 form-encoded responses with numeric strings are accepted", () => {
 
 test("§3.5 authorization_pending keeps polling at the interval, on absolute deadlines", () => {
   const f = awaiting();
-  let prev: i64 = 0;
+  let prevAnswer: i64 = 0;
   for (let i = 0; i < 5; i++) {
     const at = nextPoll(f);
-    expect(at - prev >= 5000, "gap is at least the interval");
-    // The answer arrives 300 ms later; the next deadline still counts from the send time.
+    expect(at - prevAnswer >= 5000, "a full interval after the previous answer");
+    // The answer arrives 300 ms later; the next poll is one interval after it,
+    // so the server sees interval + round trip between polls, never less.
     f.onResponse(json(400, '{"error":"authorization_pending"}'), at + 300);
     expectEq<string>(linkStateName(f.state), "awaiting_approval", "still waiting");
-    expectEq<i64>(f.nextDeadline(), at + 5000 + POLL_GUARD_MS, "next deadline from send time, no drift");
-    prev = at;
+    expectEq<i64>(f.nextDeadline(), at + 300 + 5000 + POLL_GUARD_MS, "absolute deadline from the answer");
+    prevAnswer = at + 300;
   }
   expectEq<i32>(f.polls, 5, "five polls");
 });
@@ -135,10 +136,10 @@ test("§3.5 slow_down adds 5 s for this and every later request", () => {
   f.onResponse(json(400, '{"error":"slow_down"}'), at + 10);
   expectEq<i64>(f.intervalMs, 10000, "interval now 10 s");
   const at2 = nextPoll(f);
-  expectEq<i64>(at2 - at, 10000 + POLL_GUARD_MS, "next poll 10 s later");
+  expectEq<i64>(at2 - at, 10 + 10000 + POLL_GUARD_MS, "next poll 10 s after the answer");
   f.onResponse(json(400, '{"error":"authorization_pending"}'), at2 + 10);
   const at3 = nextPoll(f);
-  expectEq<i64>(at3 - at2, 10000 + POLL_GUARD_MS, "the larger interval persists");
+  expectEq<i64>(at3 - at2, 10 + 10000 + POLL_GUARD_MS, "the larger interval persists");
   f.onResponse(json(400, '{"error":"slow_down"}'), at3 + 10);
   expectEq<i64>(f.intervalMs, 15000, "second slow_down: 15 s");
 });
@@ -192,7 +193,7 @@ test("Retry-After on 503 and 429 is honoured", () => {
   r.retryAfter = "20";
   f.onResponse(r, at + 5);
   expectEq<string>(linkStateName(f.state), "backoff", "backoff shown");
-  expectEq<i64>(f.nextDeadline(), at + POLL_GUARD_MS + 20000, "waits Retry-After");
+  expectEq<i64>(f.nextDeadline(), at + 5 + POLL_GUARD_MS + 20000, "waits Retry-After");
   at = nextPoll(f);
   const r2 = json(429, "");
   r2.retryAfter = "1";
