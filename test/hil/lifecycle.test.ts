@@ -106,11 +106,11 @@ test("short access-token lifetime: refreshes happen before expiry, seen by the s
 });
 
 test("30 SIGKILLs at random moments during refresh: the device comes back linked", async () => {
-  // Refreshes are held 0–250 ms at the proxy before the server sees them, and the
-  // device is killed 0–300 ms after it starts refreshing: before the request,
+  // Refreshes are held 0–400 ms at the proxy before the server sees them, and the
+  // device is killed 0–500 ms after it starts refreshing: before the request,
   // while the server has not seen it, while the server answers, and after the
   // new record reached flash.
-  const r = await rig(2, () => Math.floor(Math.random() * 250));
+  const r = await rig(2, () => Math.floor(Math.random() * 400));
   const cycles = 30;
   let survived = 0, lostInWindow = 0, killedBeforeServer = 0, killedAfterPersist = 0;
   try {
@@ -119,7 +119,7 @@ test("30 SIGKILLs at random moments during refresh: the device comes back linked
       await d.next((l) => l.ev === "state" && l.state === "refreshing", 10000, "a refresh");
       const storedBefore = d.lines.filter((l) => l.ev === "log" && /tokens refreshed and stored/.test(l.text)).length;
       const serverRefreshesBefore = r.server.events.filter((e) => e.name === "refresh").length;
-      await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 300)));
+      await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 500)));
       await d.kill("SIGKILL");
       const persistedBeforeKill = d.lines.filter((l) => l.ev === "log" && /tokens refreshed and stored/.test(l.text)).length > storedBefore;
       const serverSaw = r.server.events.filter((e) => e.name === "refresh").length > serverRefreshesBefore;
@@ -143,13 +143,16 @@ test("30 SIGKILLs at random moments during refresh: the device comes back linked
       const presented = refreshes[refreshes.length - 1].detail.rt;
       const spentEarlier = refreshes.slice(0, -1).some((e) => e.detail.rt === presented && e.detail.outcome === "success");
       assert.ok(spentEarlier, `cycle ${i}: unlinked although the stored refresh token had not been spent (rotation persisted in the wrong order)`);
+      assert.ok(!persistedBeforeKill, `cycle ${i}: the device said the new record was stored, yet came back with a spent refresh token`);
       lostInWindow++;
       await d.stop();
       d = await link(r);
     }
     console.log(`SIGKILL cycles: ${cycles}, came back linked: ${survived}, killed before the server saw the refresh: ${killedBeforeServer}, after the new record was stored: ${killedAfterPersist}, lost in the server-commit-to-flash window: ${lostInWindow}`);
     assert.equal(survived + lostInWindow, cycles);
-    assert.ok(survived >= cycles - 3, `${survived}/${cycles} survived`);
+    // The window is a few ms wide against 0.5 s of kill times; a device that
+    // stored the rotated token late (after using it, or on a timer) would lose far more.
+    assert.ok(lostInWindow <= cycles / 5, `${lostInWindow}/${cycles} kills fell between the server's rotation and the flash write`);
     assert.ok(killedBeforeServer > 0, "some kills landed before the server saw the refresh");
     assert.ok(killedAfterPersist > 0, "some kills landed after the new record was stored");
     assertNoSecrets(r, [d.traceText()]);

@@ -62,6 +62,8 @@ export interface FaultProxyOptions {
   interval?: number;
   /** Rewrite `expires_in` (seconds) in the device authorization response. */
   expiresIn?: number;
+  /** A change to every successful token endpoint answer (JSON). */
+  rewriteTokenResponse?: (body: Record<string, unknown>) => Record<string, unknown>;
   /** Any further change to the device authorization response JSON. */
   rewriteDeviceResponse?: (body: Record<string, unknown>) => Record<string, unknown>;
   /** Enforce the polling interval per device_code and answer slow_down itself. */
@@ -350,6 +352,14 @@ export async function startFaultProxy(target: string, opts: FaultProxyOptions = 
       body,
       (status, headers, upBody) => {
         let outBody = upBody;
+        if (endpoint === "token" && status === 200 && opts.rewriteTokenResponse) {
+          try {
+            const d = opts.rewriteTokenResponse(JSON.parse(upBody.toString("utf8")) as Record<string, unknown>);
+            outBody = Buffer.from(JSON.stringify(d), "utf8");
+          } catch {
+            // not JSON: relay as is
+          }
+        }
         if (endpoint === "device" && status === 200) {
           try {
             let d = JSON.parse(upBody.toString("utf8")) as Record<string, unknown>;

@@ -1,0 +1,769 @@
+// Benchmarks: size, memory, poll timing, idle cost, per-action cost, boot and
+// QR encoding of the release firmware, run against the real servers.
+//
+//   npm run bench                      build, then everything (about 3 minutes)
+//   BENCH_IDLE_S=10 npm run bench      a shorter idle window
+//
+// Prints a table and writes bench/results.json. It reports; it never fails a
+// build: a figure that cannot be produced says why, and the exit code is 0.
+// Every figure that depends on the machine's speed comes with a ratio
+// against a reference measured in the same run. bench/README.md describes
+// how each figure is taken.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { randomBytes, randomFillSync } from "node:crypto";
+import { createInterface } from "node:readline";
+import qrcode from "qrcode-generator";
+import { Runtime } from "../host/runtime.ts";
+import { loadProfile, BoardProfile } from "../host/profile.ts";
+import { Flash } from "../host/flash.ts";
+import { Sealer } from "../host/seal.ts";
+import { HttpClient, NetResult } from "../host/net.ts";
+import { startAuthServer, AuthServer } from "../host/authserver.ts";
+import { startBackend, Backend } from "../host/backend.ts";
+import { startFaultProxy, FaultProxy } from "../test/support/fault-proxy.ts";
+import { approve } from "../test/support/phone.ts";
+import { BenchDevice, Seen } from "./device.ts";
+import { ROOT, SizeReport } from "./size.ts";
+import { memoryLimits } from "./wasm.ts";
+import { cpuMsSince, median, summary } from "./stats.ts";
+
+// ---- settings ---------------------------------------------------------------
+
+function envNumber(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : dflt;
+}
+
+const SETTINGS = {
+  /** Idle window, seconds. */
+  idleS: envNumber("BENCH_IDLE_S", 60),
+  /** Polls to watch before approving. */
+  polls: envNumber("BENCH_POLLS", 16),
+  /** Voice actions through the firmware. */
+  actions: envNumber("BENCH_ACTIONS", 10000),
+  /** Voice actions through the TypeScript reference loop. */
+  refActions: envNumber("BENCH_REF_ACTIONS", 2000),
+  /** Boots per case. */
+  boots: envNumber("BENCH_BOOTS", 15),
+  /** QR encodes per encoder. */
+  qrRounds: envNumber("BENCH_QR_ROUNDS", 300),
+  board: process.env.BENCH_BOARD || "tv",
+};
+
+const WASM_PATH = join(ROOT, "build", "firmware.wasm");
+const RESULTS = join(ROOT, "bench", "results.json");
+const POLL_INTERVAL_S = 1;
+const ONE_CORE = 100;
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+// ---- figures -----------------------------------------------------------------
+
+type Status = "ok" | "pending" | "n/a" | "error";
+
+interface Figure {
+  id: string;
+  section: string;
+  name: string;
+  value: number | null;
+  unit: string;
+  /** value / reference, when the figure is compared with something. */
+  ratio?: number | null;
+  /** What the ratio is against, with the reference's own value. */
+  reference?: string;
+  status: Status;
+  note?: string;
+}
+
+const figures: Figure[] = [];
+const raw: Record<string, unknown> = {};
+
+function fig(f: Omit<Figure, "status"> & { status?: Status }): void {
+  figures.push({ status: "ok", ...f });
+}
+
+function missing(section: string, id: string, name: string, status: Status, why: string): void {
+  figures.push({ id, section, name, value: null, unit: "", status, note: why });
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
+
+// ---- 1. size (a child process, so its compiles do not count as host CPU) ------
+
+interface SizeChild {
+  done: Promise<SizeReport | { fatal: string }>;
+  qrPath: string;
+}
+
+function startSizeChild(dir: string): SizeChild {
+  const qrPath = join(dir, "qr_entry.release.wasm");
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "size.ts"), "--qr-out", qrPath], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
+  const done = new Promise<SizeReport | { fatal: string }>((resolve) => {
+    child.on("close", (code) => {
+      const line = out.trim().split("\n").pop() ?? "";
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        resolve({ fatal: `size child exited ${code}: ${err.slice(-1500) || out.slice(-1500)}` });
+      }
+    });
+  });
+  return { done, qrPath };
+}
+
+function sizeFigures(r: SizeReport | { fatal: string }): void {
+  const S = "size";
+  if ("fatal" in r) {
+    missing(S, "size.total", "release .wasm", "error", firstLine(r.fatal));
+    return;
+  }
+  raw.size = r;
+  const note = r.builtFileBytes !== null && r.builtFileBytes !== r.moduleBytes
+    ? `build/firmware.wasm is ${r.builtFileBytes} B: the sources changed after the build`
+    : undefined;
+  fig({ id: "size.total", section: S, name: "release .wasm, total", value: r.moduleBytes, unit: "B", note });
+  for (const p of r.parts) {
+    const id = `size.part.${p.name.split(" ")[0].toLowerCase()}`;
+    if (p.bytes === null) missing(S, id, p.name, "error", p.error ?? "not measured");
+    else fig({ id, section: S, name: p.name, value: p.bytes, unit: "B", ratio: p.bytes / r.moduleBytes, reference: "share of the total" });
+  }
+  for (const p of r.standalone) {
+    const id = `size.standalone.${p.name.split(" ")[0].toLowerCase()}`;
+    if (p.bytes === null) missing(S, id, `${p.name} (standalone)`, "error", p.error ?? "not measured");
+    else fig({ id, section: S, name: `${p.name} (standalone)`, value: p.bytes, unit: "B" });
+  }
+  for (const e of r.errors) log(`size: ${e}`);
+}
+
+// ---- 2. memory: declared limits -------------------------------------------------
+
+function declaredMemory(wasm: Uint8Array): number | null {
+  const S = "memory";
+  try {
+    const m = memoryLimits(wasm);
+    fig({ id: "memory.initial", section: S, name: "declared initial linear memory", value: m.initial * 65536, unit: "B", note: `${m.initial} pages` });
+    if (m.maximum === null) missing(S, "memory.maximum", "declared maximum linear memory", "n/a", "the module declares no maximum");
+    else fig({ id: "memory.maximum", section: S, name: "declared maximum linear memory", value: m.maximum * 65536, unit: "B", note: `${m.maximum} pages` });
+    return m.maximum === null ? null : m.maximum * 65536;
+  } catch (e) {
+    missing(S, "memory.initial", "declared linear memory", "error", firstLine(e));
+    return null;
+  }
+}
+
+// ---- 4. idle cost ----------------------------------------------------------------
+
+async function startServerChild(ttlS: number): Promise<{ deviceConfig: Record<string, string>; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "authserver-child.ts"), String(ttlS)], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((r) => child.on("close", () => r()));
+  const rl = createInterface({ input: child.stdout! });
+  const line = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("authorization server child did not start in 30 s")), 30000);
+    rl.once("line", (l) => {
+      clearTimeout(t);
+      resolve(l);
+    });
+    child.once("close", (code) => reject(new Error(`authorization server child exited ${code}`)));
+  });
+  rl.close();
+  const { deviceConfig } = JSON.parse(line);
+  return {
+    deviceConfig,
+    close: async () => {
+      child.stdin!.end();
+      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+async function idlePhase(wasm: Uint8Array, profile: BoardProfile, actionTable: string | null): Promise<void> {
+  const S = "idle";
+  const seconds = SETTINGS.idleS;
+  const server = await startServerChild(180);
+  const tokenEndpoint = server.deviceConfig.token_endpoint;
+  let polls = 0;
+  let measuring = false;
+  const dev = new BenchDevice({
+    wasm, profile, actionTable, deviceConfig: JSON.stringify(server.deviceConfig),
+    onEvent: (e) => {
+      if (measuring && e.ev === "net" && e.url === tokenEndpoint) polls++;
+    },
+  });
+  try {
+    dev.start();
+    await dev.waitState("awaiting_approval", 20000);
+    await sleep(250); // the linking screen has been drawn; from here on the device only waits
+    const stats0 = { ...dev.rt.stats };
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    measuring = true;
+    await sleep(seconds * 1000);
+    measuring = false;
+    const wallMs = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
+    const entries = dev.rt.stats.ticks - stats0.ticks + (dev.rt.stats.events - stats0.events);
+    const state = dev.rt.view.state;
+    const pct = (cpuMs / wallMs) * 100;
+    raw.idle = { seconds, wallMs, cpuMs, entries, ticks: dev.rt.stats.ticks - stats0.ticks, events: dev.rt.stats.events - stats0.events, polls, state };
+    fig({
+      id: "idle.cpu", section: S, name: `host CPU while awaiting approval (${Math.round(wallMs / 1000)} s)`, value: pct, unit: "% core",
+      ratio: pct / ONE_CORE, reference: "one core (target < 1%)",
+      note: `${cpuMs.toFixed(0)} ms CPU; ${polls} polls at the server's 5 s interval${state !== "awaiting_approval" ? `; state ended ${state}` : ""}`,
+    });
+    fig({ id: "idle.entries", section: S, name: "firmware entries in that time (ticks + events)", value: entries, unit: "", note: `${raw.idle && (raw.idle as { ticks: number }).ticks} ticks, ${(raw.idle as { events: number }).events} events` });
+  } finally {
+    dev.stop();
+    await server.close();
+  }
+}
+
+// ---- 3 + 2. hardware in the loop: poll timing, memory while linking --------------
+
+interface Rig {
+  server: AuthServer;
+  backend: Backend;
+  proxy: FaultProxy;
+  deviceConfig: Record<string, unknown>;
+  deviceAnswer: Record<string, unknown> | null;
+  close(): Promise<void>;
+}
+
+async function startRig(): Promise<Rig> {
+  const server = await startAuthServer({ deviceCodeTtl: 600 });
+  const backend = await startBackend({ introspect: (t) => server.introspect(t) });
+  const rig = { deviceAnswer: null } as Rig;
+  const proxy = await startFaultProxy(server.url, {
+    interval: POLL_INTERVAL_S,
+    strict: true,
+    rewriteDeviceResponse: (d) => {
+      rig.deviceAnswer = d;
+      return d;
+    },
+  });
+  Object.assign(rig, {
+    server, backend, proxy,
+    deviceConfig: { ...proxy.deviceConfigFor(server.deviceConfig()), backend: backend.url },
+    async close() {
+      await proxy.close();
+      await backend.close();
+      await server.close();
+    },
+  });
+  return rig;
+}
+
+async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, actionTable: string | null, declaredMax: number | null): Promise<BenchDevice> {
+  const S = "polls";
+  const tokenEndpoint = String(rig.deviceConfig.token_endpoint);
+  const tokenAnswers: Seen[] = [];
+  const dev = new BenchDevice({
+    wasm, profile, actionTable, deviceConfig: JSON.stringify(rig.deviceConfig), keep: 400,
+    onEvent: (e) => {
+      if (e.ev === "net" && e.url === tokenEndpoint) tokenAnswers.push(e);
+    },
+  });
+  dev.start();
+  await dev.waitState("awaiting_approval", 20000);
+  const want = Math.max(2, SETTINGS.polls);
+  const budget = performance.now() + (want * POLL_INTERVAL_S * 1.5 + 10) * 1000;
+  while (rig.proxy.polls.length < want && performance.now() < budget) await sleep(25);
+  const answer = rig.deviceAnswer;
+  if (!answer || typeof answer.user_code !== "string" || typeof answer.verification_uri !== "string") {
+    throw new Error("the device authorization answer was not seen at the proxy");
+  }
+  await approve(answer.verification_uri, answer.user_code);
+  const approvedAt = performance.now();
+  const linked = await dev.waitState("linked", 15000);
+  await sleep(100); // let the linked screen finish
+  const interval = POLL_INTERVAL_S * 1000;
+
+  const polls = [...rig.proxy.polls];
+  const gaps = polls.slice(1).map((t, i) => t - polls[i]);
+  const g = summary(gaps);
+  raw.polls = { interval, polls: polls.length, gapsMs: gaps, slowDowns: rig.proxy.slowDowns };
+  fig({ id: "polls.count", section: S, name: "polls before approval (strict server, 1 s interval)", value: polls.length, unit: "" });
+  for (const [k, label] of [["min", "min"], ["median", "median"], ["p99", "p99"], ["max", "max"]] as const) {
+    fig({ id: `polls.gap.${k}`, section: S, name: `gap between polls, ${label}`, value: g[k], unit: "ms", ratio: g[k] / interval, reference: `required interval ${interval} ms` });
+  }
+  fig({ id: "polls.slow_down", section: S, name: "slow_down answers received (goal 0)", value: rig.proxy.slowDowns, unit: "" });
+
+  // Approval to linked, less the time the device still had to wait for its
+  // next poll: the first moment it was allowed to ask again is the last
+  // poll before the approval plus one interval.
+  const before = polls.filter((p) => p <= approvedAt);
+  const due = before.length ? before[before.length - 1] + interval : approvedAt;
+  const start = Math.max(due, approvedAt);
+  const latency = linked.at - start;
+  const success = [...tokenAnswers].reverse().find((e) => e.status === 200 && e.at <= linked.at);
+  const rtt = success ? Number(success.ms) : NaN;
+  const successArrival = rig.proxy.requests.filter((q) => q.endpoint === "token" && q.grantType === "device_code" && q.status === 200).pop()?.at;
+  raw.link = { approvedAt, due, linkedAt: linked.at, latency, tokenRoundTripMs: rtt, successPollArrival: successArrival };
+  fig({
+    id: "polls.link_latency", section: S, name: "approval → linked, beyond the next poll's due time", value: latency, unit: "ms",
+    ratio: Number.isFinite(rtt) && rtt > 0 ? latency / rtt : null,
+    reference: Number.isFinite(rtt) ? `that token request's round trip ${rtt} ms` : "token round trip not seen",
+    note: successArrival !== undefined ? `the poll left ${(successArrival - start).toFixed(0)} ms after it was due` : undefined,
+  });
+
+  const hw = Math.max(dev.memoryHigh, dev.rt.memoryBytes());
+  raw.memoryLinking = hw;
+  fig({
+    id: "memory.hil", section: "memory", name: "linear memory high-water, linking with approval", value: hw, unit: "B",
+    ratio: declaredMax ? hw / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
+  });
+  return dev;
+}
+
+// ---- 5. per-action cost -----------------------------------------------------------
+
+const SIGNED_IN = /signed in as/i;
+
+async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Promise<{ rate: number; ownMs: number; cpuMs: number; n: number } | null> {
+  const S = "actions";
+  const said: string[] = [];
+  const onSay = () => dev.next((e) => e.ev === "say", 10000, "a spoken answer");
+  // Contract: "who am i" makes the firmware POST {backend}/WhoAmI and say the answer.
+  try {
+    const first = onSay();
+    dev.rt.utter("who am i");
+    const e = await first;
+    said.push(String(e.text));
+    if (!SIGNED_IN.test(String(e.text))) throw new Error(`the device said ${JSON.stringify(e.text)}`);
+  } catch (e) {
+    const why = `voice-action loop not answering yet (${firstLine(e)})`;
+    missing(S, "actions.rate", "voice actions per second", "pending", why);
+    missing(S, "actions.firmware_cpu", "firmware CPU per voice action", "pending", why);
+    missing("memory", "memory.after_actions", `linear memory after ${SETTINGS.actions} voice actions`, "pending", why);
+    return null;
+  }
+  const one = async () => {
+    const p = onSay();
+    dev.rt.utter("who am i");
+    const e = await p;
+    if (!SIGNED_IN.test(String(e.text))) throw new Error(`the device said ${JSON.stringify(e.text)}`);
+  };
+  for (let i = 0; i < 50; i++) await one(); // warm up: JIT, connection paths, the backend
+  const n = SETTINGS.actions;
+  const budgetMs = 150000;
+  const own0 = dev.ownMs, entry0 = dev.entryMs, entries0 = dev.entries;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let done = 0;
+  while (done < n && performance.now() - t0 < budgetMs) {
+    await one();
+    done++;
+  }
+  const wall = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
+  const ownMs = (dev.ownMs - own0) / done;
+  const entryMs = (dev.entryMs - entry0) / done;
+  const rate = done / (wall / 1000);
+  raw.firmwareActions = { n: done, wallMs: wall, processCpuMsPerAction: cpuMs / done, ownMsPerAction: ownMs, entryMsPerAction: entryMs, entriesPerAction: (dev.entries - entries0) / done };
+  const mem = dev.rt.memoryBytes();
+  fig({
+    id: "memory.after_actions", section: "memory", name: `linear memory after ${done} voice actions`, value: Math.max(mem, dev.memoryHigh), unit: "B",
+    ratio: declaredMax ? Math.max(mem, dev.memoryHigh) / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
+    note: done < n ? `stopped after ${budgetMs / 1000} s` : undefined,
+  });
+  return { rate, ownMs, cpuMs: cpuMs / done, n: done };
+}
+
+/** An access token for the reference loop, through the device flow like the firmware's. */
+async function referenceToken(server: AuthServer): Promise<string> {
+  const cfg = server.deviceConfig();
+  const form = (o: Record<string, string>) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(o).toString() });
+  const da = await (await fetch(cfg.device_authorization_endpoint, form({ client_id: cfg.client_id, scope: cfg.scope }))).json() as Record<string, string>;
+  await approve(da.verification_uri, da.user_code);
+  for (let i = 0; i < 20; i++) {
+    const t = await (await fetch(cfg.token_endpoint, form({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: da.device_code, client_id: cfg.client_id }))).json() as Record<string, string>;
+    if (t.access_token) return t.access_token;
+    await sleep(1000);
+  }
+  throw new Error("no access token for the reference loop");
+}
+
+/**
+ * The loop in plain TypeScript: build the request JSON, POST it with the
+ * host's HttpClient, parse the answer, take the speech. `ownMs` is the time
+ * spent building and parsing, the part the firmware does in wasm.
+ */
+async function referenceActions(rig: Rig, profile: BoardProfile): Promise<{ rate: number; ownMs: number; cpuMs: number; n: number }> {
+  const token = await referenceToken(rig.server);
+  const client = new HttpClient({ bodyCap: profile.netBodyCap, maxInFlight: 4 });
+  const url = `${rig.backend.url}/WhoAmI`;
+  const sessionId = randomBytes(16).toString("hex");
+  let isNew = true;
+  let own = 0;
+  const one = () => new Promise<void>((resolve, reject) => {
+    const t0 = performance.now();
+    const body = JSON.stringify({
+      version: "2.0",
+      action: { actionName: "WhoAmI", parameters: {} },
+      context: { session: { id: sessionId, isNew, accessToken: token }, device: { type: profile.deviceType, state: {} } },
+    });
+    const headers = `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nAccept: application/json`;
+    own += performance.now() - t0;
+    const id = client.request({ method: "POST", url, headers, body: Buffer.from(body), timeoutMs: 8000 }, (r: NetResult) => {
+      const t1 = performance.now();
+      try {
+        const a = JSON.parse(Buffer.from(r.body).toString("utf8"));
+        const speech = a?.version === "2.0" && a.resultCode === "OK" ? (a.output?.speech ?? a.output?.display) : undefined;
+        own += performance.now() - t1;
+        isNew = false;
+        if (r.status !== 200 || typeof speech !== "string" || !SIGNED_IN.test(speech)) reject(new Error(`reference answer ${r.status}`));
+        else resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+    if (id < 0) reject(new Error(`HttpClient refused: ${id}`));
+  });
+  for (let i = 0; i < 50; i++) await one();
+  own = 0;
+  const n = SETTINGS.refActions;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await one();
+  const wall = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
+  raw.referenceActions = { n, wallMs: wall, processCpuMsPerAction: cpuMs / n, ownMsPerAction: own / n };
+  return { rate: n / (wall / 1000), ownMs: own / n, cpuMs: cpuMs / n, n };
+}
+
+async function actionsPhase(rig: Rig, dev: BenchDevice, profile: BoardProfile, declaredMax: number | null): Promise<void> {
+  const S = "actions";
+  const fw = await firmwareActions(dev, declaredMax);
+  if (!fw) return;
+  let ref: Awaited<ReturnType<typeof referenceActions>> | null = null;
+  try {
+    ref = await referenceActions(rig, profile);
+  } catch (e) {
+    log(`reference loop failed: ${firstLine(e)}`);
+  }
+  const against = (v: number, r: number | undefined, what: string) =>
+    r === undefined ? { ratio: null, reference: "reference loop failed" } : { ratio: v / r, reference: `${what} ${fmt(r)}` };
+  fig({
+    id: "actions.rate", section: S, name: `voice actions per second (${fw.n}, one at a time)`, value: fw.rate, unit: "/s",
+    ...against(fw.rate, ref?.rate, "TypeScript loop"),
+  });
+  fig({
+    id: "actions.firmware_cpu", section: S, name: "firmware CPU per voice action (in wasm, board calls excluded)", value: fw.ownMs * 1000, unit: "µs",
+    ...against(fw.ownMs * 1000, ref ? ref.ownMs * 1000 : undefined, "TypeScript build + parse, µs"),
+    note: `with board calls ${(((raw.firmwareActions as { entryMsPerAction: number }).entryMsPerAction) * 1000).toFixed(0)} µs`,
+  });
+  fig({
+    id: "actions.process_cpu", section: S, name: "process CPU per voice action (host, servers included)", value: fw.cpuMs * 1000, unit: "µs",
+    ...against(fw.cpuMs * 1000, ref ? ref.cpuMs * 1000 : undefined, "TypeScript loop, µs"),
+  });
+}
+
+// ---- 6. boot --------------------------------------------------------------------
+
+/** (module (func (export "f"))): the smallest module worth instantiating. */
+const EMPTY_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+  0x03, 0x02, 0x01, 0x00,
+  0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+  0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+]);
+
+async function bootOnce(wasm: Uint8Array, profile: BoardProfile, deviceConfig: string, actionTable: string | null, flash: Flash, sealer: Sealer): Promise<{ ms: number; text: string }> {
+  let firstAt = -1;
+  let text = "";
+  let resolveFirst: () => void = () => {};
+  const shown = new Promise<void>((r) => (resolveFirst = r));
+  const t0 = performance.now();
+  const rt = new Runtime({
+    wasm, profile, deviceConfig, actionTable, flash, sealer,
+    trace: (e) => {
+      if (firstAt < 0 && e.ev === "display") {
+        firstAt = performance.now();
+        text = String(e.text);
+        resolveFirst();
+      }
+    },
+  });
+  rt.start();
+  if (firstAt < 0) {
+    const timeout = sleep(5000).then(() => {
+      throw new Error("no display event within 5 s of boot");
+    });
+    await Promise.race([shown, timeout]);
+  }
+  rt.stop();
+  return { ms: firstAt - t0, text };
+}
+
+async function bootPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, actionTable: string | null, linked: { image: Uint8Array; sealer: Sealer } | null): Promise<void> {
+  const S = "boot";
+  const n = Math.max(3, SETTINGS.boots);
+  const emptyTimes: number[] = [];
+  for (let i = 0; i < 20; i++) new WebAssembly.Instance(new WebAssembly.Module(EMPTY_MODULE), {});
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    new WebAssembly.Instance(new WebAssembly.Module(EMPTY_MODULE), {});
+    emptyTimes.push(performance.now() - t0);
+  }
+  const empty = median(emptyTimes);
+  fig({ id: "boot.empty", section: S, name: "reference: compile + instantiate an empty module", value: empty * 1000, unit: "µs" });
+  const deviceConfig = JSON.stringify(rig.deviceConfig);
+  const cases: [string, string, () => { flash: Flash; sealer: Sealer } | null][] = [
+    ["boot.unlinked", "module bytes → first frame, unlinked", () => ({ flash: new Flash(profile.flashBytes), sealer: new Sealer(randomBytes(32)) })],
+    ["boot.linked", "module bytes → first frame, linked from flash", () => {
+      if (!linked) return null;
+      const flash = new Flash(profile.flashBytes);
+      flash.write(0, linked.image);
+      return { flash, sealer: linked.sealer };
+    }],
+  ];
+  for (const [id, name, make] of cases) {
+    try {
+      if (!make()) {
+        missing(S, id, name, "n/a", "no flash image from a linked run");
+        continue;
+      }
+      const times: number[] = [];
+      let first = NaN;
+      let text = "";
+      for (let i = 0; i < n; i++) {
+        const { flash, sealer } = make()!;
+        const r = await bootOnce(wasm, profile, deviceConfig, actionTable, flash, sealer);
+        if (i === 0) first = r.ms;
+        times.push(r.ms);
+        text = r.text;
+        await sleep(20);
+      }
+      const m = median(times);
+      const shows = text.split("\n").find((l) => l.trim()) ?? "";
+      raw[id] = { times, first, screen: text };
+      fig({ id, section: S, name, value: m, unit: "ms", ratio: m / empty, reference: `empty module ${(empty * 1000).toFixed(1)} µs`, note: `median of ${n}, first ${first.toFixed(1)} ms; shows "${shows.trim().slice(0, 40)}"` });
+    } catch (e) {
+      missing(S, id, name, "error", firstLine(e));
+    }
+  }
+}
+
+// ---- 7. QR ----------------------------------------------------------------------
+
+interface QrExports {
+  memory: WebAssembly.Memory;
+  _start(): void;
+  qr_input(len: number): number;
+  qr_encode(len: number, ecl: number, mask: number): number;
+  qr_version(): number;
+}
+
+function qrPhase(qrPath: string): void {
+  const S = "qr";
+  if (!existsSync(qrPath)) {
+    missing(S, "qr.encode", "encode a 60-byte URL at M", "error", "test/qr/qr_entry.ts was not compiled (see the size figures)");
+    return;
+  }
+  let instance: WebAssembly.Instance;
+  const mem = () => (instance.exports as unknown as QrExports).memory;
+  const wasi = {
+    fd_write: (_fd: number, iovs: number, n: number, written: number) => {
+      const v = new DataView(mem().buffer);
+      let total = 0;
+      for (let i = 0; i < n; i++) total += v.getUint32(iovs + i * 8 + 4, true);
+      v.setUint32(written, total, true);
+      return 0;
+    },
+    proc_exit: (code: number) => {
+      throw new Error(`proc_exit(${code})`);
+    },
+    random_get: (ptr: number, len: number) => {
+      randomFillSync(new Uint8Array(mem().buffer, ptr, len));
+      return 0;
+    },
+    clock_time_get: (_id: number, _p: bigint, out: number) => {
+      new DataView(mem().buffer).setBigUint64(out, process.hrtime.bigint(), true);
+      return 0;
+    },
+  };
+  instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(qrPath)), { wasi_snapshot_preview1: wasi });
+  const fw = instance.exports as unknown as QrExports;
+  fw._start();
+  const url = new TextEncoder().encode("https://example.com/device?user_code=WDJB-MJHT&client=tv0001");
+  const rounds = Math.max(10, SETTINGS.qrRounds);
+  const time = (f: () => void) => {
+    for (let i = 0; i < 30; i++) f();
+    const t0 = performance.now();
+    for (let i = 0; i < rounds; i++) f();
+    return (performance.now() - t0) / rounds;
+  };
+  const ptr = fw.qr_input(url.length);
+  new Uint8Array(fw.memory.buffer, ptr, url.length).set(url);
+  let size = 0;
+  const fwMs = time(() => {
+    size = fw.qr_encode(url.length, 1, -1);
+  });
+  const text = String.fromCharCode(...url);
+  let refSize = 0;
+  const refMs = time(() => {
+    const q = qrcode(0, "M");
+    q.addData(text, "Byte");
+    q.make();
+    refSize = q.getModuleCount();
+  });
+  raw.qr = { bytes: url.length, rounds, firmwareMs: fwMs, referenceMs: refMs, version: fw.qr_version(), size, refSize };
+  fig({
+    id: "qr.encode", section: S, name: `encode a ${url.length}-byte URL at M, auto mask (version ${fw.qr_version()})`, value: fwMs * 1000, unit: "µs",
+    ratio: fwMs / refMs, reference: `qrcode-generator ${(refMs * 1000).toFixed(0)} µs`,
+    note: size !== refSize ? `symbol sizes differ: ${size} vs ${refSize}` : `mean of ${rounds}; release build of test/qr/qr_entry.ts`,
+  });
+}
+
+// ---- output -----------------------------------------------------------------------
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString("en-US");
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+}
+
+function fmtValue(f: Figure): string {
+  if (f.value === null) return f.status;
+  if (f.unit === "B") return `${Math.round(f.value).toLocaleString("en-US")} B`;
+  return `${fmt(f.value)}${f.unit ? " " + f.unit : ""}`;
+}
+
+function fmtRatio(f: Figure): string {
+  if (f.ratio === undefined || f.ratio === null) return "";
+  if (f.reference === "share of the total" || f.reference === "declared maximum") return `${(f.ratio * 100).toFixed(1)}%`;
+  return `${fmt(f.ratio)}×`;
+}
+
+function printTable(): void {
+  const rows = figures.map((f) => [f.section, f.name, fmtValue(f), fmtRatio(f), [f.reference, f.note].filter(Boolean).join("; ")]);
+  const head = ["section", "figure", "value", "ratio", "reference / note"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i].length))));
+  const line = (r: string[]) => r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]) : i === 4 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const out = [line(head), widths.map((w, i) => "-".repeat(i === 4 ? 16 : w)).join("  ")];
+  let last = "";
+  for (const r of rows) {
+    out.push(line([r[0] === last ? "" : r[0], ...r.slice(1)]));
+    last = r[0];
+  }
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// ---- main -------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), "linkfw-bench-"));
+  const wasm = new Uint8Array(readFileSync(WASM_PATH));
+  const profile = loadProfile(SETTINGS.board);
+  const actionsPath = join(ROOT, "config", "actions.json");
+  const actionTable = existsSync(actionsPath) ? readFileSync(actionsPath, "utf8") : null;
+  log(`board ${profile.name}, ${wasm.length} B module; compiling size variants in a child process`);
+  const size = startSizeChild(tmp);
+
+  const declaredMax = declaredMemory(wasm);
+
+  log(`idle: ${SETTINGS.idleS} s awaiting approval`);
+  try {
+    await idlePhase(wasm, profile, actionTable);
+  } catch (e) {
+    missing("idle", "idle.cpu", "host CPU while awaiting approval", "error", firstLine(e));
+  }
+
+  log("size: waiting for the compiles");
+  sizeFigures(await size.done);
+
+  log(`polls: ${SETTINGS.polls} polls at a strict 1 s server, then approval`);
+  let rig: Rig | null = null;
+  let dev: BenchDevice | null = null;
+  let linked: { image: Uint8Array; sealer: Sealer } | null = null;
+  try {
+    rig = await startRig();
+    dev = await linkPhase(rig, wasm, profile, actionTable, declaredMax);
+    linked = { image: dev.flash.image(), sealer: dev.sealer };
+  } catch (e) {
+    missing("polls", "polls.count", "poll timing", "error", firstLine(e));
+  }
+
+  if (rig && dev) {
+    log(`actions: ${SETTINGS.actions} voice actions, then ${SETTINGS.refActions} through the TypeScript loop`);
+    try {
+      await actionsPhase(rig, dev, profile, declaredMax);
+    } catch (e) {
+      missing("actions", "actions.rate", "voice actions per second", "error", firstLine(e));
+    }
+    dev.stop();
+  }
+
+  if (rig) {
+    log("boot");
+    await bootPhase(rig, wasm, profile, actionTable, linked);
+  } else {
+    missing("boot", "boot.unlinked", "boot", "error", "the servers did not start");
+  }
+
+  log("qr");
+  try {
+    qrPhase(size.qrPath);
+  } catch (e) {
+    missing("qr", "qr.encode", "QR encode", "error", firstLine(e));
+  }
+
+  await rig?.close();
+  rmSync(tmp, { recursive: true, force: true });
+
+  const order = ["size", "memory", "polls", "idle", "actions", "boot", "qr"];
+  figures.sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
+  const result = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cpus: cpus().length,
+    board: profile.name,
+    settings: SETTINGS,
+    seconds: (performance.now() - started) / 1000,
+    figures,
+    raw,
+  };
+  writeFileSync(RESULTS, JSON.stringify(result, null, 2) + "\n");
+  printTable();
+  log(`wrote ${RESULTS} in ${result.seconds.toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    log(`stopped early: ${e?.stack ?? e}`);
+    process.exit(0);
+  },
+);
