@@ -80,6 +80,8 @@ export class Runtime {
   /** What the board shows now. */
   readonly view = { state: "", display: "", led: { pattern: 0, rgb: 0, periodMs: 0 }, said: [] as string[] };
   lastTrap: string | null = null;
+  /** The JS stack of the last trap (wasm frames included): for debugging, never traced. */
+  lastTrapStack: string | null = null;
 
   constructor(private opts: RuntimeOptions) {
     this.profile = opts.profile;
@@ -180,6 +182,7 @@ export class Runtime {
     this.stats.traps++;
     const msg = err instanceof Error ? err.message : String(err);
     this.lastTrap = msg;
+    this.lastTrapStack = err instanceof Error ? err.stack ?? null : null;
     this.trace({ ev: "trap", message: msg });
     this.exports = null;
     this.net.abortAll();

@@ -1,3 +1,4 @@
+import { JSON } from "json-as";
 // The NUGU-style action request and answer (DESIGN.md, "Voice-action loop").
 //
 // Request, sent as `POST {backend}/{actionName}` with
@@ -33,6 +34,50 @@ export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
 export const ACTION_RESPONSE_MAX_CHARS: i32 = 16384;
 
+// The request body, as json-as classes: the serializer writes exactly this
+// shape with RFC 8259 escaping (DESIGN.md, Voice-action loop). json-as is
+// used only to write; answers are read with the strict reader in net/json.
+@json
+class ActionParameter {
+  type: string = "";
+  value: string = "";
+}
+
+@json
+class ActionBody {
+  actionName: string = "";
+  parameters: Map<string, ActionParameter> = new Map();
+}
+
+@json
+class ActionSession {
+  id: string = "";
+  isNew: bool = false;
+  accessToken: string = "";
+}
+
+@json
+class DeviceStateBody {}
+
+@json
+class ActionDevice {
+  type: string = "";
+  state: DeviceStateBody = new DeviceStateBody();
+}
+
+@json
+class ActionContext {
+  session: ActionSession = new ActionSession();
+  device: ActionDevice = new ActionDevice();
+}
+
+@json
+class ActionRequestBody {
+  version: string = ACTION_PROTOCOL_VERSION;
+  action: ActionBody = new ActionBody();
+  context: ActionContext = new ActionContext();
+}
+
 /** Builds the JSON body of an action request, every string escaped per RFC 8259. */
 export function buildActionRequest(
   m: Match,
@@ -41,32 +86,20 @@ export function buildActionRequest(
   accessToken: string,
   deviceType: string,
 ): string {
-  const parts = new Array<string>();
-  parts.push("{\"version\":");
-  parts.push(jsonQuote(ACTION_PROTOCOL_VERSION));
-  parts.push(",\"action\":{\"actionName\":");
-  parts.push(jsonQuote(m.actionName));
-  parts.push(",\"parameters\":{");
+  const body = new ActionRequestBody();
+  body.action.actionName = m.actionName;
   const n = min(m.paramNames.length, min(m.paramTypes.length, m.paramValues.length));
   for (let i = 0; i < n; i++) {
-    if (i > 0) parts.push(",");
-    parts.push(jsonQuote(m.paramNames[i]));
-    parts.push(":{\"type\":");
-    parts.push(jsonQuote(m.paramTypes[i]));
-    parts.push(",\"value\":");
-    parts.push(jsonQuote(m.paramValues[i]));
-    parts.push("}");
+    const p = new ActionParameter();
+    p.type = m.paramTypes[i];
+    p.value = m.paramValues[i];
+    body.action.parameters.set(m.paramNames[i], p);
   }
-  parts.push("}},\"context\":{\"session\":{\"id\":");
-  parts.push(jsonQuote(sessionId));
-  parts.push(",\"isNew\":");
-  parts.push(isNew ? "true" : "false");
-  parts.push(",\"accessToken\":");
-  parts.push(jsonQuote(accessToken));
-  parts.push("},\"device\":{\"type\":");
-  parts.push(jsonQuote(deviceType));
-  parts.push(",\"state\":{}}}}");
-  return parts.join("");
+  body.context.session.id = sessionId;
+  body.context.session.isNew = isNew;
+  body.context.session.accessToken = accessToken;
+  body.context.device.type = deviceType;
+  return JSON.stringify<ActionRequestBody>(body);
 }
 
 export class ActionResult {
