@@ -12,10 +12,10 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { randomBytes, randomFillSync } from "node:crypto";
-import { createInterface } from "node:readline";
 import qrcode from "qrcode-generator";
 import { Runtime } from "../host/runtime.ts";
 import { loadProfile, BoardProfile } from "../host/profile.ts";
@@ -27,7 +27,7 @@ import { startBackend, Backend } from "../host/backend.ts";
 import { startFaultProxy, FaultProxy } from "../test/support/fault-proxy.ts";
 import { approve } from "../test/support/phone.ts";
 import { BenchDevice, Seen } from "./device.ts";
-import { ROOT, SizeReport } from "./size.ts";
+import type { SizeReport } from "./size.ts";
 import { memoryLimits } from "./wasm.ts";
 import { cpuMsSince, median, summary } from "./stats.ts";
 
@@ -56,10 +56,10 @@ const SETTINGS = {
   board: process.env.BENCH_BOARD || "tv",
 };
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WASM_PATH = join(ROOT, "build", "firmware.wasm");
 const RESULTS = join(ROOT, "bench", "results.json");
 const POLL_INTERVAL_S = 1;
-const ONE_CORE = 100;
 
 function log(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -140,12 +140,12 @@ function sizeFigures(r: SizeReport | { fatal: string }): void {
     : undefined;
   fig({ id: "size.total", section: S, name: "release .wasm, total", value: r.moduleBytes, unit: "B", note });
   for (const p of r.parts) {
-    const id = `size.part.${p.name.split(" ")[0].toLowerCase()}`;
+    const id = `size.part.${p.id}`;
     if (p.bytes === null) missing(S, id, p.name, "error", p.error ?? "not measured");
-    else fig({ id, section: S, name: p.name, value: p.bytes, unit: "B", ratio: p.bytes / r.moduleBytes, reference: "share of the total" });
+    else fig({ id, section: S, name: p.name, value: p.bytes, unit: "B", ratio: p.bytes / r.moduleBytes, reference: "share of the total", note: p.note });
   }
   for (const p of r.standalone) {
-    const id = `size.standalone.${p.name.split(" ")[0].toLowerCase()}`;
+    const id = `size.standalone.${p.id}`;
     if (p.bytes === null) missing(S, id, `${p.name} (standalone)`, "error", p.error ?? "not measured");
     else fig({ id, section: S, name: `${p.name} (standalone)`, value: p.bytes, unit: "B" });
   }
@@ -170,71 +170,34 @@ function declaredMemory(wasm: Uint8Array): number | null {
 
 // ---- 4. idle cost ----------------------------------------------------------------
 
-async function startServerChild(ttlS: number): Promise<{ deviceConfig: Record<string, string>; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "authserver-child.ts"), String(ttlS)], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((r) => child.on("close", () => r()));
-  const rl = createInterface({ input: child.stdout! });
-  const line = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("authorization server child did not start in 30 s")), 30000);
-    rl.once("line", (l) => {
-      clearTimeout(t);
-      resolve(l);
-    });
-    child.once("close", (code) => reject(new Error(`authorization server child exited ${code}`)));
-  });
-  rl.close();
-  const { deviceConfig } = JSON.parse(line);
-  return {
-    deviceConfig,
-    close: async () => {
-      child.stdin!.end();
-      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-}
-
-async function idlePhase(wasm: Uint8Array, profile: BoardProfile, actionTable: string | null): Promise<void> {
+async function idlePhase(): Promise<void> {
   const S = "idle";
   const seconds = SETTINGS.idleS;
-  const server = await startServerChild(180);
-  const tokenEndpoint = server.deviceConfig.token_endpoint;
-  let polls = 0;
-  let measuring = false;
-  const dev = new BenchDevice({
-    wasm, profile, actionTable, deviceConfig: JSON.stringify(server.deviceConfig),
-    onEvent: (e) => {
-      if (measuring && e.ev === "net" && e.url === tokenEndpoint) polls++;
-    },
-  });
+  const server = await startAuthServer({ deviceCodeTtl: 180 });
   try {
-    dev.start();
-    await dev.waitState("awaiting_approval", 20000);
-    await sleep(250); // the linking screen has been drawn; from here on the device only waits
-    const stats0 = { ...dev.rt.stats };
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    measuring = true;
-    await sleep(seconds * 1000);
-    measuring = false;
-    const wallMs = performance.now() - t0;
-    const cpuMs = cpuMsSince(cpu0);
-    const entries = dev.rt.stats.ticks - stats0.ticks + (dev.rt.stats.events - stats0.events);
-    const state = dev.rt.view.state;
-    const pct = (cpuMs / wallMs) * 100;
-    raw.idle = { seconds, wallMs, cpuMs, entries, ticks: dev.rt.stats.ticks - stats0.ticks, events: dev.rt.stats.events - stats0.events, polls, state };
-    fig({
-      id: "idle.cpu", section: S, name: `host CPU while awaiting approval (${Math.round(wallMs / 1000)} s)`, value: pct, unit: "% core",
-      ratio: pct / ONE_CORE, reference: "one core (target < 1%)",
-      note: `${cpuMs.toFixed(0)} ms CPU; ${polls} polls at the server's 5 s interval${state !== "awaiting_approval" ? `; state ended ${state}` : ""}`,
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "idle-host.ts"), String(seconds), SETTINGS.board], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "inherit"],
     });
-    fig({ id: "idle.entries", section: S, name: "firmware entries in that time (ticks + events)", value: entries, unit: "", note: `${raw.idle && (raw.idle as { ticks: number }).ticks} ticks, ${(raw.idle as { events: number }).events} events` });
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (c: string) => (out += c));
+    const closed = new Promise<void>((r) => child.on("close", () => r()));
+    child.stdin!.end(JSON.stringify(server.deviceConfig()));
+    const guard = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
+    await closed;
+    clearTimeout(guard);
+    const r = JSON.parse(out.trim().split("\n").pop() || "{}");
+    if (r.error || typeof r.cpuMs !== "number") throw new Error(r.error ?? "the idle host printed no result");
+    raw.idle = r;
+    const pct = (r.cpuMs / r.wallMs) * 100;
+    fig({
+      id: "idle.cpu", section: S, name: `host CPU while awaiting approval (${Math.round(r.wallMs / 1000)} s)`, value: pct, unit: "% core",
+      reference: "CPU time ÷ wall time of one core; target < 1%",
+      note: `${r.cpuMs.toFixed(0)} ms CPU, of which ${r.firmwareMs.toFixed(0)} ms inside the firmware's entry points; ${r.polls} polls at the server's 5 s interval`
+        + `${r.state !== "awaiting_approval" ? `; state ended ${r.state}` : ""}${r.traps ? `; ${r.traps} traps (${r.lastTrap})` : ""}`,
+    });
+    fig({ id: "idle.entries", section: S, name: "firmware entries in that time (ticks + events)", value: r.ticks + r.events, unit: "", note: `${r.ticks} ticks, ${r.events} events` });
   } finally {
-    dev.stop();
     await server.close();
   }
 }
@@ -278,10 +241,12 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
   const S = "polls";
   const tokenEndpoint = String(rig.deviceConfig.token_endpoint);
   const tokenAnswers: Seen[] = [];
+  const boots: number[] = [];
   const dev = new BenchDevice({
     wasm, profile, actionTable, deviceConfig: JSON.stringify(rig.deviceConfig), keep: 400,
     onEvent: (e) => {
       if (e.ev === "net" && e.url === tokenEndpoint) tokenAnswers.push(e);
+      if (e.ev === "boot") boots.push(e.at);
     },
   });
   dev.start();
@@ -300,14 +265,32 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
   const interval = POLL_INTERVAL_S * 1000;
 
   const polls = [...rig.proxy.polls];
-  const gaps = polls.slice(1).map((t, i) => t - polls[i]);
-  const g = summary(gaps);
-  raw.polls = { interval, polls: polls.length, gapsMs: gaps, slowDowns: rig.proxy.slowDowns };
-  fig({ id: "polls.count", section: S, name: "polls before approval (strict server, 1 s interval)", value: polls.length, unit: "" });
-  for (const [k, label] of [["min", "min"], ["median", "median"], ["p99", "p99"], ["max", "max"]] as const) {
-    fig({ id: `polls.gap.${k}`, section: S, name: `gap between polls, ${label}`, value: g[k], unit: "ms", ratio: g[k] / interval, reference: `required interval ${interval} ms` });
+  // A gap across a reboot (a trap) is not a polling interval: the new
+  // instance asks for a new code and waits one interval from it.
+  const rebootedBetween = (a: number, b: number) => boots.some((t) => t > a && t < b);
+  const gaps: number[] = [];
+  let acrossReboot = 0;
+  for (let i = 1; i < polls.length; i++) {
+    if (rebootedBetween(polls[i - 1], polls[i])) acrossReboot++;
+    else gaps.push(polls[i] - polls[i - 1]);
   }
-  fig({ id: "polls.slow_down", section: S, name: "slow_down answers received (goal 0)", value: rig.proxy.slowDowns, unit: "" });
+  const g = summary(gaps);
+  raw.polls = { interval, polls: polls.length, gapsMs: gaps, acrossReboot, slowDowns: rig.proxy.slowDowns };
+  const beforeApproval = polls.filter((p) => p <= approvedAt).length;
+  fig({
+    id: "polls.count", section: S, name: "polls before approval (strict server, 1 s interval)", value: beforeApproval, unit: "",
+    note: `${polls.length} in all, the last one answered with the tokens`,
+  });
+  for (const [k, label] of [["min", "min"], ["median", "median"], ["p99", "p99"], ["max", "max"]] as const) {
+    fig({
+      id: `polls.gap.${k}`, section: S, name: `gap between polls, ${label}`, value: g[k], unit: "ms", ratio: g[k] / interval, reference: `required interval ${interval} ms`,
+      note: k === "max" && acrossReboot ? `${acrossReboot} gap(s) across a firmware reboot left out` : undefined,
+    });
+  }
+  fig({
+    id: "polls.slow_down", section: S, name: "slow_down answers received (goal 0)", value: rig.proxy.slowDowns, unit: "",
+    note: dev.rt.stats.traps ? `the firmware trapped ${dev.rt.stats.traps} times while linking (${dev.rt.lastTrap})` : undefined,
+  });
 
   // Approval to linked, less the time the device still had to wait for its
   // next poll: the first moment it was allowed to ask again is the last
@@ -324,7 +307,7 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
     id: "polls.link_latency", section: S, name: "approval → linked, beyond the next poll's due time", value: latency, unit: "ms",
     ratio: Number.isFinite(rtt) && rtt > 0 ? latency / rtt : null,
     reference: Number.isFinite(rtt) ? `that token request's round trip ${rtt} ms` : "token round trip not seen",
-    note: successArrival !== undefined ? `the poll left ${(successArrival - start).toFixed(0)} ms after it was due` : undefined,
+    note: successArrival !== undefined ? `the poll arrived ${(successArrival - start).toFixed(0)} ms after it was due` : undefined,
   });
 
   const hw = Math.max(dev.memoryHigh, dev.rt.memoryBytes());
@@ -342,53 +325,97 @@ const SIGNED_IN = /signed in as/i;
 
 async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Promise<{ rate: number; ownMs: number; cpuMs: number; n: number } | null> {
   const S = "actions";
-  const said: string[] = [];
+  const rt = dev.rt;
   const onSay = () => dev.next((e) => e.ev === "say", 10000, "a spoken answer");
+  const trapped = (before: number) => (rt.stats.traps > before ? `the firmware trapped (${rt.lastTrap ?? "?"})` : null);
   // Contract: "who am i" makes the firmware POST {backend}/WhoAmI and say the answer.
+  const traps0 = rt.stats.traps;
   try {
     const first = onSay();
-    dev.rt.utter("who am i");
+    rt.utter("who am i");
     const e = await first;
-    said.push(String(e.text));
     if (!SIGNED_IN.test(String(e.text))) throw new Error(`the device said ${JSON.stringify(e.text)}`);
+    const t = trapped(traps0);
+    if (t) throw new Error(t);
   } catch (e) {
-    const why = `voice-action loop not answering yet (${firstLine(e)})`;
-    missing(S, "actions.rate", "voice actions per second", "pending", why);
-    missing(S, "actions.firmware_cpu", "firmware CPU per voice action", "pending", why);
-    missing("memory", "memory.after_actions", `linear memory after ${SETTINGS.actions} voice actions`, "pending", why);
+    const t = trapped(traps0);
+    const status: Status = t ? "error" : "pending";
+    const why = t ? `${t} on the first voice action` : `voice-action loop not answering yet (${firstLine(e)})`;
+    missing(S, "actions.rate", "voice actions per second", status, why);
+    missing(S, "actions.firmware_cpu", "firmware CPU per voice action", status, why);
+    missing("memory", "memory.after_actions", `linear memory after ${SETTINGS.actions} voice actions`, status, why);
     return null;
   }
-  const one = async () => {
+  /** One action; a reason to stop, or null. */
+  const one = async (): Promise<string | null> => {
+    const before = rt.stats.traps;
     const p = onSay();
-    dev.rt.utter("who am i");
-    const e = await p;
-    if (!SIGNED_IN.test(String(e.text))) throw new Error(`the device said ${JSON.stringify(e.text)}`);
+    rt.utter("who am i");
+    let text: string;
+    try {
+      text = String((await p).text);
+    } catch (e) {
+      return trapped(before) ?? firstLine(e);
+    }
+    if (!SIGNED_IN.test(text)) return trapped(before) ?? `the device said ${JSON.stringify(text)}`;
+    return trapped(before);
   };
-  for (let i = 0; i < 50; i++) await one(); // warm up: JIT, connection paths, the backend
+  const warmUp = 20; // JIT, connection paths, the backend
   const n = SETTINGS.actions;
   const budgetMs = 150000;
-  const own0 = dev.ownMs, entry0 = dev.entryMs, entries0 = dev.entries;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  type Mark = { own: number; entry: number; entries: number; cpu: NodeJS.CpuUsage; t: number; done: number };
+  const mark = (done: number): Mark => ({ own: dev.ownMs, entry: dev.entryMs, entries: dev.entries, cpu: process.cpuUsage(), t: performance.now(), done });
+  const start = mark(0);
+  let from = start;
+  let last = start;
   let done = 0;
-  while (done < n && performance.now() - t0 < budgetMs) {
-    await one();
+  let stop: string | null = null;
+  while (done < warmUp + n) {
+    if (done === warmUp) from = mark(done);
+    if (performance.now() - from.t > budgetMs) {
+      stop = `stopped by the ${budgetMs / 1000} s budget`;
+      break;
+    }
+    const why = await one();
+    if (why) {
+      stop = why;
+      break;
+    }
     done++;
+    last = mark(done);
   }
-  const wall = performance.now() - t0;
-  const cpuMs = cpuMsSince(cpu0);
-  const ownMs = (dev.ownMs - own0) / done;
-  const entryMs = (dev.entryMs - entry0) / done;
-  const rate = done / (wall / 1000);
-  raw.firmwareActions = { n: done, wallMs: wall, processCpuMsPerAction: cpuMs / done, ownMsPerAction: ownMs, entryMsPerAction: entryMs, entriesPerAction: (dev.entries - entries0) / done };
-  const mem = dev.rt.memoryBytes();
+  // Stopped during the warm-up or just after it: count from the first action.
+  if (done - from.done < 10) from = start;
+  const count = done - from.done;
+  const memoryNow = Math.max(rt.memoryBytes(), dev.memoryHigh);
+  if (count <= 0) {
+    const why = `${stop ?? "no actions"} at voice action ${done + 2}`;
+    missing(S, "actions.rate", "voice actions per second", "error", why);
+    missing(S, "actions.firmware_cpu", "firmware CPU per voice action", "error", why);
+    missing("memory", "memory.after_actions", `linear memory after ${SETTINGS.actions} voice actions`, "error", `${why}; memory then ${memoryNow} B`);
+    return null;
+  }
+  // Up to the last answered action: a failed one's wait is not its cost.
+  const wall = last.t - from.t;
+  const cpuMs = (last.cpu.user + last.cpu.system - from.cpu.user - from.cpu.system) / 1000;
+  const ownMs = (last.own - from.own) / count;
+  const entryMs = (last.entry - from.entry) / count;
+  const rate = count / (wall / 1000);
+  raw.firmwareActions = {
+    n: count, warmUp: from.done, stoppedAfter: stop ? done + 1 : null, stop, wallMs: wall, processCpuMsPerAction: cpuMs / count,
+    ownMsPerAction: ownMs, entryMsPerAction: entryMs, entriesPerAction: (last.entries - from.entries) / count, traps: rt.stats.traps,
+  };
+  if (stop) stopNote = `${stop} at voice action ${done + 2} of ${warmUp + n + 1}; figures over the ${count} before it${from === start ? ", warm-up included" : ""}`;
   fig({
-    id: "memory.after_actions", section: "memory", name: `linear memory after ${done} voice actions`, value: Math.max(mem, dev.memoryHigh), unit: "B",
-    ratio: declaredMax ? Math.max(mem, dev.memoryHigh) / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
-    note: done < n ? `stopped after ${budgetMs / 1000} s` : undefined,
+    id: "memory.after_actions", section: "memory", name: `linear memory after ${done + 1} voice actions`, value: memoryNow, unit: "B",
+    ratio: declaredMax ? memoryNow / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
+    status: stop ? "error" : "ok", note: stop ? stopNote ?? undefined : undefined,
   });
-  return { rate, ownMs, cpuMs: cpuMs / done, n: done };
+  return { rate, ownMs, cpuMs: cpuMs / count, n: count };
 }
+
+/** Set when the firmware's action loop ended early; shown on the action figures. */
+let stopNote: string | null = null;
 
 /** An access token for the reference loop, through the device flow like the firmware's. */
 async function referenceToken(server: AuthServer): Promise<string> {
@@ -462,20 +489,23 @@ async function actionsPhase(rig: Rig, dev: BenchDevice, profile: BoardProfile, d
   } catch (e) {
     log(`reference loop failed: ${firstLine(e)}`);
   }
-  const against = (v: number, r: number | undefined, what: string) =>
-    r === undefined ? { ratio: null, reference: "reference loop failed" } : { ratio: v / r, reference: `${what} ${fmt(r)}` };
+  const against = (v: number, r: number | undefined, what: string, unit: string) =>
+    r === undefined ? { ratio: null, reference: "the TypeScript loop failed" } : { ratio: v / r, reference: `${what}: ${fmt(r)} ${unit}` };
   fig({
     id: "actions.rate", section: S, name: `voice actions per second (${fw.n}, one at a time)`, value: fw.rate, unit: "/s",
-    ...against(fw.rate, ref?.rate, "TypeScript loop"),
+    ...against(fw.rate, ref?.rate, `TypeScript loop (${ref?.n ?? 0})`, "/s"),
+    status: stopNote ? "error" : "ok", note: stopNote ?? undefined,
   });
   fig({
     id: "actions.firmware_cpu", section: S, name: "firmware CPU per voice action (in wasm, board calls excluded)", value: fw.ownMs * 1000, unit: "µs",
-    ...against(fw.ownMs * 1000, ref ? ref.ownMs * 1000 : undefined, "TypeScript build + parse, µs"),
+    ...against(fw.ownMs * 1000, ref ? ref.ownMs * 1000 : undefined, "TypeScript build + parse", "µs"),
     note: `with board calls ${(((raw.firmwareActions as { entryMsPerAction: number }).entryMsPerAction) * 1000).toFixed(0)} µs`,
+    status: stopNote ? "error" : "ok",
   });
   fig({
     id: "actions.process_cpu", section: S, name: "process CPU per voice action (host, servers included)", value: fw.cpuMs * 1000, unit: "µs",
-    ...against(fw.cpuMs * 1000, ref ? ref.cpuMs * 1000 : undefined, "TypeScript loop, µs"),
+    ...against(fw.cpuMs * 1000, ref ? ref.cpuMs * 1000 : undefined, "TypeScript loop", "µs"),
+    status: stopNote ? "error" : "ok",
   });
 }
 
@@ -490,28 +520,47 @@ const EMPTY_MODULE = new Uint8Array([
   0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
 ]);
 
+/**
+ * What counts as the first frame: the text screen when the board has one,
+ * else the first pixels, else (a speaker) the first LED pattern.
+ */
+function frameEvent(profile: BoardProfile): "display" | "blit" | "led" {
+  return profile.text ? "display" : profile.display ? "blit" : "led";
+}
+
 async function bootOnce(wasm: Uint8Array, profile: BoardProfile, deviceConfig: string, actionTable: string | null, flash: Flash, sealer: Sealer): Promise<{ ms: number; text: string }> {
+  const want = frameEvent(profile);
   let firstAt = -1;
   let text = "";
   let resolveFirst: () => void = () => {};
   const shown = new Promise<void>((r) => (resolveFirst = r));
+  const first = (what: string) => {
+    if (firstAt >= 0) return;
+    firstAt = performance.now();
+    text = what;
+    resolveFirst();
+  };
   const t0 = performance.now();
   const rt = new Runtime({
     wasm, profile, deviceConfig, actionTable, flash, sealer,
     trace: (e) => {
-      if (firstAt < 0 && e.ev === "display") {
-        firstAt = performance.now();
-        text = String(e.text);
-        resolveFirst();
-      }
+      if (e.ev === want && want === "display") first(String(e.text));
+      else if (e.ev === want && want === "led") first(`LED ${e.pattern} ${e.rgb}`);
     },
   });
+  if (want === "blit") rt.onBlit = (x, y, w, h) => first(`pixels ${w}x${h} at ${x},${y}`);
   rt.start();
   if (firstAt < 0) {
-    const timeout = sleep(5000).then(() => {
-      throw new Error("no display event within 5 s of boot");
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no ${want} event within 5 s of boot`)), 5000);
     });
-    await Promise.race([shown, timeout]);
+    try {
+      await Promise.race([shown, timeout]);
+    } finally {
+      clearTimeout(timer);
+      rt.stop();
+    }
   }
   rt.stop();
   return { ms: firstAt - t0, text };
@@ -531,8 +580,8 @@ async function bootPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
   fig({ id: "boot.empty", section: S, name: "reference: compile + instantiate an empty module", value: empty * 1000, unit: "µs" });
   const deviceConfig = JSON.stringify(rig.deviceConfig);
   const cases: [string, string, () => { flash: Flash; sealer: Sealer } | null][] = [
-    ["boot.unlinked", "module bytes → first frame, unlinked", () => ({ flash: new Flash(profile.flashBytes), sealer: new Sealer(randomBytes(32)) })],
-    ["boot.linked", "module bytes → first frame, linked from flash", () => {
+    ["boot.unlinked", `module bytes → first frame (${frameEvent(profile)}), unlinked`, () => ({ flash: new Flash(profile.flashBytes), sealer: new Sealer(randomBytes(32)) })],
+    ["boot.linked", `module bytes → first frame (${frameEvent(profile)}), linked from flash`, () => {
       if (!linked) return null;
       const flash = new Flash(profile.flashBytes);
       flash.write(0, linked.image);
@@ -652,6 +701,7 @@ function fmt(v: number): string {
 function fmtValue(f: Figure): string {
   if (f.value === null) return f.status;
   if (f.unit === "B") return `${Math.round(f.value).toLocaleString("en-US")} B`;
+  if (f.unit === "") return Math.round(f.value).toLocaleString("en-US");
   return `${fmt(f.value)}${f.unit ? " " + f.unit : ""}`;
 }
 
@@ -662,7 +712,10 @@ function fmtRatio(f: Figure): string {
 }
 
 function printTable(): void {
-  const rows = figures.map((f) => [f.section, f.name, fmtValue(f), fmtRatio(f), [f.reference, f.note].filter(Boolean).join("; ")]);
+  const rows = figures.map((f) => [
+    f.section, f.name, fmtValue(f), fmtRatio(f),
+    [f.value !== null && f.status !== "ok" ? `[${f.status}]` : "", f.reference, f.note].filter(Boolean).join("; "),
+  ]);
   const head = ["section", "figure", "value", "ratio", "reference / note"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i].length))));
   const line = (r: string[]) => r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]) : i === 4 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
@@ -695,7 +748,7 @@ async function main(): Promise<void> {
 
   log(`idle: ${SETTINGS.idleS} s awaiting approval`);
   try {
-    await idlePhase(wasm, profile, actionTable);
+    await idlePhase();
   } catch (e) {
     missing("idle", "idle.cpu", "host CPU while awaiting approval", "error", firstLine(e));
   }
@@ -759,6 +812,8 @@ async function main(): Promise<void> {
   printTable();
   log(`wrote ${RESULTS} in ${result.seconds.toFixed(0)} s`);
 }
+
+process.on("unhandledRejection", (e) => log(`ignored a stray rejection: ${firstLine(e)}`));
 
 main().then(
   () => process.exit(0),
