@@ -7,7 +7,7 @@ import { DeviceConfig } from "./config";
 import { Rng, backoffDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, cleanText, describeStatus, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
 import { parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
@@ -255,10 +255,10 @@ export class DeviceFlow {
   private acceptCode(obj: JsonValue, now: i64): string {
     const dc = obj.getString("device_code");
     if (dc === null || dc.length == 0) return "no device_code";
-    if (dc.length > DEVICE_CODE_MAX_CHARS || !printable(dc)) return "device_code is too long or has invalid characters";
+    if (dc.length > DEVICE_CODE_MAX_CHARS || !isVisibleAscii(dc)) return "device_code is too long or has invalid characters";
     const uc = obj.getString("user_code");
     if (uc === null || uc.length == 0) return "no user_code";
-    if (uc.length > USER_CODE_MAX_CHARS || !printable(uc)) return "user_code is too long or has invalid characters";
+    if (uc.length > USER_CODE_MAX_CHARS || !isVisibleAscii(uc)) return "user_code is too long or has invalid characters";
     // Google spells it verification_url.
     let vu = obj.getString("verification_uri");
     if (vu === null) vu = obj.getString("verification_url");
@@ -341,14 +341,6 @@ export class DeviceFlow {
     this.tokens = parsed.tokens;
     this.stop(LinkState.Linked, "");
   }
-}
-
-function printable(s: string): bool {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
 }
 
 function isWebUrl(s: string): bool {

@@ -1,7 +1,8 @@
 // OAuth 2.0 token endpoint answers (RFC 6749 §5.1 success, §5.2 error),
 // shared by the device flow (RFC 8628 §3.5) and refresh (RFC 6749 §6).
 import { JsonValue } from "../net/json";
-import { cleanText, numberField } from "../net/http";
+import { cleanText, isVisibleAscii, numberField } from "../net/http";
+// RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E).
 
 export class OAuthError {
   code: string = "";
@@ -36,14 +37,6 @@ export class TokenSet {
 
 export const TOKEN_MAX_CHARS: i32 = 4096;
 
-/** RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E). */
-function isVsChars(s: string): bool {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
 
 export class TokenParse {
   tokens: TokenSet | null = null;
@@ -56,7 +49,7 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   const at = obj.get("access_token");
   if (at === null) { out.error = "token answer has no access_token"; return out; }
   if (!at.isString()) { out.error = "token answer's access_token is not a string"; return out; }
-  if (at.str.length == 0 || at.str.length > TOKEN_MAX_CHARS || !isVsChars(at.str)) {
+  if (at.str.length == 0 || at.str.length > TOKEN_MAX_CHARS || !isVisibleAscii(at.str)) {
     out.error = "token answer's access_token is empty, too long or has invalid characters";
     return out;
   }
@@ -69,7 +62,7 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   t.tokenType = "Bearer";
   const rt = obj.get("refresh_token");
   if (rt !== null) {
-    if (!rt.isString() || rt.str.length > TOKEN_MAX_CHARS || !isVsChars(rt.str)) {
+    if (!rt.isString() || rt.str.length > TOKEN_MAX_CHARS || !isVisibleAscii(rt.str)) {
       out.error = "token answer's refresh_token is not a valid string";
       return out;
     }

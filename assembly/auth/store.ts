@@ -53,6 +53,7 @@
 // (matching magic, CRC and authenticated sealing) is not guarded against.
 
 import { crc32Update } from "./crc32";
+import { putU16, putU32, getU16, getU32 } from "./le";
 import { TokenRecord, encodeRecord, decodeRecord } from "./token_record";
 
 /** A flash region addressed from 0 to size() - 1. */
@@ -106,30 +107,9 @@ export function nextSequence(s: u32): u32 {
   return n == 0 ? 1 : n;
 }
 
-function putU16(dst: Uint8Array, at: i32, v: u32): void {
-  dst[at] = <u8>v;
-  dst[at + 1] = <u8>(v >>> 8);
-}
 
-function putU32(dst: Uint8Array, at: i32, v: u32): void {
-  dst[at] = <u8>v;
-  dst[at + 1] = <u8>(v >>> 8);
-  dst[at + 2] = <u8>(v >>> 16);
-  dst[at + 3] = <u8>(v >>> 24);
-}
 
-function getU16(src: Uint8Array, at: i32): u32 {
-  return <u32>src[at] | (<u32>src[at + 1] << 8);
-}
 
-function getU32(src: Uint8Array, at: i32): u32 {
-  return (
-    <u32>src[at] |
-    (<u32>src[at + 1] << 8) |
-    (<u32>src[at + 2] << 16) |
-    (<u32>src[at + 3] << 24)
-  );
-}
 
 /** What a scan found in one slot. */
 class SlotState {

@@ -27,6 +27,8 @@
 // surrogate in a field (never present in a real token) is written as
 // U+FFFD, so only such a field does not round-trip exactly.
 
+import { putU32, getU32 } from "./le";
+
 export const RECORD_CODEC_VERSION: u8 = 1;
 export const RECORD_FIELD_COUNT: u8 = 9;
 
@@ -65,21 +67,7 @@ function utf8(s: string): Uint8Array {
   return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
 }
 
-function putU32(dst: Uint8Array, at: i32, v: u32): void {
-  dst[at] = <u8>v;
-  dst[at + 1] = <u8>(v >>> 8);
-  dst[at + 2] = <u8>(v >>> 16);
-  dst[at + 3] = <u8>(v >>> 24);
-}
 
-function getU32(src: Uint8Array, at: i32): u32 {
-  return (
-    <u32>src[at] |
-    (<u32>src[at + 1] << 8) |
-    (<u32>src[at + 2] << 16) |
-    (<u32>src[at + 3] << 24)
-  );
-}
 
 /** Encodes `r` in the version-1 wire format. */
 export function encodeRecord(r: TokenRecord): Uint8Array {

@@ -120,6 +120,15 @@ export function retryAfterSeconds(value: string): i32 {
   return I32.parseInt(s);
 }
 
+/** Visible ASCII and space (%x20-7E): RFC 6749 Appendix A's VSCHAR, and what a user code may hold. */
+export function isVisibleAscii(s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** Untrusted text made safe to show or say: printable characters only, bounded. */
 export function cleanText(s: string, max: i32): string {
   const parts = new Array<string>();
