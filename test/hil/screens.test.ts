@@ -15,7 +15,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -84,9 +84,26 @@ function lineAfter(d: Device, after: TraceLine, pred: (l: TraceLine) => boolean,
 }
 
 /** Decodes the QR code in a PNG with zbarimg; null when it finds none. */
+/**
+ * Decodes the QR code in a snapshot with zbarimg. The picture is first
+ * enlarged 4× (nearest neighbour), as a phone's camera sees a small panel
+ * from close up: at one pixel per module zbarimg's scanner misses now and
+ * then, which is a limit of the decoder, not of the symbol.
+ */
 function decodeQr(file: string): Promise<string | null> {
+  const src = PNG.sync.read(readFileSync(file));
+  const k = 4;
+  const big = new PNG({ width: src.width * k, height: src.height * k });
+  for (let y = 0; y < big.height; y++) {
+    for (let x = 0; x < big.width; x++) {
+      const from = ((Math.floor(y / k) * src.width) + Math.floor(x / k)) * 4;
+      src.data.copy(big.data, (y * big.width + x) * 4, from, from + 4);
+    }
+  }
+  const scaled = file.replace(/\.png$/, "") + ".x4.png";
+  writeFileSync(scaled, PNG.sync.write(big));
   return new Promise((resolve, reject) => {
-    execFile(ZBARIMG, ["--raw", "-q", file], { timeout: 20000 }, (err, stdout) => {
+    execFile(ZBARIMG, ["--raw", "-q", scaled], { timeout: 20000 }, (err, stdout) => {
       // zbarimg exits 4 when the picture holds no symbol.
       if (err && (err as { code?: unknown }).code === 4) return resolve(null);
       if (err) return reject(err);
