@@ -30,10 +30,6 @@ const ACTION_TIMEOUT_MS: i32 = 8000;
 /** How long an action waits for the refresh that a 401 started before it gives up. */
 const ACTION_REFRESH_WAIT_MS: i64 = 15000;
 
-let rngForIds: XorShift | null = null;
-function nextRandom(): u32 {
-  return rngForIds!.next();
-}
 
 /** RFC 7009 §2: a revocation request is answered at once; a few seconds is plenty. */
 const REVOKE_TIMEOUT_MS: i32 = 5000;
@@ -121,8 +117,7 @@ export class App {
 
   /** A new backend session: after boot and after each new link (isNew on its first action). */
   private newSession(): void {
-    rngForIds = this.rng;
-    this.sessionId = newSessionId(nextRandom);
+    this.sessionId = newSessionId();
     this.sessionIsNew = true;
   }
 

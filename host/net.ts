@@ -38,7 +38,7 @@ function parseHeaderBlock(block: string): Record<string, string> | null {
 
 export class HttpClient {
   private nextId = 1;
-  private inFlight = new Map<number, http.ClientRequest>();
+  private inFlight = new Map<number, { cr: http.ClientRequest; cancel: () => void }>();
 
   constructor(private opts: { bodyCap: number; maxInFlight: number }) {}
 
@@ -80,7 +80,13 @@ export class HttpClient {
       fail(NET_TIMEOUT);
       cr.destroy();
     }, timeout);
-    this.inFlight.set(id, cr);
+    this.inFlight.set(id, {
+      cr,
+      cancel: () => {
+        finished = true;
+        clearTimeout(timer);
+      },
+    });
     cr.on("response", (res) => {
       const declared = Number(res.headers["content-length"] ?? "0");
       if (declared > this.opts.bodyCap) {
@@ -121,9 +127,8 @@ export class HttpClient {
 
   /** Drops every request in flight; their completions are never delivered. */
   abortAll(): void {
-    for (const cr of this.inFlight.values()) {
-      cr.removeAllListeners("response");
-      cr.on("error", () => {});
+    for (const { cr, cancel } of this.inFlight.values()) {
+      cancel();
       cr.destroy();
     }
     this.inFlight.clear();

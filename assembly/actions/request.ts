@@ -217,15 +217,9 @@ export function uuidV4(bytes: Uint8Array): string {
   return parts.join("");
 }
 
-/** A fresh session id from a 32-bit random source (e.g. WASI random). */
-export function newSessionId(rand: () => u32): string {
+/** A fresh session id from the board's random source (WASI random_get, cryptographically random). */
+export function newSessionId(): string {
   const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i += 4) {
-    const w = rand();
-    bytes[i] = <u8>(w >>> 24);
-    bytes[i + 1] = <u8>(w >>> 16);
-    bytes[i + 2] = <u8>(w >>> 8);
-    bytes[i + 3] = <u8>w;
-  }
+  crypto.getRandomValues(bytes);
   return uuidV4(bytes);
 }

@@ -89,7 +89,6 @@ export class DeviceFlow {
   private phase: Phase = Phase.None;
   private nextAt: i64 = -1;
   private inFlight: bool = false;
-  private lastPollSentAt: i64 = -1;
   private failures: i32 = 0;
 
   constructor(private cfg: DeviceConfig, private rng: Rng) {}
@@ -117,7 +116,6 @@ export class DeviceFlow {
     this.phase = Phase.None;
     this.nextAt = -1;
     this.inFlight = false;
-    this.lastPollSentAt = -1;
     this.failures = 0;
     this.polls = 0;
   }
@@ -152,7 +150,6 @@ export class DeviceFlow {
     if (this.phase == Phase.None || this.inFlight || this.nextAt < 0 || now < this.nextAt) return null;
     this.inFlight = true;
     if (this.phase == Phase.Code) return this.codeRequest();
-    this.lastPollSentAt = now;
     this.polls++;
     return this.pollRequest();
   }
@@ -285,7 +282,6 @@ export class DeviceFlow {
     this.state = LinkState.AwaitingApproval;
     this.phase = Phase.Poll;
     // §3.4/§3.5: wait one interval before the first poll.
-    this.lastPollSentAt = now;
     this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
     return "";
   }
