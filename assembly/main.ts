@@ -3,23 +3,17 @@
 // transform that name resolves as a library index and the module ends up
 // with no exports.
 import * as board from "./board/board";
+import { randomSeed } from "./board/random";
 import { App } from "./app";
 
 let app: App | null = null;
-
-function seed(): u32 {
-  // WASI random_get through the shim; never 0 (xorshift's fixed point).
-  const b = new Uint8Array(4);
-  crypto.getRandomValues(b);
-  return (<u32>b[0] | (<u32>b[1] << 8) | (<u32>b[2] << 16) | (<u32>b[3] << 24)) | 1;
-}
 
 export function fw_abi_version(): i32 {
   return board.ABI_VERSION;
 }
 
 export function fw_init(): i32 {
-  const a = new App(seed());
+  const a = new App(randomSeed());
   app = a;
   return a.boot(board.monotonicMs());
 }
@@ -41,5 +35,5 @@ export function fw_on_button(button: i32): void {
 
 export function fw_on_utterance(len: i32): void {
   if (app === null) return;
-  app!.onUtterance(board.readUtterance(len, 1024), board.monotonicMs());
+  app!.onUtterance(len, board.monotonicMs());
 }

@@ -1,0 +1,167 @@
+// The voice-action exchange with the backend, as a pure controller shaped
+// like DeviceFlow. One action in flight at a time. A 401 with
+// `invalid_token` (RFC 6750 §3.1) asks for one refresh and, once a new
+// access token is in use, sends the action once more; a second 401, or a
+// 401 with no refresh token to try, means the service no longer accepts
+// this device.
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError } from "../net/http";
+import { Match } from "./table";
+import { buildActionRequest, parseActionResponse } from "./request";
+import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../limits";
+
+export const enum ExchangeState {
+  Idle = 0,
+  /** An action is ready to go as soon as an access token may be used. */
+  Ready = 1,
+  InFlight = 2,
+  /** A 401 started a refresh; the action goes again once a new token is in use. */
+  WaitingRefresh = 3,
+}
+
+/** What the caller must do after onResponse() or due(). */
+export const enum ExchangeResult {
+  Nothing = 0,
+  /** The backend answered: say `speech`, show `display`. */
+  Answered = 1,
+  /** The action failed: say and show `speech`, log `error`. */
+  Failed = 2,
+  /** Refresh the access token now (the action waits for it). */
+  Refresh = 3,
+  /** The service no longer accepts this device: unlink locally. */
+  Unauthorized = 4,
+}
+
+export const enum Failure { None = 0, Timeout = 1, TooLarge = 2, Unreachable = 3, Http = 4, Refused = 5, Unreadable = 6, RefreshGaveUp = 7 }
+
+export class Exchange {
+  state: ExchangeState = ExchangeState.Idle;
+  failure: Failure = Failure.None;
+  /** The backend's own words (speech and display) when it sent them. */
+  speech: string = "";
+  display: string = "";
+  /** For the log: what was wrong (never a token). */
+  error: string = "";
+  /** The session id and whether the backend has not seen it yet (isNew). */
+  sessionId: string = "";
+  sessionIsNew: bool = true;
+  /** Sends so far for the current action: 1, or 2 after a refresh. */
+  sends: i32 = 0;
+  private action: Match | null = null;
+  private sentToken: string = "";
+  private waitUntil: i64 = -1;
+
+  constructor(private backend: string, private deviceType: string) {}
+
+  get busy(): bool {
+    return this.state != ExchangeState.Idle;
+  }
+
+  get actionName(): string {
+    return this.action !== null ? this.action!.actionName : "";
+  }
+
+  /** A new backend session (after boot and after each new link). */
+  newSession(id: string): void {
+    this.sessionId = id;
+    this.sessionIsNew = true;
+  }
+
+  /** Takes an action; the caller checked that none is busy. */
+  start(m: Match): void {
+    this.action = m;
+    this.sends = 0;
+    this.sentToken = "";
+    this.waitUntil = -1;
+    this.speech = "";
+    this.display = "";
+    this.error = "";
+    this.failure = Failure.None;
+    this.state = ExchangeState.Ready;
+  }
+
+  /** Drops the action (unlink, wipe); a late answer is ignored. */
+  cancel(): void {
+    this.action = null;
+    this.sentToken = "";
+    this.waitUntil = -1;
+    this.state = ExchangeState.Idle;
+  }
+
+  nextDeadline(): i64 {
+    return this.state == ExchangeState.WaitingRefresh ? this.waitUntil : -1;
+  }
+
+  /**
+   * The request to send now, given the access token usable now ("" when
+   * none) and whether a refresh is in flight. Returns null with `result`
+   * Failed when the wait for a refresh ran out.
+   */
+  due(now: i64, token: string, refreshing: bool): HttpRequest | null {
+    this.result = ExchangeResult.Nothing;
+    if (this.state == ExchangeState.Ready) {
+      if (token.length == 0) return null;
+      return this.send(token);
+    }
+    if (this.state != ExchangeState.WaitingRefresh) return null;
+    if (!refreshing && token.length > 0 && token != this.sentToken) return this.send(token);
+    if (now >= this.waitUntil) {
+      this.finish(Failure.RefreshGaveUp, "no new access token after the refresh");
+      this.result = ExchangeResult.Failed;
+    }
+    return null;
+  }
+
+  /** Set by due() when it ended the action. */
+  result: ExchangeResult = ExchangeResult.Nothing;
+
+  private send(token: string): HttpRequest {
+    const m = this.action!;
+    this.sentToken = token;
+    this.waitUntil = -1;
+    this.sends++;
+    this.state = ExchangeState.InFlight;
+    const req = new HttpRequest();
+    req.url = this.backend + "/" + m.actionName;
+    // RFC 6750 §2.1: the access token goes in the Authorization header.
+    req.headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: application/json";
+    req.body = buildActionRequest(m, this.sessionId, this.sessionIsNew, token, this.deviceType);
+    req.timeoutMs = ACTION_TIMEOUT_MS;
+    return req;
+  }
+
+  /** `canRefresh`: the device holds a refresh token. */
+  onResponse(resp: HttpResponse, now: i64, canRefresh: bool): ExchangeResult {
+    if (this.state != ExchangeState.InFlight) return ExchangeResult.Nothing;
+    if (resp.status == 401) {
+      // RFC 6750 §3.1: invalid_token means the access token expired or was revoked.
+      if (this.sends == 1 && canRefresh && bearerError(resp.wwwAuthenticate) == "invalid_token") {
+        this.state = ExchangeState.WaitingRefresh;
+        this.waitUntil = now + ACTION_REFRESH_WAIT_MS;
+        return ExchangeResult.Refresh;
+      }
+      this.cancel();
+      this.error = "backend answered 401";
+      return ExchangeResult.Unauthorized;
+    }
+    if (resp.status > 0) this.sessionIsNew = false;
+    if (resp.status == NET_TIMEOUT) return this.finish(Failure.Timeout, "timed out");
+    if (resp.status == NET_BODY_TOO_LARGE) return this.finish(Failure.TooLarge, "answer too large");
+    if (resp.status < 0) return this.finish(Failure.Unreachable, "could not connect (" + resp.status.toString() + ")");
+    if (resp.status != 200) return this.finish(Failure.Http, "HTTP " + resp.status.toString());
+    const r = parseActionResponse(resp.body);
+    this.speech = r.speech;
+    this.display = r.display;
+    if (r.ok) {
+      this.cancel();
+      return ExchangeResult.Answered;
+    }
+    return this.finish(r.resultCode.length > 0 ? Failure.Refused : Failure.Unreadable, r.error);
+  }
+
+  private finish(f: Failure, error: string): ExchangeResult {
+    this.cancel();
+    this.failure = f;
+    this.error = error;
+    return ExchangeResult.Failed;
+  }
+}

@@ -1,0 +1,398 @@
+// The device coordinator: routes each event to the controller it concerns,
+// sends what the controllers ask for through the Port, and keeps the
+// controllers in step (a link's tokens go to the store, a dead link is
+// wiped). Pure apart from the Port: unit tests drive it with a fake one and
+// a virtual clock. The words it says come from ui/messages.ts.
+import { DeviceConfig } from "./auth/config";
+import { Rng } from "./auth/backoff";
+import { Discovery, DiscoveryState } from "./auth/discovery";
+import { DeviceFlow, LinkState } from "./auth/device_flow";
+import { TokenLifecycle, TokenAction } from "./auth/tokens";
+import { TokenStore } from "./auth/store";
+import { TokenRecord } from "./auth/token_record";
+import { Unlink, UnlinkOutcome } from "./auth/unlink";
+import { Exchange, ExchangeResult } from "./actions/exchange";
+import { ActionTable, match, LOCAL_UNLINK } from "./actions/table";
+import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, cleanText } from "./net/http";
+import { ControllerStates, DeviceState, deviceState } from "./device_state";
+import { Views } from "./ui/render";
+import { countdownNextChange } from "./ui/status";
+import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
+import { SPIN_GUARD_MS, REPLY_MAX_CHARS } from "./limits";
+import * as msg from "./ui/messages";
+
+const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Unlink = 4, Action = 5 }
+
+export class Device {
+  readonly discovery: Discovery;
+  readonly flow: DeviceFlow;
+  readonly tokens: TokenLifecycle;
+  readonly exchange: Exchange;
+  readonly unlinker: Unlink;
+  /** What the device says next, in order; the presenter empties it. */
+  readonly speech: Array<string> = [];
+  /** The last reply to an utterance (shown on every display). */
+  reply: string = "";
+  /** Bumped when the code should be said again (LINK, the action button). */
+  codeRepeat: i32 = 0;
+  /** Why the device is unlinked, when it is. */
+  private unlinkedReason: string = "";
+  private pending: Map<i32, i32> = new Map();
+  /** Requests the board refused, completed with an error on the next pass (never inside send()). */
+  private refused: Array<i32> = [];
+  /** Counts sends and completions; a pass without a change made no progress. */
+  private progress: i32 = 0;
+  private progressAtLastTick: i32 = -1;
+  private pastDeadlineLastTick: bool = false;
+
+  constructor(
+    readonly cfg: DeviceConfig,
+    private table: ActionTable | null,
+    private tableError: string,
+    private store: TokenStore,
+    private port: Port,
+    rng: Rng,
+    deviceType: string,
+  ) {
+    this.discovery = new Discovery(cfg, rng);
+    this.flow = new DeviceFlow(cfg, rng);
+    this.tokens = new TokenLifecycle(cfg, rng);
+    this.exchange = new Exchange(cfg.backend, deviceType);
+    this.unlinker = new Unlink(cfg);
+  }
+
+  get configOk(): bool {
+    return this.cfg.error.length == 0;
+  }
+
+  boot(now: i64): void {
+    if (!this.configOk) {
+      this.port.log(LOG_ERROR, this.cfg.error);
+      return;
+    }
+    this.exchange.newSession(this.port.sessionId());
+    this.loadStored(now);
+    this.discovery.start(now);
+    if (this.discovery.ready && this.tokens.record === null) this.flow.begin(now);
+  }
+
+  /** Boot: a valid stored record brings the device up linked, without a new code. */
+  private loadStored(now: i64): void {
+    const rec = this.store.load();
+    if (this.store.lastError.length > 0) this.port.log(LOG_WARN, "token store: " + this.store.lastError);
+    if (rec === null) return;
+    if (rec.issuer != this.cfg.issuer || rec.clientId != this.cfg.clientId) {
+      // A record for another server or client is not this device's link any more.
+      this.port.log(LOG_WARN, "stored link belongs to another issuer or client; ignoring it");
+      this.store.wipe();
+      return;
+    }
+    this.tokens.adopt(rec, now, this.port.wallSeconds(), false);
+    this.port.log(LOG_INFO, "linked from flash (record " + this.store.sequence.toString() + ")");
+  }
+
+  state(): DeviceState {
+    const c = new ControllerStates();
+    c.configOk = this.configOk;
+    c.discovery = this.discovery.state;
+    c.flow = this.flow.state;
+    c.linked = this.tokens.record !== null;
+    c.tokens = this.tokens.state;
+    c.unlinking = this.unlinker.active;
+    return deviceState(c);
+  }
+
+  /** What the screen and speech are made from (never a token). */
+  views(s: DeviceState): Views {
+    const v = new Views();
+    const f = this.flow;
+    v.userCode = f.userCode;
+    v.verificationUri = f.verificationUri;
+    v.verificationUriComplete = f.verificationUriComplete;
+    v.expiresAtMs = f.expiresAtMs;
+    v.configOk = this.configOk;
+    v.reply = this.reply;
+    v.codeRepeat = this.codeRepeat;
+    const d = this.discovery.state;
+    if (s == DeviceState.Error) {
+      v.reason = !this.configOk ? this.cfg.error : (d == DiscoveryState.Failed ? this.discovery.reason : f.message);
+    } else if (s == DeviceState.Backoff || s == DeviceState.Booting) {
+      v.reason = d == DiscoveryState.Backoff ? this.discovery.reason : f.message;
+    } else if (s == DeviceState.Unlinked) {
+      v.reason = this.unlinkedReason;
+    } else if (s == DeviceState.Expired) {
+      v.reason = this.tokens.reason;
+    }
+    return v;
+  }
+
+  // ---- events ---------------------------------------------------------------
+
+  onButton(button: i32, now: i64): void {
+    if (button == 1) this.link(now);
+    else if (button == 2) this.unlink(now);
+    else if (button == 3) this.codeRepeat++; // repeat the instructions: a speaker has no screen to look at again
+  }
+
+  /** LINK: a new code, or discovery again when it failed (the server may be fixed now). */
+  link(now: i64): void {
+    this.port.log(LOG_INFO, "button: link");
+    if (!this.configOk || this.unlinker.active) return;
+    if (!this.discovery.ready) {
+      this.discovery.start(now);
+      return;
+    }
+    if (this.tokens.record !== null) {
+      this.speech.push(msg.SAY_ALREADY_LINKED);
+      return;
+    }
+    this.startLinking(now);
+  }
+
+  private startLinking(now: i64): void {
+    this.flow.begin(now);
+    this.unlinkedReason = "";
+    this.codeRepeat++;
+  }
+
+  unlink(now: i64): void {
+    this.port.log(LOG_INFO, "unlink requested");
+    if (this.unlinker.active) return;
+    this.flow.reset();
+    this.exchange.cancel();
+    const rec = this.tokens.record;
+    if (rec === null) {
+      this.wipe(msg.WHY_NOT_LINKED);
+      return;
+    }
+    this.unlinker.begin(rec, now);
+  }
+
+  onUtterance(text: string, now: i64): void {
+    this.port.log(LOG_INFO, "heard: " + cleanText(text, 120));
+    const table = this.table;
+    if (table === null) return this.answer(msg.SAY_NO_ACTIONS + this.tableError + ".");
+    const m = match(table, text);
+    if (m === null) return this.answer(msg.SAY_NOT_UNDERSTOOD);
+    if (m.local == LOCAL_UNLINK) return this.unlink(now);
+    if (this.tokens.record === null || this.unlinker.active) return this.answer(msg.SAY_NOT_LINKED);
+    if (this.exchange.busy) return this.answer(msg.SAY_BUSY); // one request in flight at a time
+    if (this.cfg.backend.length == 0) return this.answer(msg.SAY_NO_BACKEND);
+    if (this.tokens.accessToken(now).length == 0) {
+      // Expired and reconnecting: answer at once rather than queue silently.
+      this.tokens.refreshNow(now);
+      return this.answer(msg.SAY_RECONNECTING);
+    }
+    this.exchange.start(m);
+    this.port.log(LOG_INFO, "action " + m.actionName);
+  }
+
+  /** A reply to the person: said, and shown on every display. */
+  private answer(text: string): void {
+    this.speech.push(text);
+    this.reply = text;
+  }
+
+  onResponse(id: i32, resp: HttpResponse, now: i64): void {
+    if (!this.pending.has(id)) return; // a completion for something dropped
+    const purpose = this.pending.get(id);
+    this.pending.delete(id);
+    this.complete(purpose, resp, now);
+  }
+
+  private complete(purpose: i32, resp: HttpResponse, now: i64): void {
+    this.progress++;
+    if (purpose == Purpose.Discovery) {
+      this.discovery.onResponse(resp, now);
+      const d = this.discovery.state;
+      if (d == DiscoveryState.Done) {
+        this.port.log(LOG_INFO, "discovered endpoints for " + this.cfg.issuer);
+        if (this.tokens.record === null) this.startLinking(now);
+      } else if (d == DiscoveryState.Failed) {
+        this.port.log(LOG_ERROR, this.discovery.reason);
+      }
+    } else if (purpose == Purpose.Flow) {
+      this.flow.onResponse(resp, now);
+      this.afterFlow(now);
+    } else if (purpose == Purpose.Refresh) {
+      this.onRefreshed(resp, now);
+    } else if (purpose == Purpose.Unlink) {
+      this.unlinker.onResponse(resp, now);
+      if (this.unlinker.note.length > 0) this.port.log(LOG_WARN, "unlink: " + this.unlinker.note);
+      this.unlinker.note = "";
+      this.finishUnlinkIfDone();
+    } else if (purpose == Purpose.Action) {
+      const name = this.exchange.actionName;
+      this.onExchange(this.exchange.onResponse(resp, now, this.tokens.hasRefreshToken), name, now);
+    }
+  }
+
+  // ---- the work -------------------------------------------------------------
+
+  /** One pass: queued refusals complete, then every controller sends what is due. */
+  tick(now: i64): i64 {
+    const refused = this.refused;
+    this.refused = [];
+    for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
+    this.pump(now);
+    return this.guard(now, this.nextDeadline(now));
+  }
+
+  private pump(now: i64): void {
+    const dr = this.discovery.due(now);
+    if (dr !== null) this.send(dr, Purpose.Discovery);
+    const fr = this.flow.due(now);
+    if (fr !== null) this.send(fr, Purpose.Flow);
+    this.afterFlow(now);
+    if (this.unlinker.active) {
+      const ur = this.unlinker.due(now);
+      if (ur !== null) this.send(ur, Purpose.Unlink);
+      return;
+    }
+    const ar = this.exchange.due(now, this.tokens.accessToken(now), this.tokens.refreshing);
+    if (ar !== null) {
+      this.send(ar, Purpose.Action);
+    } else if (this.exchange.result != ExchangeResult.Nothing) {
+      this.onExchange(this.exchange.result, this.exchange.actionName, now);
+      this.exchange.result = ExchangeResult.Nothing;
+    }
+    if (!this.discovery.ready) return; // no token endpoint to refresh at yet
+    const act = this.tokens.check(now);
+    if (act == TokenAction.Send) {
+      this.send(this.tokens.request!, Purpose.Refresh);
+    } else if (act == TokenAction.Relink) {
+      // No refresh token was issued: when the access token ends, link again.
+      this.wipe(msg.WHY_ACCESS_EXPIRED);
+      this.speech.push(msg.SAY_LINK_EXPIRED);
+      this.startLinking(now);
+    }
+  }
+
+  private send(req: HttpRequest, purpose: i32): void {
+    this.progress++;
+    const id = this.port.send(req);
+    if (id > 0) {
+      this.pending.set(id, purpose);
+      return;
+    }
+    // Refused by the board (busy, full): a failed connection, delivered on the next pass.
+    this.port.log(LOG_WARN, "net_request refused with status " + id.toString());
+    this.refused.push(purpose);
+  }
+
+  nextDeadline(now: i64): i64 {
+    if (this.refused.length > 0) return now;
+    let next = earliest(this.discovery.nextDeadline(), this.flow.nextDeadline());
+    if (this.unlinker.active) return earliest(next, this.unlinker.nextDeadline());
+    next = earliest(next, this.exchange.nextDeadline());
+    if (this.discovery.ready) next = earliest(next, this.tokens.nextDeadline());
+    const s = this.flow.state;
+    if (s == LinkState.AwaitingApproval || s == LinkState.Backoff) {
+      next = earliest(next, countdownNextChange(now, this.flow.expiresAtMs));
+    }
+    return next;
+  }
+
+  /** Never a deadline already past twice in a row without progress in between (no busy loop). */
+  private guard(now: i64, next: i64): i64 {
+    const progressed = this.progress != this.progressAtLastTick;
+    this.progressAtLastTick = this.progress;
+    if (next < 0 || next > now) {
+      this.pastDeadlineLastTick = false;
+      return next;
+    }
+    if (this.pastDeadlineLastTick && !progressed) {
+      this.port.log(LOG_WARN, "a deadline already past came back without progress; waiting");
+      this.pastDeadlineLastTick = false;
+      return now + SPIN_GUARD_MS;
+    }
+    this.pastDeadlineLastTick = true;
+    return next;
+  }
+
+  private afterFlow(now: i64): void {
+    const f = this.flow;
+    if (f.state != LinkState.Linked || f.tokens === null) return;
+    const wall = this.port.wallSeconds();
+    const rec = this.tokens.recordFrom(f.tokens!, wall, null);
+    if (!this.persist(rec)) this.port.log(LOG_ERROR, "linked, but the tokens could not be stored; a reboot will need a new link");
+    this.tokens.adopt(rec, now, wall, true);
+    this.exchange.newSession(this.port.sessionId());
+    this.reply = "";
+    f.reset();
+    this.port.log(LOG_INFO, "linked; tokens stored (record " + this.store.sequence.toString() + ")");
+  }
+
+  private onRefreshed(resp: HttpResponse, now: i64): void {
+    const act = this.tokens.onResponse(resp, now, this.port.wallSeconds());
+    if (act == TokenAction.Persist) {
+      // The new refresh token reaches flash before the new access token is used.
+      if (!this.persist(this.tokens.pending!)) {
+        this.port.log(LOG_ERROR, "refreshed tokens kept in memory only; a reboot will need a new link");
+      }
+      this.tokens.commit(now, this.port.wallSeconds());
+      this.port.log(LOG_INFO, "tokens refreshed and stored (record " + this.store.sequence.toString() + ")");
+    } else if (act == TokenAction.Unlink) {
+      const why = msg.reasonOr(this.tokens.reason);
+      this.wipe(why);
+      this.speech.push(msg.SAY_WAS_UNLINKED + why);
+    } else if (this.tokens.reason.length > 0) {
+      this.port.log(LOG_WARN, this.tokens.reason);
+    }
+  }
+
+  private onExchange(r: ExchangeResult, name: string, now: i64): void {
+    const x = this.exchange;
+    if (r == ExchangeResult.Answered) {
+      this.speech.push(x.speech);
+      this.reply = x.display.length > REPLY_MAX_CHARS ? x.display.substring(0, REPLY_MAX_CHARS) + "..." : x.display;
+    } else if (r == ExchangeResult.Refresh) {
+      this.tokens.refreshNow(now);
+      this.port.log(LOG_INFO, "backend said invalid_token; refreshing, then retrying once");
+    } else if (r == ExchangeResult.Unauthorized) {
+      this.wipe(msg.WHY_REJECTED);
+      this.speech.push(msg.SAY_NO_LONGER_AUTHORIZED);
+    } else if (r == ExchangeResult.Failed) {
+      // The backend's codes go to the log; the person hears words.
+      this.port.log(LOG_WARN, "action " + name + ": " + cleanText(x.error, 120));
+      this.answer(msg.actionFailureWords(x.failure, x.speech));
+    }
+  }
+
+  private finishUnlinkIfDone(): void {
+    const u = this.unlinker;
+    if (!u.finished) return;
+    const o = u.outcome;
+    u.reset();
+    if (o == UnlinkOutcome.Confirmed) {
+      this.wipe(msg.WHY_UNLINKED);
+      this.speech.push(msg.SAY_UNLINKED);
+      return;
+    }
+    this.wipe(o == UnlinkOutcome.NoEndpoint ? msg.WHY_NO_ENDPOINT : (o == UnlinkOutcome.Refused ? msg.WHY_REFUSED : msg.WHY_UNREACHED));
+    this.speech.push(msg.SAY_UNLINKED_LOCALLY);
+  }
+
+  /** Saves a record; the caller decides what a failure means. */
+  private persist(rec: TokenRecord): bool {
+    const rc = this.store.save(rec);
+    if (rc == 0) return true;
+    this.port.log(LOG_ERROR, "token store: save failed (" + rc.toString() + "): " + this.store.lastError);
+    return false;
+  }
+
+  private wipe(reason: string): void {
+    this.exchange.cancel();
+    this.reply = "";
+    if (this.store.wipe() != 0) this.port.log(LOG_ERROR, "token store: wipe failed: " + this.store.lastError);
+    this.tokens.clear(reason);
+    this.flow.reset();
+    this.unlinkedReason = reason;
+  }
+}
+
+function earliest(a: i64, b: i64): i64 {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return a < b ? a : b;
+}

@@ -1,0 +1,111 @@
+// What the person sees and hears, as a pure function of the device state,
+// the controllers' views and the time: (state, views, now) → screen model
+// and words. presenter.ts puts the result on the board's surfaces.
+import { DeviceState, stateName } from "../device_state";
+import { groupUserCode } from "../auth/device_flow";
+import { cleanText } from "../net/http";
+import { ScreenModel } from "./model";
+import { stateLabel, countdownText } from "./status";
+import { spellCode, speakableUrl } from "./speech";
+import { REPLY_MAX_CHARS } from "../limits";
+import * as msg from "./messages";
+
+/** The controllers' state as far as the screen and speech need it. Never a token. */
+export class Views {
+  configOk: bool = true;
+  userCode: string = "";
+  verificationUri: string = "";
+  verificationUriComplete: string = "";
+  /** Monotonic ms at which the code expires; -1 when none. */
+  expiresAtMs: i64 = -1;
+  /** Why the device is in its state (for error, backoff, unlinked, expired). */
+  reason: string = "";
+  /** The last reply to an utterance: an answer, an error, "didn't get that". */
+  reply: string = "";
+  /** Bumped when the code should be said again. */
+  codeRepeat: i32 = 0;
+}
+
+export class Frame {
+  model: ScreenModel = new ScreenModel();
+  /** Said once when the state changes to this one; "" for nothing. */
+  onEnter: string = "";
+  /** The code, spelled out, for a board with a speaker; "" when not linking. */
+  code: string = "";
+  /** Changes whenever `code` should be said (again). */
+  codeKey: string = "";
+}
+
+function showsCode(s: DeviceState, v: Views): bool {
+  return s == DeviceState.AwaitingApproval || (s == DeviceState.Backoff && v.userCode.length > 0);
+}
+
+export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): Frame {
+  const f = new Frame();
+  const m = f.model;
+  const name = stateName(s);
+  m.status = stateLabel(name);
+  const lines = m.lines;
+  if (showsCode(s, v)) {
+    // RFC 8628 §3.3: the URI and the code are always shown; the QR code is an extra.
+    m.title = "Link your account";
+    m.verificationUri = v.verificationUri;
+    m.userCode = groupUserCode(v.userCode);
+    m.qrText = v.verificationUriComplete;
+    m.countdown = "Code expires in " + countdownText(v.expiresAtMs - now);
+    if (s == DeviceState.Backoff) lines.push(msg.reasonOr(v.reason));
+    f.code = "To link your account, open " + speakableUrl(v.verificationUri) + " and enter the code " + spellCode(v.userCode) + ".";
+    f.codeKey = v.userCode + "#" + v.codeRepeat.toString();
+  } else if (s == DeviceState.Linked || s == DeviceState.Refreshing) {
+    m.title = "Linked";
+    if (v.reply.length == 0) lines.push("Say something, or press UNLINK to unlink.");
+  } else if (s == DeviceState.Expired) {
+    m.title = "Linked, reconnecting...";
+    if (v.reason.length > 0) lines.push(v.reason);
+  } else if (s == DeviceState.Denied) {
+    m.title = "Linking was denied.";
+    lines.push("Press LINK to try again.");
+  } else if (s == DeviceState.CodeExpired) {
+    m.title = "The code expired.";
+    lines.push("Press LINK for a new code.");
+  } else if (s == DeviceState.Error) {
+    m.title = "Cannot link this device.";
+    lines.push(msg.reasonOr(v.reason));
+    if (v.configOk) lines.push("Press LINK to try again.");
+  } else if (s == DeviceState.Unlinked) {
+    m.title = "Not linked.";
+    if (v.reason.length > 0) lines.push(v.reason);
+    lines.push("Press LINK to link your account.");
+  } else {
+    m.title = stateLabel(name) + "...";
+    if (s == DeviceState.Backoff || s == DeviceState.Booting) {
+      if (v.reason.length > 0) lines.push(v.reason);
+    }
+  }
+  // Every reply shows on every display, with its own line breaks.
+  if (v.reply.length > 0) replyLines(v.reply, lines);
+  if (s != prev) f.onEnter = enterWords(prev, s, v);
+  return f;
+}
+
+function replyLines(reply: string, out: Array<string>): void {
+  const parts = reply.split("\n");
+  let left = REPLY_MAX_CHARS;
+  for (let i = 0; i < parts.length && left > 0; i++) {
+    const line = cleanText(parts[i], left);
+    left -= line.length;
+    if (line.length > 0) out.push(line);
+  }
+}
+
+/** Words said on entering a state. */
+function enterWords(prev: DeviceState, s: DeviceState, v: Views): string {
+  if (s == DeviceState.Linked) {
+    const linking = prev == DeviceState.AwaitingApproval || prev == DeviceState.Backoff || prev == DeviceState.RequestingCode;
+    return linking ? msg.SAY_LINKED : "";
+  }
+  if (s == DeviceState.Denied) return msg.SAY_DENIED;
+  if (s == DeviceState.CodeExpired) return msg.SAY_CODE_EXPIRED;
+  if (s == DeviceState.Error) return msg.SAY_CANNOT_LINK + msg.reasonOr(v.reason);
+  return "";
+}
