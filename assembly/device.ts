@@ -18,7 +18,8 @@ import { ControllerStates, DeviceState, deviceState } from "./device_state";
 import { Views } from "./ui/render";
 import { countdownNextChange } from "./ui/status";
 import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
-import { SPIN_GUARD_MS, REPLY_MAX_CHARS } from "./limits";
+import { REPLY_MAX_CHARS } from "./limits";
+import { SpinGuard } from "./spin_guard";
 import * as msg from "./ui/messages";
 
 const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Unlink = 4, Action = 5 }
@@ -42,8 +43,7 @@ export class Device {
   private refused: Array<i32> = [];
   /** Counts sends and completions; a pass without a change made no progress. */
   private progress: i32 = 0;
-  private progressAtLastTick: i32 = -1;
-  private pastDeadlineLastTick: bool = false;
+  private spin: SpinGuard = new SpinGuard();
 
   constructor(
     readonly cfg: DeviceConfig,
@@ -235,7 +235,10 @@ export class Device {
     this.refused = [];
     for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
     this.pump(now);
-    return this.guard(now, this.nextDeadline(now));
+    const next = this.nextDeadline(now);
+    const guarded = this.spin.check(now, next, this.progress);
+    if (guarded != next) this.port.log(LOG_WARN, "a deadline already past came back without progress; waiting");
+    return guarded;
   }
 
   private pump(now: i64): void {
@@ -290,23 +293,6 @@ export class Device {
     if (s == LinkState.AwaitingApproval || s == LinkState.Backoff) {
       next = earliest(next, countdownNextChange(now, this.flow.expiresAtMs));
     }
-    return next;
-  }
-
-  /** Never a deadline already past twice in a row without progress in between (no busy loop). */
-  private guard(now: i64, next: i64): i64 {
-    const progressed = this.progress != this.progressAtLastTick;
-    this.progressAtLastTick = this.progress;
-    if (next < 0 || next > now) {
-      this.pastDeadlineLastTick = false;
-      return next;
-    }
-    if (this.pastDeadlineLastTick && !progressed) {
-      this.port.log(LOG_WARN, "a deadline already past came back without progress; waiting");
-      this.pastDeadlineLastTick = false;
-      return now + SPIN_GUARD_MS;
-    }
-    this.pastDeadlineLastTick = true;
     return next;
   }
 

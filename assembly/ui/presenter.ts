@@ -43,11 +43,11 @@ export class Presenter {
     for (let i = 0; i < speech.length; i++) board.say(speech[i]);
     speech.length = 0;
     if (f.onEnter.length > 0) board.say(f.onEnter);
-    this.draw(f.model);
     if (this.speaker && f.codeKey.length > 0 && f.codeKey != this.spokenCode) {
       this.spokenCode = f.codeKey;
       board.say(f.code);
     }
+    this.draw(f.model);
   }
 
   private draw(m: ScreenModel): void {

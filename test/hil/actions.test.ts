@@ -225,18 +225,26 @@ test("malformed backend answers: a specific spoken error each, no trap, the next
       ["non-JSON", answer(200, "<html>oops</html>", "text/html"), /could not read/],
       ["missing resultCode", answer(200, '{"version":"2.0","output":{"speech":"hi"}}'), /could not read/],
       ["wrong types", answer(200, '{"version":"2.0","resultCode":7,"output":[]}'), /could not read/],
-      ["non-OK resultCode", answer(200, '{"version":"2.0","resultCode":"ORDER_NOT_FOUND","output":{"speech":"No such order."}}'), /could not do that \(ORDER_NOT_FOUND\)\. No such order/],
-      ["HTTP 500", answer(500, "boom", "text/plain"), /problem, HTTP 500/],
+      ["non-OK resultCode", answer(200, '{"version":"2.0","resultCode":"ORDER_NOT_FOUND","output":{"speech":"No such order."}}'), /^The service could not do that\. No such order\.$/],
+      ["HTTP 500", answer(500, "boom", "text/plain"), /^The service had a problem\./],
       ["10 MB body", answer(200, Buffer.alloc(10 * 1024 * 1024, 0x20)), /too large/],
       ["hanging response", () => { /* never answered */ }, /took too long/],
     ];
     for (const [name, fault, re] of cases) {
       hb.queue.push(fault);
+      const from = d.lines.length;
       const heard = await ask(d, "who am i", undefined, 20000);
       assert.match(heard, re, name);
+      // Codes go to the log, not to the speaker; the words also reach the screen.
+      assert.doesNotMatch(heard, /ORDER_NOT_FOUND|HTTP|\d{3}/, `${name}: no code spoken`);
+      const words = heard.slice(0, 24);
+      await d.waitFor((l) => l.ev === "display" && d.lines.indexOf(l) >= from && l.text.replace(/\s+/g, " ").includes(words), 5000, `${name}: the reply on screen`);
       assert.match(await ask(d, "who am i"), /alice/, `${name}: the next action works`);
     }
     assert.equal(d.lines.filter((l) => l.ev === "trap").length, 0, "no trap");
+    const logs = d.lines.filter((l) => l.ev === "log").map((l) => String(l.text)).join("\n");
+    assert.match(logs, /ORDER_NOT_FOUND/, "the backend's code is in the log");
+    assert.match(logs, /HTTP 500/, "the HTTP status is in the log");
   } finally {
     await d.stop();
     await hb.close();

@@ -3,9 +3,11 @@
 // A spec file calls `test(name, fn)` for each case and `report()` once at
 // the end. A failed `expect*` records the failure and the case goes on, so
 // one spec reports every broken must at once; a trap ends the whole file
-// and the runner counts that as a failure.
+// and the runner counts that as a failure. A case that checks nothing
+// fails too: a test that cannot fail proves nothing.
 
 let failuresInCase = 0;
+let checksInCase = 0;
 let passed = 0;
 let failed = 0;
 let currentCase = "";
@@ -13,7 +15,9 @@ let currentCase = "";
 export function test(name: string, fn: () => void): void {
   currentCase = name;
   failuresInCase = 0;
+  checksInCase = 0;
   fn();
+  if (checksInCase == 0) fail("the case made no assertion");
   if (failuresInCase == 0) {
     passed++;
     console.log("ok   " + name);
@@ -29,10 +33,12 @@ function fail(message: string): void {
 }
 
 export function expect(cond: bool, message: string): void {
+  checksInCase++;
   if (!cond) fail(message);
 }
 
 export function expectEq<T>(actual: T, expected: T, message: string): void {
+  checksInCase++;
   if (actual != expected) {
     fail(message + " (expected " + show<T>(expected) + ", got " + show<T>(actual) + ")");
   }
