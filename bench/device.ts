@@ -1,15 +1,15 @@
-// The firmware in this process: a host Runtime (host/runtime.ts) with a
-// simulated flash and sealer, as host/sim.ts assembles it, plus what the
-// benchmark needs to see: every trace event with its performance.now()
-// arrival time, the time spent inside the module's entry points and inside
-// the board calls they make, and the largest linear memory seen.
+// The firmware in this process: the simulated device (host/device.ts, as
+// the simulator builds it), plus what the benchmark needs to see: every
+// trace event with its performance.now() arrival time, the time spent
+// inside the module's entry points and inside the board calls they make,
+// and the largest linear memory seen.
 //
-// The timing wraps the module's exports and the board's imports as the
-// Runtime creates them (its `exports` field and `imports()` method); the
-// Runtime itself is used unchanged.
-import { randomBytes } from "node:crypto";
+// The timing wraps the module's exports and the board's imports through
+// the scheduler's instrumentation hooks (wrapExports, wrapImports).
 import { performance } from "node:perf_hooks";
 import { Runtime, TraceEvent } from "../host/runtime.ts";
+import { createSimDevice } from "../host/device.ts";
+import { Exports } from "../host/scheduler.ts";
 import { BoardProfile } from "../host/profile.ts";
 import { Flash } from "../host/flash.ts";
 import { Sealer } from "../host/seal.ts";
@@ -54,19 +54,21 @@ export class BenchDevice {
   private depth = 0;
 
   constructor(private o: BenchDeviceOptions) {
-    this.flash = o.flash ?? new Flash(o.profile.flashBytes);
-    this.sealer = o.sealer ?? new Sealer(randomBytes(32));
     this.keep = o.keep ?? 200;
-    this.rt = new Runtime({
+    const sim = createSimDevice({
       wasm: o.wasm,
       profile: o.profile,
       deviceConfig: o.deviceConfig,
       actionTable: o.actionTable ?? null,
-      flash: this.flash,
-      sealer: this.sealer,
+      flash: o.flash,
+      sealer: o.sealer,
       trace: (e) => this.onTrace(e),
+      wrapExports: (ex) => this.wrapExports(ex as unknown as Record<string, unknown>) as unknown as Exports,
+      wrapImports: (imports) => this.wrapImports(imports),
     });
-    this.instrument();
+    this.rt = sim.runtime;
+    this.flash = sim.flash;
+    this.sealer = sim.sealer;
   }
 
   /** Firmware time without the board calls it made, ms. */
@@ -74,27 +76,13 @@ export class BenchDevice {
     return this.entryMs - this.importMs;
   }
 
-  private instrument(): void {
-    const rt = this.rt as unknown as { exports: Record<string, unknown> | null; imports: () => WebAssembly.Imports };
-    let current: Record<string, unknown> | null = rt.exports;
-    Object.defineProperty(rt, "exports", {
-      configurable: true,
-      enumerable: true,
-      get: () => current,
-      set: (ex: Record<string, unknown> | null) => {
-        current = ex === null ? null : this.wrapExports(ex);
-      },
-    });
-    const imports = rt.imports.bind(rt);
-    rt.imports = () => {
-      const all = imports() as Record<string, Record<string, unknown>>;
-      for (const mod of Object.values(all)) {
-        for (const [name, fn] of Object.entries(mod)) {
-          if (typeof fn === "function") mod[name] = this.timeImport(fn as (...a: unknown[]) => unknown);
-        }
+  private wrapImports(all: WebAssembly.Imports): WebAssembly.Imports {
+    for (const mod of Object.values(all) as Record<string, unknown>[]) {
+      for (const [name, fn] of Object.entries(mod)) {
+        if (typeof fn === "function") mod[name] = this.timeImport(fn as (...a: unknown[]) => unknown);
       }
-      return all as WebAssembly.Imports;
-    };
+    }
+    return all;
   }
 
   private wrapExports(ex: Record<string, unknown>): Record<string, unknown> {

@@ -15,10 +15,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { spawn, ChildProcess } from "node:child_process";
-import { Runtime, TraceEvent } from "./runtime.ts";
+import { TraceEvent } from "./runtime.ts";
+import { createSimDevice } from "./device.ts";
 import { loadProfile, BoardProfile } from "./profile.ts";
-import { Flash } from "./flash.ts";
-import { Sealer } from "./seal.ts";
 import { TerminalView } from "./terminal.ts";
 import { Framebuffer } from "./framebuffer.ts";
 
@@ -233,17 +232,12 @@ async function main(): Promise<number> {
   const actionsPath = args.actions ?? join(ROOT, "config", "actions.json");
   const actionTable = existsSync(actionsPath) ? readFileSync(actionsPath, "utf8") : null;
 
-  if (args.fresh) rmSync(join(args.data, "flash.bin"), { force: true });
-  mkdirSync(args.data, { recursive: true });
-  const flash = new Flash(profile.flashBytes, join(args.data, "flash.bin"));
-  const sealer = Sealer.fromKeyFile(join(args.data, "seal.key"));
-  closers.push(() => flash.close());
 
   const view = args.headless ? null : new TerminalView(profile);
   const speaker = args.speak ? new Speaker(notice) : null;
   if (args.speak && !profile.speaker) notice(`--speak: board ${profile.name} has no speaker; nothing will be said`);
-  const rt = new Runtime({
-    wasm: args.wasm, profile, deviceConfig, actionTable, flash, sealer,
+  const sim = createSimDevice({
+    wasm: args.wasm, profile, deviceConfig, actionTable, dataDir: args.data, fresh: args.fresh,
     trace: (e) => {
       if (args.headless) out(e);
       else view!.onEvent(e);
@@ -251,6 +245,8 @@ async function main(): Promise<number> {
     },
     wallClock: args.wallClockUnknown ? () => 0 : undefined,
   });
+  const rt = sim.runtime;
+  closers.push(() => sim.flash.close());
   if (view) view.attach(rt);
 
   // The pixel display: blits land in the framebuffer; the frame is

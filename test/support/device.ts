@@ -1,12 +1,14 @@
 // A simulated device for hardware-in-loop tests: the real firmware module in
 // the real host, started as its own process in headless mode, read through
-// its JSON-lines trace and driven through stdin, as a rig drives a board.
+// its JSON-lines trace and driven through stdin, as a rig drives a board
+// (Device); or in this process on the same simulated device (LocalDevice).
 import { spawn, ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { createSimDevice, SimDevice } from "../../host/device.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -172,4 +174,82 @@ function codeFrom(text: string): { userCode: string; uri: string } {
   const code = /Enter code: (\S+)/.exec(text)?.[1];
   if (!uri || !code) throw new Error(`the device does not show a code and URL:\n${text}`);
   return { userCode: code, uri };
+}
+
+/**
+ * The firmware in this process, on a simulated device built by
+ * host/device.ts: for tests that need the board itself (its `refuse` hook,
+ * the runtime's counters) rather than a child process.
+ */
+export class LocalDevice {
+  readonly lines: TraceLine[] = [];
+  readonly sim: SimDevice;
+  private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
+
+  constructor(opts: { config: object | string; board?: string; actionTable?: string | null }) {
+    const actions = opts.actionTable === undefined ? readFileSync(join(ROOT, "config", "actions.json"), "utf8") : opts.actionTable;
+    this.sim = createSimDevice({
+      wasm: join(ROOT, "build", "firmware.wasm"),
+      profile: opts.board ?? "tv",
+      deviceConfig: typeof opts.config === "string" ? opts.config : JSON.stringify(opts.config),
+      actionTable: actions,
+      trace: (e) => {
+        const l = { ...(e as object), at: performance.now() } as TraceLine;
+        this.lines.push(l);
+        this.waiters = this.waiters.filter((w) => {
+          if (!w.pred(l)) return true;
+          w.resolve(l);
+          return false;
+        });
+      },
+    });
+    this.sim.runtime.start();
+  }
+
+  get board() {
+    return this.sim.runtime.board;
+  }
+
+  waitFor(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
+    const seen = this.lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        const tail = this.lines.slice(-15).map((l) => JSON.stringify(l)).join("\n");
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last trace lines:\n${tail}`));
+      }, timeoutMs);
+      const done = (l: TraceLine) => {
+        clearTimeout(timer);
+        resolve(l);
+      };
+      this.waiters.push({ pred, resolve: done });
+    });
+  }
+
+  waitState(state: string, timeoutMs = 20000): Promise<TraceLine> {
+    return this.waitFor((l) => l.ev === "state" && l.state === state, timeoutMs, `state ${state}`);
+  }
+
+  waitDisplay(re: RegExp, timeoutMs = 20000): Promise<TraceLine> {
+    return this.waitFor((l) => l.ev === "display" && re.test(l.text), timeoutMs, `display matching ${re}`);
+  }
+
+  press(button: "link" | "unlink" | "action"): void {
+    this.sim.runtime.pressButton(button === "link" ? 1 : button === "unlink" ? 2 : 3);
+  }
+
+  say(text: string): void {
+    this.sim.runtime.utter(text);
+  }
+
+  /** The linking screen's user code and URI. */
+  async shownCode(timeoutMs = 20000): Promise<{ userCode: string; uri: string }> {
+    const l = await this.waitDisplay(/Enter code: /, timeoutMs);
+    return codeFrom(l.text);
+  }
+
+  stop(): void {
+    this.sim.close();
+  }
 }
