@@ -1,9 +1,12 @@
 // The module's contract with boards (boards/ABI.md): it imports nothing but
 // the board ABI and the four WASI calls the page lists, exports the entry
-// points the page lists, declares a fixed memory, and uses no SIMD.
+// points the page lists, declares a fixed memory, and uses no SIMD; every
+// import the page documents is one the module really makes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../support/device.ts";
 
@@ -13,18 +16,31 @@ const abiPage = readFileSync(join(ROOT, "boards", "ABI.md"), "utf8");
 
 const WASI_ALLOWED = new Set(["fd_write", "proc_exit", "random_get", "clock_time_get"]);
 
+/** The board imports boards/ABI.md lists in its import table (one `| \`name(…) -> …\` |` row each). */
+function documentedImports(page: string): string[] {
+  return [...page.matchAll(/^\| `([a-z_0-9]+)\(/gm)].map((m) => m[1]);
+}
+
 test("imports are only board.* listed in boards/ABI.md and the allowed WASI calls", () => {
   const imports = WebAssembly.Module.imports(mod);
-  assert.ok(imports.length > 0);
+  const documented = new Set(documentedImports(abiPage));
+  assert.ok(documented.size >= 10, `the import table was found in boards/ABI.md (${documented.size} rows)`);
   for (const imp of imports) {
     assert.equal(imp.kind, "function", `${imp.module}.${imp.name} is a function`);
     if (imp.module === "wasi_snapshot_preview1") {
       assert.ok(WASI_ALLOWED.has(imp.name), `WASI import ${imp.name} is allowed`);
     } else {
       assert.equal(imp.module, "board", `import module ${imp.module} is board`);
-      assert.ok(abiPage.includes("`" + imp.name + "("), `board.${imp.name} is documented in boards/ABI.md`);
+      assert.ok(documented.has(imp.name), `board.${imp.name} is in the import table of boards/ABI.md`);
     }
   }
+});
+
+test("every import boards/ABI.md documents is one the module really imports", () => {
+  const imported = new Set(WebAssembly.Module.imports(mod).filter((i) => i.module === "board").map((i) => i.name));
+  const documented = documentedImports(abiPage);
+  assert.ok(documented.length > 0);
+  for (const name of documented) assert.ok(imported.has(name), `board.${name} is documented but the module does not import it`);
 });
 
 test("exports are the documented entry points", () => {
@@ -35,17 +51,34 @@ test("exports are the documented entry points", () => {
   }
 });
 
-test("memory has a fixed maximum and the module uses no SIMD (wasm3 has none)", () => {
-  // Memory section: find the memory import/definition limits by instantiating with a stub.
-  const text = wasm.toString("latin1");
-  // v128 opcodes are prefixed 0xFD; WebAssembly.validate with SIMD disabled is not available
-  // in Node, so check the type section for v128 (0x7B) in function signatures instead.
+test("memory has a fixed maximum", () => {
   const memDecl = readMemoryLimits(wasm);
   assert.ok(memDecl.max !== null, "maximum memory declared");
   assert.ok(memDecl.max! <= 64, `maximum ${memDecl.max} pages (<= 4 MiB)`);
   assert.ok(memDecl.initial >= 1);
+});
+
+/** SIMD instructions in function bodies, as wabt disassembles them (wasm3 has no SIMD). */
+function simdInstructions(file: string): string[] {
+  const dis = execFileSync("wasm-objdump", ["-d", file], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return dis.split("\n").filter((l) => /\|\s*(v128|[if](8x16|16x8|32x4|64x2))\./.test(l));
+}
+
+test("no SIMD anywhere: no v128 in a function type and no SIMD instruction in a function body", () => {
   assert.ok(!hasV128Types(wasm), "no v128 in any function type");
-  assert.ok(text.length > 0);
+  const found = simdInstructions(join(ROOT, "build", "firmware.wasm"));
+  assert.deepEqual(found.slice(0, 5), [], "no SIMD instruction in the module");
+  // The check itself can fail: a body-only SIMD use (no v128 in any signature) is found.
+  const dir = mkdtempSync(join(tmpdir(), "linkfw-simd-"));
+  try {
+    writeFileSync(join(dir, "s.wat"), `(module (memory 1) (func (export "f") (result i32)
+      (i32x4.extract_lane 0 (i32x4.add (v128.load (i32.const 0)) (v128.load (i32.const 16))))))`);
+    execFileSync("wat2wasm", [join(dir, "s.wat"), "-o", join(dir, "s.wasm")]);
+    assert.ok(!hasV128Types(readFileSync(join(dir, "s.wasm"))), "the sample hides SIMD from the type section");
+    assert.ok(simdInstructions(join(dir, "s.wasm")).length >= 2, "and the body check finds it");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Reads the (single) memory section's limits from the binary. */
