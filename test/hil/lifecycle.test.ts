@@ -10,6 +10,7 @@ import { startAuthServer, AuthServer } from "../../host/authserver.ts";
 import { startFaultProxy, FaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
 import { Device, shownCode } from "../support/device.ts";
+import { testRandom } from "../support/seed.ts";
 
 interface Rig {
   server: AuthServer;
@@ -110,7 +111,8 @@ test("30 SIGKILLs at random moments during refresh: the device comes back linked
   // device is killed 0–500 ms after it starts refreshing: before the request,
   // while the server has not seen it, while the server answers, and after the
   // new record reached flash.
-  const r = await rig(2, () => Math.floor(Math.random() * 400));
+  const { random } = testRandom("SIGKILL cycles");
+  const r = await rig(2, () => Math.floor(random() * 400));
   const cycles = 30;
   let survived = 0, lostInWindow = 0, killedBeforeServer = 0, killedAfterPersist = 0;
   try {
@@ -119,7 +121,7 @@ test("30 SIGKILLs at random moments during refresh: the device comes back linked
       await d.next((l) => l.ev === "state" && l.state === "refreshing", 10000, "a refresh");
       const storedBefore = d.lines.filter((l) => l.ev === "log" && /tokens refreshed and stored/.test(l.text)).length;
       const serverRefreshesBefore = r.server.events.filter((e) => e.name === "refresh").length;
-      await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 500)));
+      await new Promise((res) => setTimeout(res, Math.floor(random() * 500)));
       await d.kill("SIGKILL");
       const persistedBeforeKill = d.lines.filter((l) => l.ev === "log" && /tokens refreshed and stored/.test(l.text)).length > storedBefore;
       const serverSaw = r.server.events.filter((e) => e.name === "refresh").length > serverRefreshesBefore;
