@@ -18,6 +18,7 @@ import { ControllerStates, DeviceState, deviceState } from "./device_state";
 import { Views } from "./ui/render";
 import { countdownNextChange } from "./ui/status";
 import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
+import { Button } from "./board/board";
 import { REPLY_MAX_CHARS } from "./limits";
 import { SpinGuard } from "./spin_guard";
 import * as msg from "./ui/messages";
@@ -129,9 +130,9 @@ export class Device {
   // ---- events ---------------------------------------------------------------
 
   onButton(button: i32, now: i64): void {
-    if (button == 1) this.link(now);
-    else if (button == 2) this.unlink(now);
-    else if (button == 3) this.codeRepeat++; // repeat the instructions: a speaker has no screen to look at again
+    if (button == Button.Link) this.link(now);
+    else if (button == Button.Unlink) this.unlink(now);
+    else if (button == Button.Action) this.codeRepeat++; // repeat the instructions: a speaker has no screen to look at again
   }
 
   /** LINK: a new code, or discovery again when it failed (the server may be fixed now). */

@@ -216,10 +216,3 @@ export function uuidV4(bytes: Uint8Array): string {
   }
   return parts.join("");
 }
-
-/** A fresh session id from the board's random source (WASI random_get, cryptographically random). */
-export function newSessionId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return uuidV4(bytes);
-}

@@ -120,14 +120,6 @@ export class DeviceFlow {
     this.polls = 0;
   }
 
-  get active(): bool {
-    return this.phase != Phase.None;
-  }
-
-  get awaitingResponse(): bool {
-    return this.inFlight;
-  }
-
   /** Monotonic ms at which `due` has work, or -1. */
   nextDeadline(): i64 {
     if (this.phase == Phase.None || this.inFlight) {

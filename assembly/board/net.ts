@@ -23,7 +23,7 @@ export function sendRequest(req: HttpRequest): i32 {
 
 const HEADER_CAP: i32 = 512;
 
-export function readHeader(id: i32, name: string): string {
+function readHeader(id: i32, name: string): string {
   const n = utf8(name);
   const buf = new Uint8Array(HEADER_CAP);
   const len = abi.net_read_header(id, changetype<usize>(n), n.byteLength, buf.dataStart, HEADER_CAP);

@@ -51,10 +51,6 @@ export class HttpResponse {
     r.contentType = contentType;
     return r;
   }
-
-  get isTransportError(): bool {
-    return this.status < 0;
-  }
 }
 
 export function describeStatus(status: i32): string {

@@ -11,13 +11,13 @@ export const SAY_BUSY = "One moment, I'm still working on your last request.";
 export const SAY_NO_BACKEND = "No service is configured for voice actions on this device.";
 export const SAY_RECONNECTING = "I'm reconnecting to your account. Please try again in a moment.";
 export const SAY_NO_ACTIONS = "I can't do anything yet: ";
-export const SAY_TIMEOUT = "The service took too long to answer. Please try again.";
-export const SAY_TOO_LARGE = "The service sent an answer that was too large.";
-export const SAY_UNREACHABLE = "I can't reach the service right now. Please try again later.";
-export const SAY_HTTP_ERROR = "The service had a problem. Please try again later.";
+const SAY_TIMEOUT = "The service took too long to answer. Please try again.";
+const SAY_TOO_LARGE = "The service sent an answer that was too large.";
+const SAY_UNREACHABLE = "I can't reach the service right now. Please try again later.";
+const SAY_HTTP_ERROR = "The service had a problem. Please try again later.";
 export const SAY_SERVICE_REFUSED = "The service could not do that.";
-export const SAY_UNREADABLE = "The service sent an answer I could not read.";
-export const SAY_REFRESH_GAVE_UP = "I couldn't reconnect to your account. Please try again later.";
+const SAY_UNREADABLE = "The service sent an answer I could not read.";
+const SAY_REFRESH_GAVE_UP = "I couldn't reconnect to your account. Please try again later.";
 export const SAY_NO_LONGER_AUTHORIZED = "This device is no longer authorized. Press the link button to link it again.";
 
 // Linking and the link's end.

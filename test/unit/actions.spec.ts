@@ -7,8 +7,9 @@ import {
   MAX_ACTIONS,
 } from "../../assembly/actions/table";
 import {
-  buildActionRequest, parseActionResponse, uuidV4, newSessionId, ACTION_RESPONSE_MAX_CHARS,
+  buildActionRequest, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
 } from "../../assembly/actions/request";
+import { randomSessionId } from "../../assembly/board/random";
 import { parseJson, JsonValue, JsonKind } from "../../assembly/net/json";
 
 // The demo play's table, as in config/actions.json.
@@ -107,7 +108,7 @@ function expectOrder(u: string, number: string): void {
 
 function expectNoMatch(u: string): void {
   const m = on(u);
-  if (m !== null) expect(false, "\"" + u + "\" should not match, got " + m.actionName + " via \"" + m.pattern + "\"");
+  expect(m === null, "\"" + u + "\" should not match" + (m !== null ? ", got " + m.actionName + " via \"" + m.pattern + "\"" : ""));
 }
 
 /** Loads a table that must be refused; checks the message contains `part`. */
@@ -737,9 +738,9 @@ test("uuidV4 formats 16 bytes per RFC 4122", () => {
   expectEq<string>(uuidV4(new Uint8Array(17)), "", "17 bytes refused");
 });
 
-test("newSessionId gives distinct version-4 UUIDs", () => {
-  const a = newSessionId();
-  const b = newSessionId();
+test("randomSessionId gives distinct version-4 UUIDs from the board's random source", () => {
+  const a = randomSessionId();
+  const b = randomSessionId();
   expect(isUuidV4(a), "a is a v4 UUID: " + a);
   expect(isUuidV4(b), "b is a v4 UUID: " + b);
   expect(a != b, "two ids differ");
