@@ -4,7 +4,7 @@
 import * as board from "./board/board";
 import { Cap, ConfigKind, LogLevel, Button } from "./board/board";
 import { sendRequest, readResponse } from "./board/net";
-import { DeviceConfig, parseDeviceConfig, applyDiscovery, CONFIG_MAX_BYTES } from "./auth/config";
+import { DeviceConfig, parseDeviceConfigBytes, applyDiscovery, CONFIG_MAX_BYTES } from "./auth/config";
 import { DeviceFlow, LinkState, linkStateName, groupUserCode } from "./auth/device_flow";
 import { XorShift, backoffDelay } from "./auth/backoff";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, parseBody, describeStatus, cleanText } from "./net/http";
@@ -74,12 +74,7 @@ export class App {
 
   boot(now: i64): i32 {
     this.setState("booting");
-    const text = board.readConfig(ConfigKind.Device, CONFIG_MAX_BYTES);
-    if (text === null) {
-      this.cfg.error = "config: the board has no device configuration (or it is over " + CONFIG_MAX_BYTES.toString() + " bytes)";
-    } else {
-      this.cfg = parseDeviceConfig(text);
-    }
+    this.cfg = parseDeviceConfigBytes(board.readConfigBytes(ConfigKind.Device, CONFIG_MAX_BYTES));
     this.flow = new DeviceFlow(this.cfg, this.rng);
     this.tokens = new TokenLifecycle(this.cfg, this.rng);
     if (this.cfg.error.length > 0) {
@@ -404,7 +399,7 @@ export class App {
       board.say("The service had a problem, HTTP " + resp.status.toString() + ". Please try again later.");
       return;
     }
-    const r = parseActionResponse(resp.body);
+    const r = parseActionResponse(resp.bytes);
     if (r.ok) {
       this.lastAnswer = r.display;
       board.say(r.speech);
@@ -450,6 +445,9 @@ export class App {
     this.resumeAction(now);
     const act = this.tokens.check(now);
     if (act == TokenAction.Send) {
+      // Rotation window: flash says a refresh is in flight before it leaves.
+      const mark = this.tokens.inFlightMark();
+      if (mark !== null) this.persist(mark);
       this.send(this.tokens.request!, Purpose.Refresh, now);
     } else if (act == TokenAction.Relink) {
       // No refresh token was issued: when the access token ends, link again.
