@@ -29,7 +29,7 @@ import { JSON } from "json-as";
 
 import { parseJsonBytes, jsonQuote, JsonKind, JsonValue, JSON_TOO_COMPLEX } from "../net/json";
 import { Match } from "./table";
-import { cleanText } from "../net/http";
+import { cleanText, stripControls } from "../net/http";
 
 export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
@@ -135,8 +135,9 @@ function readOutput(out: JsonValue, r: ActionResult): string {
   if (s < 0) return "backend answer output.speech was not a string";
   const d = stringMember(out, "display");
   if (d < 0) return "backend answer output.display was not a string";
-  const speech = s > 0 ? out.getString("speech")! : "";
-  const display = d > 0 ? out.getString("display")! : "";
+  // What the backend says is shown and spoken, never interpreted: controls go.
+  const speech = s > 0 ? stripControls(out.getString("speech")!, false) : "";
+  const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
   return "";

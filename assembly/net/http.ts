@@ -150,15 +150,41 @@ export function cleanText(s: string, max: i32): string {
   let n = 0;
   for (let i = 0; i < s.length && n < max; i++) {
     const c = s.charCodeAt(i);
-    // C0, DEL and C1 controls (ESC and CSI start terminal escapes), and the
-    // bidirectional overrides that reorder what a person reads.
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) continue;
+    if (isControl(c)) continue;
     parts.push(String.fromCharCode(c));
     n++;
   }
   let out = parts.join("");
   if (s.length > max) out += "...";
   return out;
+}
+
+/** True for a character that must never reach a screen, a speaker or a terminal as text. */
+export function isControl(c: i32): bool {
+  // C0, DEL and C1 controls (ESC and CSI start terminal escapes), and the
+  // bidirectional overrides and isolates that reorder what a person reads.
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/** Untrusted text to show or say, whole: controls removed (line feeds kept when asked); nothing else changes. */
+export function stripControls(s: string, keepNewlines: bool): string {
+  let bad = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isControl(c) && !(keepNewlines && c == 0x0a)) { bad = true; break; }
+  }
+  if (!bad) return s;
+  const parts = new Array<string>();
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isControl(c) && !(keepNewlines && c == 0x0a)) {
+      if (i > run) parts.push(s.substring(run, i));
+      run = i + 1;
+    }
+  }
+  if (run < s.length) parts.push(s.substring(run));
+  return parts.join("");
 }
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */

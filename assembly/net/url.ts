@@ -49,7 +49,8 @@ function isCanonicalIpv4(host: string): bool {
 /**
  * A host the device names exactly as every URL parser will: a DNS name of
  * letters, digits and '-' in non-empty labels whose last label is not
- * numeric, a canonical dotted quad, or [::1]. Anything a WHATWG URL parser
+ * numeric and that are not IDNA A-labels ("xn--"), a canonical dotted quad,
+ * or [::1]. Anything a WHATWG URL parser
  * would rewrite (percent-escapes, "127.1", "0x7f.1", "2130706433", IDNA,
  * other IPv6 spellings) is refused, so the checked host is the host used.
  */
@@ -61,6 +62,9 @@ function isPlainHost(host: string): bool {
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l.length == 0 || l.length > 63) return false;
+    // An IDNA A-label is decoded and re-checked by WHATWG parsers (and may be
+    // refused or shown as look-alike letters): not accepted for an endpoint.
+    if (l.length >= 4 && l.substring(0, 4).toLowerCase() == "xn--") return false;
     for (let j = 0; j < l.length; j++) {
       const c = l.charCodeAt(j);
       if (!isAlpha(c) && !isDigit(c) && c != 0x2d) return false;
