@@ -342,14 +342,14 @@ export class DeviceFlow {
 
 /**
  * A URL the person may be sent to (RFC 8628 §3.3): https, or plain http only
- * when the authorization server itself is on loopback (a simulator or test
- * rig, where the whole exchange never leaves the machine). A plain-http page
+ * to a loopback host when the authorization server itself is on loopback (a
+ * simulator or test rig, where the whole exchange never leaves the machine). A plain-http page
  * on the internet would let anyone on the path swap the sign-in page.
  */
 function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
   if (!u.valid) return false;
-  return u.scheme == "https" || (u.scheme == "http" && asLoopback);
+  return u.scheme == "https" || (u.scheme == "http" && asLoopback && isLoopbackHost(u.host));
 }
 
 function isLoopbackUrl(s: string): bool {

@@ -309,6 +309,11 @@ test("§3.3 plain-http verification_uri refused unless the authorization server 
   f.due(0);
   f.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"http://127.0.0.1:9/device","expires_in":60}'), 0);
   expectEq<string>(linkStateName(f.state), "awaiting_approval", "a loopback AS may use http");
+  const g = new DeviceFlow(c, new FixedRng(0));
+  g.begin(0);
+  g.due(0);
+  g.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}'), 0);
+  expectEq<string>(linkStateName(g.state), "error", "but only to a loopback page");
 });
 
 test("user_code bytes that are not UTF-8 are refused, never shown", () => {
