@@ -8,7 +8,7 @@ import { Cap, ConfigKind, LogLevel } from "./board/board";
 import { readResponse } from "./board/net";
 import { BoardFlash, BoardSealer } from "./board/storage";
 import { BoardPort } from "./board/port";
-import { DeviceConfig, parseDeviceConfig } from "./auth/config";
+import { parseDeviceConfigBytes } from "./auth/config";
 import { XorShift } from "./auth/backoff";
 import { TokenStore } from "./auth/store";
 import { ActionTable, loadActionTable } from "./actions/table";
@@ -16,7 +16,6 @@ import { Device } from "./device";
 import { DeviceState } from "./device_state";
 import { render } from "./ui/render";
 import { Presenter } from "./ui/presenter";
-import { WHY_NO_CONFIG } from "./ui/messages";
 import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_MAX_BYTES } from "./limits";
 
 export class App {
@@ -26,14 +25,7 @@ export class App {
 
   constructor(seed: u32) {
     this.presenter = new Presenter();
-    const text = board.readConfig(ConfigKind.Device, CONFIG_MAX_BYTES);
-    let cfg: DeviceConfig;
-    if (text === null) {
-      cfg = new DeviceConfig();
-      cfg.error = WHY_NO_CONFIG;
-    } else {
-      cfg = parseDeviceConfig(text);
-    }
+    const cfg = parseDeviceConfigBytes(board.readConfigBytes(ConfigKind.Device, CONFIG_MAX_BYTES));
     let table: ActionTable | null = null;
     let tableError = "no action table";
     const actions = board.readConfig(ConfigKind.Actions, ACTION_TABLE_MAX_BYTES);

@@ -263,6 +263,9 @@ export class Device {
     if (!this.discovery.ready) return; // no token endpoint to refresh at yet
     const act = this.tokens.check(now);
     if (act == TokenAction.Send) {
+      // Rotation window: flash records that a refresh is in flight before it leaves.
+      const mark = this.tokens.inFlightMark();
+      if (mark !== null) this.persist(mark);
       this.send(this.tokens.request!, Purpose.Refresh);
     } else if (act == TokenAction.Relink) {
       // No refresh token was issued: when the access token ends, link again.

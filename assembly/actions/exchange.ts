@@ -148,7 +148,7 @@ export class Exchange {
     if (resp.status == NET_BODY_TOO_LARGE) return this.finish(Failure.TooLarge, "answer too large");
     if (resp.status < 0) return this.finish(Failure.Unreachable, "could not connect (" + resp.status.toString() + ")");
     if (resp.status != 200) return this.finish(Failure.Http, "HTTP " + resp.status.toString());
-    const r = parseActionResponse(resp.body);
+    const r = parseActionResponse(resp.bytes);
     this.speech = r.speech;
     this.display = r.display;
     if (r.ok) {

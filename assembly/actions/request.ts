@@ -27,8 +27,9 @@ import { JSON } from "json-as";
 //     plus speech/display when the backend sent a well-formed `output`, so
 //     the device can say the backend's own words for the error.
 
-import { parseJson, jsonQuote, JsonKind, JsonValue } from "../net/json";
+import { parseJsonBytes, jsonQuote, JsonKind, JsonValue, JSON_TOO_COMPLEX } from "../net/json";
 import { Match } from "./table";
+import { cleanText, stripControls } from "../net/http";
 
 export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
@@ -134,27 +135,48 @@ function readOutput(out: JsonValue, r: ActionResult): string {
   if (s < 0) return "backend answer output.speech was not a string";
   const d = stringMember(out, "display");
   if (d < 0) return "backend answer output.display was not a string";
-  const speech = s > 0 ? out.getString("speech")! : "";
-  const display = d > 0 ? out.getString("display")! : "";
+  // What the backend says is shown and spoken, never interpreted: controls go.
+  const speech = s > 0 ? stripControls(out.getString("speech")!, false) : "";
+  const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
   return "";
 }
 
-/** Reads a backend answer. Never traps; anything unusable is ok false with a reason. */
-export function parseActionResponse(body: string): ActionResult {
+/**
+ * Reads a backend answer, given as its bytes (as it arrived) or as text.
+ * Never traps; anything unusable is ok false with a reason. The bytes are
+ * read in place (strict UTF-8, RFC 8259 §8.1): nothing is copied and
+ * members this device does not use (`directives`' contents) are never built.
+ */
+export function parseActionResponse<T>(body: T): ActionResult {
   const r = new ActionResult();
-  if (body.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
-  const parsed = parseJson(body);
+  let bytes: Uint8Array;
+  if (isString<T>()) {
+    const text = changetype<string>(body);
+    if (text.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
+    bytes = Uint8Array.wrap(String.UTF8.encode(text));
+  } else if (body instanceof Uint8Array) {
+    bytes = changetype<Uint8Array>(body);
+  } else {
+    ERROR("parseActionResponse takes a string or a Uint8Array");
+    return r;
+  }
+  if (bytes.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
+  const parsed = parseJsonBytes(bytes);
   const root = parsed.value;
-  if (root === null) return failed(r, "backend answer was not JSON");
+  if (root === null) {
+    if (parsed.error.startsWith(JSON_TOO_COMPLEX)) return failed(r, "backend answer was too complex");
+    if (parsed.error.indexOf("UTF-8") >= 0) return failed(r, "backend answer was not valid UTF-8");
+    return failed(r, "backend answer was not JSON");
+  }
   if (root.kind != JsonKind.Object) return failed(r, "backend answer was not a JSON object");
 
   const ver = root.get("version");
   if (ver === null || ver.kind == JsonKind.Null) return failed(r, "backend answer had no version");
   if (ver.kind != JsonKind.String) return failed(r, "backend answer version was not a string");
   if (ver.str != ACTION_PROTOCOL_VERSION) {
-    return failed(r, "backend answer had version " + ver.str + ", expected " + ACTION_PROTOCOL_VERSION);
+    return failed(r, "backend answer had version " + cleanText(ver.str, 16) + ", expected " + ACTION_PROTOCOL_VERSION);
   }
 
   const code = root.get("resultCode");
@@ -179,7 +201,7 @@ export function parseActionResponse(body: string): ActionResult {
       const e = readOutput(out!, r);
       if (e.length > 0) { r.speech = ""; r.display = ""; }
     }
-    return failed(r, "backend answered " + code.str);
+    return failed(r, "backend answered " + cleanText(code.str, 40));
   }
 
   if (!hasOutput) return failed(r, "backend answer had no output");

@@ -1,6 +1,6 @@
 // The device configuration: RFC 8414 metadata names plus the client's own
 // settings. With only `issuer`, the endpoints come from discovery.
-import { JsonValue, parseJson } from "../net/json";
+import { JsonResult, JsonValue, parseJson, parseJsonBytes } from "../net/json";
 import { checkEndpoint } from "../net/url";
 import { cleanText } from "../net/http";
 
@@ -43,10 +43,23 @@ function checkUrlField(cfg: DeviceConfig, key: string, value: string): void {
   if (why.length > 0) cfg.error = "config: '" + key + "' " + why;
 }
 
-/** Parses and checks the device configuration. Never traps; check `.error`. */
+/** Parses and checks the device configuration from the board's bytes (null: none). Never traps; check `.error`. */
+export function parseDeviceConfigBytes(bytes: Uint8Array | null): DeviceConfig {
+  if (bytes === null) {
+    const cfg = new DeviceConfig();
+    cfg.error = "config: the board has no device configuration (or it is over " + CONFIG_MAX_BYTES.toString() + " bytes)";
+    return cfg;
+  }
+  return checkConfig(parseJsonBytes(bytes));
+}
+
+/** Parses and checks the device configuration given as text. Never traps; check `.error`. */
 export function parseDeviceConfig(text: string): DeviceConfig {
+  return checkConfig(parseJson(text));
+}
+
+function checkConfig(r: JsonResult): DeviceConfig {
   const cfg = new DeviceConfig();
-  const r = parseJson(text);
   if (!r.ok) {
     cfg.error = "config: not valid JSON (" + r.error + ")";
     return cfg;

@@ -8,7 +8,7 @@ import { Rng, backoffDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
-import { parseUrl } from "../net/url";
+import { isLoopbackHost, parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
 export const enum LinkState {
@@ -252,9 +252,10 @@ export class DeviceFlow {
     let vu = obj.getString("verification_uri");
     if (vu === null) vu = obj.getString("verification_url");
     if (vu === null || vu.length == 0) return "no verification_uri";
-    if (!isWebUrl(vu)) return "verification_uri is not an http(s) URL";
+    const asLoopback = isLoopbackUrl(this.cfg.deviceAuthorizationEndpoint);
+    if (!isWebUrl(vu, asLoopback)) return "verification_uri is not an https URL";
     let vuc = obj.getString("verification_uri_complete");
-    if (vuc !== null && !isWebUrl(vuc)) vuc = null; // optional extra: dropped, never shown, when unusable
+    if (vuc !== null && !isWebUrl(vuc, asLoopback)) vuc = null; // optional extra: dropped, never shown, when unusable
     const expires = numberField(obj, "expires_in");
     if (isNaN(expires)) return "no expires_in";
     if (expires < 1 || expires > <f64>EXPIRES_MAX_S) return "expires_in is out of range";
@@ -331,9 +332,21 @@ export class DeviceFlow {
   }
 }
 
-function isWebUrl(s: string): bool {
+/**
+ * A URL the person may be sent to (RFC 8628 §3.3): https, or plain http only
+ * to a loopback host when the authorization server itself is on loopback (a
+ * simulator or test rig, where the whole exchange never leaves the machine). A plain-http page
+ * on the internet would let anyone on the path swap the sign-in page.
+ */
+function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
-  return u.valid && (u.scheme == "https" || u.scheme == "http");
+  if (!u.valid) return false;
+  return u.scheme == "https" || (u.scheme == "http" && asLoopback && isLoopbackHost(u.host));
+}
+
+function isLoopbackUrl(s: string): bool {
+  const u = parseUrl(s);
+  return u.valid && isLoopbackHost(u.host);
 }
 
 /** Groups a user code for reading aloud or on screen: WDJBMJHT → WDJB-MJHT (RFC 8628 §6.1). */

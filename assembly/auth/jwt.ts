@@ -2,7 +2,7 @@
 // token endpoint omits expires_in. The signature is not checked: the device
 // is the token's holder, not its audience, and uses `exp` only to schedule
 // a refresh earlier, never to trust anything.
-import { parseJson } from "../net/json";
+import { parseJsonBytes } from "../net/json";
 
 function b64urlValue(c: i32): i32 {
   if (c >= 0x41 && c <= 0x5a) return c - 0x41;
@@ -40,7 +40,7 @@ export function jwtExpiry(token: string): i64 {
   if (b - a > 8192) return 0;
   const payload = base64UrlDecode(token.substring(a + 1, b));
   if (payload === null) return 0;
-  const r = parseJson(String.UTF8.decodeUnsafe(payload.dataStart, payload.length));
+  const r = parseJsonBytes(payload); // strict UTF-8 in place (RFC 7519 §7.2 step 8)
   if (!r.ok || !r.value!.isObject()) return 0;
   const exp = r.value!.getNumber("exp");
   if (isNaN(exp) || exp <= 0 || exp > 32503680000) return 0; // beyond year 3000: not a time

@@ -16,9 +16,14 @@
 //   6 expiresAtWall   8 bytes, i64 unix seconds (0 = unknown)
 //   7 lifetimeS       4 bytes, i32 seconds (0 = unknown)
 //   8 obtainedAtWall  8 bytes, i64 unix seconds (0 = unknown)
+//   9 flags           4 bytes, u32 (appended in revision 1.1; absent = 0)
+//                     bit 0 FLAG_REFRESH_IN_FLIGHT: a refresh (RFC 6749 §6)
+//                     was sent with this record's refresh token and its
+//                     answer has not been stored yet.
 //
 // A later minor revision may append fields; a version-1 reader skips any
-// field after the ninth. A different codec version byte means a layout this
+// field after those it knows, and a record written before revision 1.1
+// (nine fields) still reads, with flags 0. A different codec version byte means a layout this
 // reader does not know, and is rejected.
 //
 // decodeRecord never traps: truncated input, lengths beyond the input,
@@ -28,9 +33,14 @@
 // U+FFFD, so only such a field does not round-trip exactly.
 
 import { putU32, getU32 } from "./le";
+import { utf8InvalidAt } from "../net/utf8";
 
 export const RECORD_CODEC_VERSION: u8 = 1;
-export const RECORD_FIELD_COUNT: u8 = 9;
+/** Fields written by this revision; records with RECORD_MIN_FIELDS (9) still read. */
+export const RECORD_FIELD_COUNT: u8 = 10;
+export const RECORD_MIN_FIELDS: u8 = 9;
+/** Flag bit: a refresh was in flight when this record was last written. */
+export const FLAG_REFRESH_IN_FLIGHT: u32 = 1;
 
 export class TokenRecord {
   accessToken: string = "";
@@ -46,6 +56,26 @@ export class TokenRecord {
   lifetimeS: i32 = 0;
   /** Wall-clock time the token was obtained, unix seconds; 0 = unknown. */
   obtainedAtWall: i64 = 0;
+  /** FLAG_* bits. */
+  flags: u32 = 0;
+
+  get refreshInFlight(): bool { return (this.flags & FLAG_REFRESH_IN_FLIGHT) != 0; }
+
+  /** A copy with the same tokens and the given flags. */
+  withFlags(flags: u32): TokenRecord {
+    const r = new TokenRecord();
+    r.accessToken = this.accessToken;
+    r.refreshToken = this.refreshToken;
+    r.tokenType = this.tokenType;
+    r.scope = this.scope;
+    r.issuer = this.issuer;
+    r.clientId = this.clientId;
+    r.expiresAtWall = this.expiresAtWall;
+    r.lifetimeS = this.lifetimeS;
+    r.obtainedAtWall = this.obtainedAtWall;
+    r.flags = flags;
+    return r;
+  }
 
   /** True when every field equals `other`'s. */
   equals(other: TokenRecord): bool {
@@ -58,7 +88,8 @@ export class TokenRecord {
       this.clientId == other.clientId &&
       this.expiresAtWall == other.expiresAtWall &&
       this.lifetimeS == other.lifetimeS &&
-      this.obtainedAtWall == other.obtainedAtWall
+      this.obtainedAtWall == other.obtainedAtWall &&
+      this.flags == other.flags
     );
   }
 }
@@ -79,7 +110,7 @@ export function encodeRecord(r: TokenRecord): Uint8Array {
     utf8(r.issuer),
     utf8(r.clientId),
   ];
-  let total = 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8;
+  let total = 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8 + 4;
   for (let i = 0; i < strings.length; i++) total += strings[i].length;
 
   const out = new Uint8Array(total);
@@ -103,49 +134,15 @@ export function encodeRecord(r: TokenRecord): Uint8Array {
   putU32(out, at, 8);
   putU32(out, at + 4, <u32>r.obtainedAtWall);
   putU32(out, at + 8, <u32>(r.obtainedAtWall >>> 32));
+  at += 12;
+  putU32(out, at, 4);
+  putU32(out, at + 4, r.flags);
   return out;
 }
 
-/**
- * Strict UTF-8 check (RFC 3629): no overlong forms, no surrogates, nothing
- * above U+10FFFF, no truncated sequences.
- */
+/** Strict UTF-8 check (RFC 3629), the one in net/utf8.ts. */
 export function isValidUtf8(b: Uint8Array, start: i32, end: i32): bool {
-  let i = start;
-  while (i < end) {
-    const c = <u32>b[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: i32;
-    let min: u32;
-    let cp: u32;
-    if ((c & 0xe0) == 0xc0) {
-      need = 1;
-      min = 0x80;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      need = 2;
-      min = 0x800;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      need = 3;
-      min = 0x10000;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - i <= need) return false;
-    for (let k = 1; k <= need; k++) {
-      const cc = <u32>b[i + k];
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += need + 1;
-  }
-  return true;
+  return utf8InvalidAt(b, start, end) < 0;
 }
 
 /** A bounded cursor over untrusted bytes; every read is checked. */
@@ -220,7 +217,7 @@ export function decodeRecord(bytes: Uint8Array): TokenRecord | null {
   if (bytes.length < 2) return null;
   if (bytes[0] != RECORD_CODEC_VERSION) return null;
   const count = <i32>bytes[1];
-  if (count < <i32>RECORD_FIELD_COUNT) return null;
+  if (count < <i32>RECORD_MIN_FIELDS) return null;
 
   const rd = new Reader(bytes);
   rd.pos = 2;
@@ -234,7 +231,8 @@ export function decodeRecord(bytes: Uint8Array): TokenRecord | null {
   r.expiresAtWall = rd.i64Field();
   r.lifetimeS = rd.i32Field();
   r.obtainedAtWall = rd.i64Field();
-  for (let i = <i32>RECORD_FIELD_COUNT; i < count && rd.ok; i++) rd.skipField();
+  if (count >= 10) r.flags = <u32>rd.i32Field();
+  for (let i = min(count, <i32>RECORD_FIELD_COUNT); i < count && rd.ok; i++) rd.skipField();
   if (!rd.ok || rd.pos != bytes.length) return null;
   return r;
 }

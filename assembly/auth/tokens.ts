@@ -8,7 +8,7 @@
 import { DeviceConfig } from "./config";
 import { Rng, backoffDelay } from "./backoff";
 import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
-import { TokenRecord } from "./token_record";
+import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
 import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, describeStatus, parseBody, retryAfterSeconds, cleanText } from "../net/http";
@@ -46,6 +46,17 @@ export const REFRESH_BACKOFF_BASE_MS: i64 = 1000;
 export const REFRESH_BACKOFF_CAP_MS: i64 = 60000;
 export const REFRESH_TIMEOUT_MS: i32 = 10000;
 
+/**
+ * Said when the first refresh after a reboot gets invalid_grant and the
+ * stored record shows a refresh was in flight when the device stopped: the
+ * server most likely rotated the refresh token (RFC 6749 §6, §10.4) and the
+ * new one never reached flash. No write order closes that window against a
+ * server that revokes the grant on reuse of a spent token; the device can
+ * at least say what happened.
+ */
+export const REASON_POWER_CUT_DURING_REFRESH = "A power cut during a token refresh ended the link.";
+export const REASON_LINK_REVOKED = "The link was revoked or has expired.";
+
 /** Refresh deadline offset from `obtained` for a token of `lifetimeMs`, before jitter. */
 export function refreshOffset(lifetimeMs: i64): i64 {
   let at = <i64>(<f64>lifetimeMs * REFRESH_AT_FRACTION);
@@ -72,6 +83,8 @@ export class TokenLifecycle {
   refreshes: i32 = 0;
   private inFlight: bool = false;
   private failures: i32 = 0;
+  /** The record loaded at boot said a refresh was in flight when the device stopped. */
+  interruptedRefresh: bool = false;
 
   constructor(private cfg: DeviceConfig, private rng: Rng) {}
 
@@ -119,6 +132,7 @@ export class TokenLifecycle {
    * whose age is judged by the wall clock when the board knows it.
    */
   adopt(r: TokenRecord, now: i64, wall: i64, fresh: bool): void {
+    this.interruptedRefresh = !fresh && r.refreshInFlight;
     this.record = r;
     this.pending = null;
     this.inFlight = false;
@@ -220,7 +234,7 @@ export class TokenLifecycle {
     if (err !== null && resp.status >= 400 && resp.status < 500 && resp.status != 429) {
       if (err.code == "invalid_grant") {
         // §5.2: the refresh token is invalid, expired or revoked: the link is gone.
-        this.reason = "The link was revoked or has expired.";
+        this.reason = this.interruptedRefresh ? REASON_POWER_CUT_DURING_REFRESH : REASON_LINK_REVOKED;
         return TokenAction.Unlink;
       }
       if (err.code == "invalid_client" || err.code == "unauthorized_client") {
@@ -252,6 +266,20 @@ export class TokenLifecycle {
     if (this.state == TokenState.Refreshing) this.state = TokenState.Linked;
     if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) this.state = TokenState.Expired;
     return TokenAction.Nothing;
+  }
+
+  /**
+   * The record to write before the refresh in `request` is sent, marked
+   * refresh-in-flight, or null when flash already says so. Writing it costs
+   * one flash write per refresh and lets the device, after a power cut,
+   * tell a lost rotation from a revoked link.
+   */
+  inFlightMark(): TokenRecord | null {
+    const r = this.record;
+    if (r === null || r.refreshInFlight) return null;
+    const marked = r.withFlags(r.flags | FLAG_REFRESH_IN_FLIGHT);
+    this.record = marked;
+    return marked;
   }
 
   /** The pending record reached flash: use it. */

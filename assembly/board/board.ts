@@ -1,6 +1,7 @@
 // The friendly layer over the board ABI: typed wrappers that turn strings
 // and byte arrays into (pointer, length) pairs. See boards/ABI.md.
 import * as abi from "./imports";
+import { decodeUtf8, utf8Error, utf8InvalidAt } from "../net/utf8";
 
 export const ABI_VERSION: i32 = 1;
 
@@ -68,8 +69,8 @@ export function wallSeconds(): i64 {
   return abi.clock_wall_s();
 }
 
-/** Reads a whole provisioning item, or null when the board has none. */
-export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
+/** Reads a whole provisioning item as bytes, or null when the board has none (or it is over maxBytes). */
+export function readConfigBytes(kind: ConfigKind, maxBytes: i32): Uint8Array | null {
   const len = abi.config_len(kind);
   if (len < 0) return null;
   if (len > maxBytes) return null;
@@ -80,7 +81,16 @@ export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
     if (n <= 0) break;
     got += n;
   }
-  return String.UTF8.decodeUnsafe(buf.dataStart, got);
+  return got == len ? buf : buf.subarray(0, got);
+}
+
+/** Reads a whole provisioning item as strict UTF-8 text; null when absent, too large or not UTF-8 (logged). */
+export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
+  const b = readConfigBytes(kind, maxBytes);
+  if (b === null) return null;
+  const s = decodeUtf8(b);
+  if (s === null) log(LogLevel.Error, utf8Error("provisioning item " + (<i32>kind).toString(), utf8InvalidAt(b)));
+  return s;
 }
 
 /** Pulls the current utterance (valid only inside fw_on_utterance). */
@@ -89,5 +99,7 @@ export function readUtterance(len: i32, maxBytes: i32): string {
   if (n <= 0) return "";
   const buf = new Uint8Array(n);
   const got = abi.input_read(buf.dataStart, n);
-  return got > 0 ? String.UTF8.decodeUnsafe(buf.dataStart, got) : "";
+  if (got <= 0) return "";
+  const s = decodeUtf8(buf, 0, got);
+  return s === null ? "" : s; // not UTF-8: heard as nothing ("didn't get that")
 }

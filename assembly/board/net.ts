@@ -1,7 +1,8 @@
 // Network requests over the board ABI: requests go out at once with an id;
 // the answer is pulled during fw_on_net_response (boards/ABI.md, Network).
 import * as abi from "./imports";
-import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
+import { decodeUtf8 } from "../net/utf8";
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
@@ -23,12 +24,13 @@ export function sendRequest(req: HttpRequest): i32 {
 
 const HEADER_CAP: i32 = 512;
 
-function readHeader(id: i32, name: string): string {
+/** A header's value ("" when absent), or null when its bytes are not UTF-8 (RFC 3629). */
+function readHeader(id: i32, name: string): string | null {
   const n = utf8(name);
   const buf = new Uint8Array(HEADER_CAP);
   const len = abi.net_read_header(id, changetype<usize>(n), n.byteLength, buf.dataStart, HEADER_CAP);
   if (len < 0) return "";
-  return String.UTF8.decodeUnsafe(buf.dataStart, min(len, HEADER_CAP));
+  return decodeUtf8(buf, 0, min(len, HEADER_CAP));
 }
 
 /** Pulls the whole response (status, the headers the firmware uses, body up to `cap` bytes). */
@@ -41,9 +43,16 @@ export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): Http
     r.status = NET_BODY_TOO_LARGE;
     return r;
   }
-  r.contentType = readHeader(id, "content-type");
-  r.retryAfter = readHeader(id, "retry-after");
-  r.wwwAuthenticate = readHeader(id, "www-authenticate");
+  const ct = readHeader(id, "content-type");
+  const ra = readHeader(id, "retry-after");
+  const wa = readHeader(id, "www-authenticate");
+  if (ct === null || ra === null || wa === null) {
+    r.status = NET_MALFORMED_HEADER;
+    return r;
+  }
+  r.contentType = ct;
+  r.retryAfter = ra;
+  r.wwwAuthenticate = wa;
   if (bodyLen > 0) {
     const buf = new Uint8Array(bodyLen);
     let got = 0;
@@ -52,7 +61,8 @@ export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): Http
       if (n <= 0) break;
       got += n;
     }
-    r.body = String.UTF8.decodeUnsafe(buf.dataStart, got);
+    // Kept as bytes: the readers check UTF-8 and never copy the body to text.
+    r.bytes = got == bodyLen ? buf : buf.subarray(0, got);
   }
   return r;
 }

@@ -3,6 +3,7 @@
 // space as '+'. Decoding yields a JsonValue object of strings, so that JSON
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
+import { decodeUtf8 } from "./utf8";
 
 const HEX = "0123456789ABCDEF";
 
@@ -42,43 +43,71 @@ function hexVal(c: i32): i32 {
   return -1;
 }
 
-/** Decodes one form component; null when a percent escape is malformed or the bytes are not UTF-8. */
-export function formUnescape(s: string): string | null {
-  const out = new Uint8Array(s.length);
+/** Name/value pairs read from one form body at most; more is refused, not truncated. */
+export const FORM_MAX_PAIRS: i32 = 64;
+
+/**
+ * Decodes one form component, bytes[s, e): '+' is space, %XX a byte, and
+ * the resulting bytes must be strict UTF-8 (RFC 3629); null otherwise. A
+ * malformed escape or an invalid byte is an error, never an empty string:
+ * `refresh_token=%E9` is not "no refresh token".
+ */
+function unescapeRange(src: Uint8Array, s: i32, e: i32): string | null {
+  const out = new Uint8Array(e - s);
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = s; i < e; i++) {
+    const c = <i32>src[i];
     if (c == 0x2b) out[n++] = 0x20;
     else if (c == 0x25) {
-      if (i + 2 >= s.length) return null;
-      const hi = hexVal(s.charCodeAt(i + 1));
-      const lo = hexVal(s.charCodeAt(i + 2));
+      if (i + 2 >= e) return null;
+      const hi = hexVal(src[i + 1]);
+      const lo = hexVal(src[i + 2]);
       if (hi < 0 || lo < 0) return null;
       out[n++] = <u8>((hi << 4) | lo);
       i += 2;
-    } else if (c > 0x7e || c < 0x20) return null;
+    } else if (c > 0x7e || c < 0x20) return null; // raw bytes outside ASCII must be escaped
     else out[n++] = <u8>c;
   }
-  return String.UTF8.decodeUnsafe(out.dataStart, n);
+  return decodeUtf8(out, 0, n);
 }
 
-/** Parses a form body into an object of string members; null when malformed. */
-export function parseForm(body: string): JsonValue | null {
+/** Decodes one form component; null when a percent escape is malformed or the bytes are not UTF-8. */
+export function formUnescape(s: string): string | null {
+  const b = Uint8Array.wrap(String.UTF8.encode(s));
+  return unescapeRange(b, 0, b.length);
+}
+
+/** Parses a form body into an object of string members; null when malformed, empty or over FORM_MAX_PAIRS. */
+export function parseFormBytes(body: Uint8Array): JsonValue | null {
+  // Surrounding whitespace is tolerated (some servers end the body with a newline).
+  let s = 0, e = body.length;
+  while (s < e && (body[s] == 0x20 || body[s] == 0x0a || body[s] == 0x0d || body[s] == 0x09)) s++;
+  while (e > s && (body[e - 1] == 0x20 || body[e - 1] == 0x0a || body[e - 1] == 0x0d || body[e - 1] == 0x09)) e--;
+  if (s == e) return null;
   const obj = JsonValue.of(JsonKind.Object);
-  if (body.length == 0) return null;
-  const pairs = body.split("&");
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i];
-    if (pair.length == 0) continue;
-    const eq = pair.indexOf("=");
-    if (eq <= 0) return null;
-    const k = formUnescape(pair.substring(0, eq));
-    const v = formUnescape(pair.substring(eq + 1));
-    if (k === null || v === null) return null;
-    const s = JsonValue.of(JsonKind.String);
-    s.str = v;
-    obj.keys.push(k);
-    obj.items.push(s);
+  let i = s;
+  while (i <= e) {
+    let amp = i;
+    while (amp < e && body[amp] != 0x26) amp++;
+    if (amp > i) {
+      if (obj.keys.length >= FORM_MAX_PAIRS) return null;
+      let eq = i;
+      while (eq < amp && body[eq] != 0x3d) eq++;
+      if (eq == i || eq == amp) return null;
+      const k = unescapeRange(body, i, eq);
+      const v = unescapeRange(body, eq + 1, amp);
+      if (k === null || v === null) return null;
+      const sv = JsonValue.of(JsonKind.String);
+      sv.str = v;
+      obj.keys.push(k);
+      obj.items.push(sv);
+    }
+    i = amp + 1;
   }
   return obj.keys.length > 0 ? obj : null;
+}
+
+/** Parses a form body given as text. */
+export function parseForm(body: string): JsonValue | null {
+  return parseFormBytes(Uint8Array.wrap(String.UTF8.encode(body)));
 }

@@ -1,7 +1,8 @@
 // Request/response plumbing shared by every protocol the firmware speaks.
 // Pure data: the wiring in main.ts moves these across the board ABI.
-import { JsonKind, JsonValue, parseJson } from "./json";
-import { parseForm } from "./form";
+import { JsonKind, JsonValue, parseJsonBytes } from "./json";
+import { parseFormBytes } from "./form";
+import { decodeUtf8 } from "./utf8";
 
 /** Transport errors reported as a negative status (boards/ABI.md, Network). */
 export const NET_CONNECT_FAILED: i32 = -10;
@@ -9,6 +10,8 @@ export const NET_TIMEOUT: i32 = -11;
 export const NET_BODY_TOO_LARGE: i32 = -12;
 export const NET_TLS: i32 = -13;
 export const NET_PROTOCOL: i32 = -14;
+/** Set by the firmware (not the board) when a header value the firmware reads is not UTF-8 text. */
+export const NET_MALFORMED_HEADER: i32 = -15;
 
 export const CONTENT_FORM = "application/x-www-form-urlencoded";
 export const CONTENT_JSON = "application/json";
@@ -42,7 +45,17 @@ export class HttpResponse {
   contentType: string = "";
   retryAfter: string = "";
   wwwAuthenticate: string = "";
-  body: string = "";
+  /** The body as it arrived: bytes, read by the JSON and form readers without a text copy. */
+  bytes: Uint8Array = new Uint8Array(0);
+
+  /** The body as strict UTF-8 text, or "" when it is not UTF-8 (RFC 3629). */
+  get body(): string {
+    const s = decodeUtf8(this.bytes);
+    return s === null ? "" : s;
+  }
+  set body(s: string) {
+    this.bytes = Uint8Array.wrap(String.UTF8.encode(s));
+  }
 
   static of(status: i32, body: string, contentType: string = CONTENT_JSON): HttpResponse {
     const r = new HttpResponse();
@@ -59,6 +72,7 @@ export function describeStatus(status: i32): string {
   if (status == NET_BODY_TOO_LARGE) return "answer too large";
   if (status == NET_TLS) return "TLS failure";
   if (status == NET_PROTOCOL) return "connection broken";
+  if (status == NET_MALFORMED_HEADER) return "malformed header in the answer";
   return "HTTP " + status.toString();
 }
 
@@ -70,17 +84,18 @@ export function describeStatus(status: i32): string {
  */
 export function parseBody(resp: HttpResponse): JsonValue | null {
   const ct = resp.contentType.toLowerCase();
-  const body = resp.body;
-  let trimmed = body.trimStart();
-  const looksJson = trimmed.startsWith("{");
+  const bytes = resp.bytes;
+  let first = 0;
+  while (first < bytes.length && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0a || bytes[first] == 0x0d)) first++;
+  const looksJson = first < bytes.length && bytes[first] == 0x7b;
   if (ct.indexOf("json") >= 0 || (ct.indexOf("form") < 0 && looksJson)) {
-    const r = parseJson(body);
+    const r = parseJsonBytes(bytes);
     if (!r.ok) return null;
     const v = r.value!;
     return v.kind == JsonKind.Object ? v : null;
   }
   if (ct.indexOf("form") >= 0 || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
-    return parseForm(body.trim());
+    return parseFormBytes(bytes);
   }
   return null;
 }
@@ -131,13 +146,41 @@ export function cleanText(s: string, max: i32): string {
   let n = 0;
   for (let i = 0; i < s.length && n < max; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c == 0x7f) continue;
+    if (isControl(c)) continue;
     parts.push(String.fromCharCode(c));
     n++;
   }
   let out = parts.join("");
   if (s.length > max) out += "...";
   return out;
+}
+
+/** True for a character that must never reach a screen, a speaker or a terminal as text. */
+export function isControl(c: i32): bool {
+  // C0, DEL and C1 controls (ESC and CSI start terminal escapes), and the
+  // bidirectional overrides and isolates that reorder what a person reads.
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/** Untrusted text to show or say, whole: controls removed (line feeds kept when asked); nothing else changes. */
+export function stripControls(s: string, keepNewlines: bool): string {
+  let bad = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isControl(c) && !(keepNewlines && c == 0x0a)) { bad = true; break; }
+  }
+  if (!bad) return s;
+  const parts = new Array<string>();
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isControl(c) && !(keepNewlines && c == 0x0a)) {
+      if (i > run) parts.push(s.substring(run, i));
+      run = i + 1;
+    }
+  }
+  if (run < s.length) parts.push(s.substring(run));
+  return parts.join("");
 }
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */

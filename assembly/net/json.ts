@@ -1,11 +1,23 @@
-// A strict, bounded JSON reader for untrusted input (RFC 8259).
+// A strict, bounded, lazy JSON reader for untrusted bytes (RFC 8259).
 //
-// Server responses are hostile until proven otherwise: this reader never
-// traps. Malformed text, excessive nesting or oversized input end in a
-// JsonResult with `error` set and `value` null. json-as is used where the
-// firmware *writes* JSON (its serializer is exact and fast); its parser
-// aborts the module on malformed input, so it is never given bytes that
-// came over the network.
+// Server answers are hostile until proven otherwise, and the heap is a few
+// tens of KiB, so the reader works on the answer's bytes as they arrived:
+//
+// - One validating pass, before anything is allocated, checks the grammar
+//   (RFC 8259 §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits below. A
+//   document over a limit is refused as "answer too complex"; nothing is
+//   built for it, so no answer the body cap allows can exhaust memory.
+// - Values are views (kind and byte range) into those bytes. A string is
+//   decoded only when a caller reads it; members and items never read are
+//   never allocated. An unread 12 KiB id_token costs nothing.
+// - Numbers are read exactly or not at all (RFC 8259 §6 lets an
+//   implementation limit range and precision): a number whose decimal value
+//   cannot be turned into the correctly rounded double by an exact
+//   computation reads as NaN, which every caller already refuses.
+//
+// json-as writes JSON (its serializer is exact); its parser aborts the
+// module on malformed input, so network bytes never reach it.
+import { utf8SeqLen, utf8CodePoint, utf8Error, decodeUtf8 } from "./utf8";
 
 export const enum JsonKind {
   Null = 0,
@@ -16,17 +28,52 @@ export const enum JsonKind {
   Object = 5,
 }
 
+/** Nesting deeper than this is refused. */
+export const JSON_MAX_DEPTH: i32 = 16;
+/** Bytes of JSON text read at most (a body cap is smaller on every board). */
+export const JSON_MAX_CHARS: i32 = 65536;
+/** Values (scalars and containers) in one document. */
+export const JSON_MAX_VALUES: i32 = 16384;
+/** Members in one object: bounds every lookup and any duplicate-member flood. */
+export const JSON_MAX_MEMBERS: i32 = 512;
+
+export const JSON_TOO_COMPLEX = "answer too complex";
+
 export class JsonValue {
   kind: JsonKind = JsonKind.Null;
-  bool: bool = false;
-  num: f64 = 0;
-  str: string = "";
-  items: Array<JsonValue> = [];
-  keys: Array<string> = [];
+  /** The document's bytes for a value read from text; null for a built value. */
+  private doc: Uint8Array | null = null;
+  /** Byte range [start, end) of the value in `doc`. */
+  private start: i32 = 0;
+  private end: i32 = 0;
+  private _str: string | null = null;
+  private _num: f64 = 0;
+  private _bool: bool = false;
+  private _items: Array<JsonValue> | null = null;
+  private _keys: Array<string> | null = null;
 
   static of(kind: JsonKind): JsonValue {
     const v = new JsonValue();
     v.kind = kind;
+    if (kind == JsonKind.Array || kind == JsonKind.Object) {
+      v._items = [];
+      v._keys = [];
+    }
+    return v;
+  }
+
+  static view(doc: Uint8Array, start: i32, end: i32): JsonValue {
+    const v = new JsonValue();
+    v.doc = doc;
+    v.start = start;
+    v.end = end;
+    const c = <i32>doc[start];
+    if (c == 0x22) v.kind = JsonKind.String;
+    else if (c == 0x7b) v.kind = JsonKind.Object;
+    else if (c == 0x5b) v.kind = JsonKind.Array;
+    else if (c == 0x74 || c == 0x66) v.kind = JsonKind.Bool;
+    else if (c == 0x6e) v.kind = JsonKind.Null;
+    else v.kind = JsonKind.Number;
     return v;
   }
 
@@ -36,13 +83,99 @@ export class JsonValue {
   isArray(): bool { return this.kind == JsonKind.Array; }
   isBool(): bool { return this.kind == JsonKind.Bool; }
 
+  /** The string's text ("" for other kinds). Decoded on first read. */
+  get str(): string {
+    if (this._str !== null) return this._str!;
+    if (this.kind != JsonKind.String || this.doc === null) return "";
+    const s = decodeJsonString(this.doc!, this.start, this.end);
+    this._str = s;
+    return s;
+  }
+  set str(s: string) { this._str = s; }
+
+  /** The number, exactly, or NaN when it cannot be read exactly (see above). */
+  get num(): f64 {
+    if (this.doc === null || this.kind != JsonKind.Number) return this._num;
+    return exactNumber(this.doc!, this.start, this.end);
+  }
+  set num(n: f64) { this._num = n; }
+
+  get bool(): bool {
+    if (this.doc === null || this.kind != JsonKind.Bool) return this._bool;
+    return this.doc![this.start] == 0x74;
+  }
+  set bool(b: bool) { this._bool = b; }
+
+  /** Items of an array, or members' values of an object, in order (built on first use). */
+  get items(): Array<JsonValue> {
+    if (this._items === null) this.materialize();
+    return this._items!;
+  }
+
+  /** Member names of an object, in order (built on first use). */
+  get keys(): Array<string> {
+    if (this._keys === null) this.materialize();
+    return this._keys!;
+  }
+
+  private materialize(): void {
+    const items = new Array<JsonValue>();
+    const keys = new Array<string>();
+    this._items = items;
+    this._keys = keys;
+    if (this.doc === null) return;
+    const doc = this.doc!;
+    if (this.kind == JsonKind.Array) {
+      let i = skipWs(doc, this.start + 1);
+      if (doc[i] == 0x5d) return;
+      while (true) {
+        const e = skipValue(doc, i);
+        items.push(JsonValue.view(doc, i, e));
+        i = skipWs(doc, e);
+        if (doc[i] == 0x5d) return;
+        i = skipWs(doc, i + 1);
+      }
+    } else if (this.kind == JsonKind.Object) {
+      let i = skipWs(doc, this.start + 1);
+      if (doc[i] == 0x7d) return;
+      while (true) {
+        const ke = skipString(doc, i);
+        keys.push(decodeJsonString(doc, i, ke));
+        const vs = skipWs(doc, skipWs(doc, ke) + 1);
+        const ve = skipValue(doc, vs);
+        items.push(JsonValue.view(doc, vs, ve));
+        i = skipWs(doc, ve);
+        if (doc[i] == 0x7d) return;
+        i = skipWs(doc, i + 1);
+      }
+    }
+  }
+
   /** Member of an object by key (last one wins on duplicates), or null. */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    for (let i = this.keys.length - 1; i >= 0; i--) {
-      if (this.keys[i] == key) return this.items[i];
+    if (this.doc === null || this._items !== null) {
+      const keys = this.keys;
+      for (let i = keys.length - 1; i >= 0; i--) {
+        if (keys[i] == key) return this.items[i];
+      }
+      return null;
     }
-    return null;
+    // Scan the bytes; nothing is allocated for members that do not match.
+    const doc = this.doc!;
+    let found = -1, foundEnd = -1;
+    let i = skipWs(doc, this.start + 1);
+    if (doc[i] == 0x7d) return null;
+    while (true) {
+      const ke = skipString(doc, i);
+      const vs = skipWs(doc, skipWs(doc, ke) + 1);
+      const ve = skipValue(doc, vs);
+      if (nameEquals(doc, i, ke, key)) { found = vs; foundEnd = ve; }
+      i = skipWs(doc, ve);
+      if (doc[i] == 0x7d) break;
+      i = skipWs(doc, i + 1);
+    }
+    return found < 0 ? null : JsonValue.view(doc, found, foundEnd);
   }
 
   has(key: string): bool {
@@ -56,7 +189,7 @@ export class JsonValue {
     return v.str;
   }
 
-  /** Number member, or NaN when absent or of another type. */
+  /** Number member, or NaN when absent, of another type or not exactly readable. */
   getNumber(key: string): f64 {
     const v = this.get(key);
     if (v === null || v.kind != JsonKind.Number) return NaN;
@@ -84,211 +217,385 @@ export class JsonResult {
   get ok(): bool { return this.value !== null; }
 }
 
-export const JSON_MAX_DEPTH: i32 = 16;
-export const JSON_MAX_CHARS: i32 = 65536;
+// ---------------------------------------------------------------------------
+// Navigation over text already validated by Checker: no bounds surprises.
 
-class Reader {
+function skipWs(doc: Uint8Array, i: i32): i32 {
+  const n = doc.length;
+  while (i < n) {
+    const c = doc[i];
+    if (c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d) i++;
+    else break;
+  }
+  return i;
+}
+
+/** End (one past the closing quote) of the string starting at i. */
+function skipString(doc: Uint8Array, i: i32): i32 {
+  i++;
+  while (true) {
+    const c = doc[i];
+    if (c == 0x22) return i + 1;
+    i += c == 0x5c ? 2 : 1;
+  }
+}
+
+/** End of the value starting at i. */
+function skipValue(doc: Uint8Array, i: i32): i32 {
+  const c = doc[i];
+  if (c == 0x22) return skipString(doc, i);
+  if (c == 0x7b || c == 0x5b) {
+    let depth = 0;
+    while (true) {
+      const d = doc[i];
+      if (d == 0x22) { i = skipString(doc, i); continue; }
+      if (d == 0x7b || d == 0x5b) depth++;
+      else if (d == 0x7d || d == 0x5d) {
+        depth--;
+        if (depth == 0) return i + 1;
+      }
+      i++;
+    }
+  }
+  const n = doc.length;
+  while (i < n) {
+    const d = doc[i];
+    if (d == 0x2c || d == 0x7d || d == 0x5d || d == 0x20 || d == 0x09 || d == 0x0a || d == 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+function hexDigit(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+function hex4At(doc: Uint8Array, i: i32): i32 {
+  return (hexDigit(doc[i]) << 12) | (hexDigit(doc[i + 1]) << 8) | (hexDigit(doc[i + 2]) << 4) | hexDigit(doc[i + 3]);
+}
+
+/** Compares a member name [s, e) (quotes included) with `key`, without allocating when it has no escapes. */
+function nameEquals(doc: Uint8Array, s: i32, e: i32, key: string): bool {
+  let plain = true;
+  for (let i = s + 1; i < e - 1; i++) if (doc[i] == 0x5c || doc[i] >= 0x80) { plain = false; break; }
+  if (!plain) return decodeJsonString(doc, s, e) == key;
+  const n = e - s - 2;
+  if (n != key.length) return false;
+  for (let i = 0; i < n; i++) {
+    if (<i32>doc[s + 1 + i] != key.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Decodes a validated string literal [s, e) (quotes included) to text. One allocation. */
+function decodeJsonString(doc: Uint8Array, s: i32, e: i32): string {
+  let hasEscape = false;
+  for (let i = s + 1; i < e - 1; i++) if (doc[i] == 0x5c) { hasEscape = true; break; }
+  if (!hasEscape) {
+    const t = decodeUtf8(doc, s + 1, e - 1);
+    return t === null ? "" : t; // validated already; null cannot happen
+  }
+  // Count UTF-16 units first so the string is allocated once.
+  const base = doc.dataStart;
+  const stop = base + <usize>(e - 1);
+  let units = 0;
+  let i = s + 1;
+  while (i < e - 1) {
+    const c = doc[i];
+    if (c == 0x5c) {
+      i += doc[i + 1] == 0x75 ? 6 : 2;
+      units++;
+    } else {
+      const n = utf8SeqLen(base + <usize>i, stop);
+      units += n == 4 ? 2 : 1;
+      i += n;
+    }
+  }
+  const out = changetype<string>(__new(<usize>units << 1, idof<string>()));
+  let q = changetype<usize>(out);
+  i = s + 1;
+  while (i < e - 1) {
+    const c = doc[i];
+    let u: i32 = 0;
+    if (c == 0x5c) {
+      const x = doc[i + 1];
+      if (x == 0x75) { u = hex4At(doc, i + 2); i += 6; }
+      else {
+        i += 2;
+        if (x == 0x62) u = 0x08;
+        else if (x == 0x66) u = 0x0c;
+        else if (x == 0x6e) u = 0x0a;
+        else if (x == 0x72) u = 0x0d;
+        else if (x == 0x74) u = 0x09;
+        else u = x; // " \ /
+      }
+      store<u16>(q, <u16>u);
+      q += 2;
+    } else {
+      const n = utf8SeqLen(base + <usize>i, stop);
+      const cp = utf8CodePoint(base + <usize>i, n);
+      if (cp >= 0x10000) {
+        store<u16>(q, <u16>(0xd800 | ((cp - 0x10000) >> 10)));
+        store<u16>(q, <u16>(0xdc00 | ((cp - 0x10000) & 0x3ff)), 2);
+        q += 4;
+      } else {
+        store<u16>(q, <u16>cp);
+        q += 2;
+      }
+      i += n;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Exact numbers: the decimal's digits as an integer m and a power of ten e,
+// then Clinger's fast path (m ≤ 2^53 and |e| ≤ 22: one correctly rounded
+// IEEE operation on two exact operands). Anything else is NaN.
+
+const TWO53: u64 = 9007199254740992;
+
+function pow10(n: i32): f64 {
+  let p: f64 = 1;
+  for (let i = 0; i < n; i++) p *= 10; // exact up to 10^22
+  return p;
+}
+
+function exactNumber(doc: Uint8Array, s: i32, e: i32): f64 {
+  let i = s;
+  let neg = false;
+  if (doc[i] == 0x2d) { neg = true; i++; }
+  let m: u64 = 0;
+  let exp10: i32 = 0;
+  let zeros: i32 = 0; // trailing zeros not yet folded into m
+  let fraction = false;
+  for (; i < e; i++) {
+    const c = <i32>doc[i];
+    if (c == 0x2e) { fraction = true; continue; }
+    if (c == 0x65 || c == 0x45) break;
+    const d = c - 0x30;
+    if (fraction) exp10--;
+    if (d == 0) { zeros++; continue; }
+    // fold pending zeros and this digit into m, refusing anything over 2^53
+    for (let z = 0; z < zeros; z++) {
+      if (m > TWO53 / 10) return NaN;
+      m *= 10;
+    }
+    zeros = 0;
+    if (m > (TWO53 - <u64>d) / 10) return NaN;
+    m = m * 10 + <u64>d;
+  }
+  exp10 += zeros; // trailing zeros are a power of ten
+  if (i < e) {
+    i++;
+    let eneg = false;
+    if (doc[i] == 0x2d) { eneg = true; i++; }
+    else if (doc[i] == 0x2b) i++;
+    let x: i32 = 0;
+    for (; i < e; i++) {
+      if (x > 100000) return NaN;
+      x = x * 10 + (<i32>doc[i] - 0x30);
+    }
+    exp10 += eneg ? -x : x;
+  }
+  if (m == 0) return neg ? -0.0 : 0.0;
+  // Move surplus powers of ten into m while it stays exact.
+  while (exp10 > 22 && m <= TWO53 / 10) { m *= 10; exp10--; }
+  if (exp10 > 22 || exp10 < -22) return NaN;
+  let v = <f64>m;
+  if (exp10 > 0) v *= pow10(exp10);
+  else if (exp10 < 0) v /= pow10(-exp10);
+  if (isFinite(v) == false) return NaN;
+  return neg ? -v : v;
+}
+
+// ---------------------------------------------------------------------------
+// The validating pass.
+
+class Checker {
   pos: i32 = 0;
+  values: i32 = 0;
   error: string = "";
-  constructor(public text: string, public maxDepth: i32) {}
+  constructor(public doc: Uint8Array, public maxDepth: i32) {}
 
-  fail(msg: string): JsonValue | null {
-    if (this.error.length == 0) this.error = msg + " at " + this.pos.toString();
-    return null;
+  fail(msg: string): bool {
+    if (this.error.length == 0) this.error = msg;
+    return false;
+  }
+
+  failAt(msg: string): bool {
+    return this.fail(msg + " at byte " + this.pos.toString());
   }
 
   peek(): i32 {
-    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
+    return this.pos < this.doc.length ? <i32>this.doc[this.pos] : -1;
   }
 
   skipSpace(): void {
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d) this.pos++;
-      else break;
-    }
+    this.pos = skipWs(this.doc, this.pos);
   }
 
   literal(word: string): bool {
-    if (this.text.length - this.pos < word.length) return false;
+    if (this.doc.length - this.pos < word.length) return false;
     for (let i = 0; i < word.length; i++) {
-      if (this.text.charCodeAt(this.pos + i) != word.charCodeAt(i)) return false;
+      if (<i32>this.doc[this.pos + i] != word.charCodeAt(i)) return false;
     }
     this.pos += word.length;
     return true;
   }
 
-  value(depth: i32): JsonValue | null {
-    if (depth > this.maxDepth) return this.fail("nesting too deep");
+  value(depth: i32): bool {
+    if (depth > this.maxDepth) return this.fail(JSON_TOO_COMPLEX + " (nested deeper than " + this.maxDepth.toString() + ")");
+    if (++this.values > JSON_MAX_VALUES) return this.fail(JSON_TOO_COMPLEX + " (more than " + JSON_MAX_VALUES.toString() + " values)");
     this.skipSpace();
     const c = this.peek();
     if (c == 0x7b) return this.object(depth);
     if (c == 0x5b) return this.array(depth);
-    if (c == 0x22) {
-      const s = this.string();
-      if (s === null) return null;
-      const v = JsonValue.of(JsonKind.String);
-      v.str = s;
-      return v;
-    }
+    if (c == 0x22) return this.string();
     if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    if (this.literal("true")) { const v = JsonValue.of(JsonKind.Bool); v.bool = true; return v; }
-    if (this.literal("false")) return JsonValue.of(JsonKind.Bool);
-    if (this.literal("null")) return JsonValue.of(JsonKind.Null);
-    return this.fail(c < 0 ? "unexpected end of input" : "unexpected character");
+    if (this.literal("true") || this.literal("false") || this.literal("null")) return true;
+    return this.failAt(c < 0 ? "unexpected end of input" : "unexpected character");
   }
 
-  object(depth: i32): JsonValue | null {
+  object(depth: i32): bool {
     this.pos++; // {
-    const v = JsonValue.of(JsonKind.Object);
     this.skipSpace();
-    if (this.peek() == 0x7d) { this.pos++; return v; }
+    if (this.peek() == 0x7d) { this.pos++; return true; }
+    let members = 0;
     while (true) {
+      if (++members > JSON_MAX_MEMBERS) return this.fail(JSON_TOO_COMPLEX + " (more than " + JSON_MAX_MEMBERS.toString() + " members in an object)");
       this.skipSpace();
-      if (this.peek() != 0x22) return this.fail("expected a member name");
-      const key = this.string();
-      if (key === null) return null;
+      if (this.peek() != 0x22) return this.failAt("expected a member name");
+      if (!this.string()) return false;
       this.skipSpace();
-      if (this.peek() != 0x3a) return this.fail("expected ':'");
+      if (this.peek() != 0x3a) return this.failAt("expected ':'");
       this.pos++;
-      const item = this.value(depth + 1);
-      if (item === null) return null;
-      v.keys.push(key);
-      v.items.push(item);
+      if (!this.value(depth + 1)) return false;
       this.skipSpace();
       const c = this.peek();
-      this.pos++;
-      if (c == 0x2c) continue;
-      if (c == 0x7d) return v;
-      this.pos--;
-      return this.fail("expected ',' or '}'");
+      if (c == 0x2c) { this.pos++; continue; }
+      if (c == 0x7d) { this.pos++; return true; }
+      return this.failAt("expected ',' or '}'");
     }
   }
 
-  array(depth: i32): JsonValue | null {
+  array(depth: i32): bool {
     this.pos++; // [
-    const v = JsonValue.of(JsonKind.Array);
     this.skipSpace();
-    if (this.peek() == 0x5d) { this.pos++; return v; }
+    if (this.peek() == 0x5d) { this.pos++; return true; }
     while (true) {
-      const item = this.value(depth + 1);
-      if (item === null) return null;
-      v.items.push(item);
+      if (!this.value(depth + 1)) return false;
       this.skipSpace();
       const c = this.peek();
-      this.pos++;
-      if (c == 0x2c) continue;
-      if (c == 0x5d) return v;
-      this.pos--;
-      return this.fail("expected ',' or ']'");
+      if (c == 0x2c) { this.pos++; continue; }
+      if (c == 0x5d) { this.pos++; return true; }
+      return this.failAt("expected ',' or ']'");
     }
   }
 
-  hex4(): i32 {
-    if (this.text.length - this.pos < 4) return -1;
-    let n = 0;
-    for (let i = 0; i < 4; i++) {
-      const c = this.text.charCodeAt(this.pos + i);
-      let d: i32;
-      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-      else if (c >= 0x61 && c <= 0x66) d = c - 0x61 + 10;
-      else if (c >= 0x41 && c <= 0x46) d = c - 0x41 + 10;
-      else return -1;
-      n = (n << 4) | d;
-    }
-    this.pos += 4;
-    return n;
-  }
-
-  string(): string | null {
+  string(): bool {
+    const doc = this.doc;
+    const n = doc.length;
+    const base = doc.dataStart;
+    const stop = base + <usize>n;
     this.pos++; // opening quote
-    const start = this.pos;
-    // Fast path: no escapes.
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c == 0x22) {
-        const s = this.text.substring(start, this.pos);
-        this.pos++;
-        return s;
+    while (this.pos < n) {
+      const c = <i32>doc[this.pos];
+      if (c == 0x22) { this.pos++; return true; }
+      if (c < 0x20) return this.failAt("control character in string"); // §7
+      if (c == 0x5c) {
+        const e = this.pos + 1 < n ? <i32>doc[this.pos + 1] : -1;
+        if (e == 0x75) {
+          if (this.pos + 6 > n) return this.failAt("bad \\u escape");
+          for (let k = 2; k < 6; k++) if (hexDigit(doc[this.pos + k]) < 0) return this.failAt("bad \\u escape");
+          const u = hex4At(doc, this.pos + 2);
+          // RFC 8259 §8.2: an unpaired surrogate names no character; refused.
+          if (u >= 0xdc00 && u <= 0xdfff) return this.failAt("unpaired surrogate escape");
+          if (u >= 0xd800 && u <= 0xdbff) {
+            const p = this.pos + 6;
+            if (p + 6 > n || doc[p] != 0x5c || doc[p + 1] != 0x75) return this.failAt("unpaired surrogate escape");
+            for (let k = 2; k < 6; k++) if (hexDigit(doc[p + k]) < 0) return this.failAt("bad \\u escape");
+            const lo = hex4At(doc, p + 2);
+            if (lo < 0xdc00 || lo > 0xdfff) return this.failAt("unpaired surrogate escape");
+            this.pos += 6;
+          }
+          this.pos += 6;
+        } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
+          this.pos += 2;
+        } else return this.failAt("bad escape");
+        continue;
       }
-      if (c == 0x5c) break;
-      if (c < 0x20) { this.fail("control character in string"); return null; }
-      this.pos++;
+      if (c < 0x80) { this.pos++; continue; }
+      const len = utf8SeqLen(base + <usize>this.pos, stop);
+      if (len == 0) return this.fail(utf8Error("JSON text", this.pos) + " (RFC 8259 §8.1)");
+      this.pos += len;
     }
-    const parts: Array<string> = [this.text.substring(start, this.pos)];
-    while (this.pos < this.text.length) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c == 0x22) { this.pos++; return parts.join(""); }
-      if (c < 0x20) { this.fail("control character in string"); return null; }
-      if (c != 0x5c) { parts.push(String.fromCharCode(c)); this.pos++; continue; }
-      this.pos++;
-      const e = this.peek();
-      this.pos++;
-      if (e == 0x22) parts.push("\"");
-      else if (e == 0x5c) parts.push("\\");
-      else if (e == 0x2f) parts.push("/");
-      else if (e == 0x62) parts.push("\b");
-      else if (e == 0x66) parts.push("\f");
-      else if (e == 0x6e) parts.push("\n");
-      else if (e == 0x72) parts.push("\r");
-      else if (e == 0x74) parts.push("\t");
-      else if (e == 0x75) {
-        const u = this.hex4();
-        if (u < 0) { this.fail("bad \\u escape"); return null; }
-        parts.push(String.fromCharCode(u));
-      } else { this.fail("bad escape"); return null; }
-    }
-    this.fail("unterminated string");
-    return null;
+    return this.failAt("unterminated string");
   }
 
-  number(): JsonValue | null {
-    const start = this.pos;
+  number(): bool {
     if (this.peek() == 0x2d) this.pos++;
     const intStart = this.pos;
     while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
     const intLen = this.pos - intStart;
-    if (intLen == 0) return this.fail("bad number");
-    if (intLen > 1 && this.text.charCodeAt(intStart) == 0x30) return this.fail("leading zero in number");
+    if (intLen == 0) return this.failAt("bad number");
+    if (intLen > 1 && this.doc[intStart] == 0x30) return this.failAt("leading zero in number");
     if (this.peek() == 0x2e) {
       this.pos++;
       const f = this.pos;
       while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-      if (this.pos == f) return this.fail("bad fraction");
+      if (this.pos == f) return this.failAt("bad fraction");
     }
     if (this.peek() == 0x65 || this.peek() == 0x45) {
       this.pos++;
       if (this.peek() == 0x2b || this.peek() == 0x2d) this.pos++;
       const e = this.pos;
       while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-      if (this.pos == e) return this.fail("bad exponent");
+      if (this.pos == e) return this.failAt("bad exponent");
     }
-    const v = JsonValue.of(JsonKind.Number);
-    v.num = parseFloat(this.text.substring(start, this.pos));
-    return v;
+    return true;
   }
 }
 
-/** Parses one JSON text. Never traps; on failure `error` says what and where. */
-export function parseJson(text: string, maxDepth: i32 = JSON_MAX_DEPTH, maxChars: i32 = JSON_MAX_CHARS): JsonResult {
+/**
+ * Reads one JSON text from bytes. Never traps; allocates nothing but the
+ * result until a caller reads a value. On failure `error` says what and where.
+ * The bytes are kept (not copied) by the values: do not change them after.
+ */
+export function parseJsonBytes(doc: Uint8Array, maxDepth: i32 = JSON_MAX_DEPTH, maxBytes: i32 = JSON_MAX_CHARS): JsonResult {
   const result = new JsonResult();
-  if (text.length > maxChars) {
-    result.error = "JSON text too large (" + text.length.toString() + " characters)";
+  if (doc.length > maxBytes) {
+    result.error = JSON_TOO_COMPLEX + " (" + doc.length.toString() + " bytes of JSON)";
     return result;
   }
-  const r = new Reader(text, maxDepth);
-  const v = r.value(0);
-  if (v === null) {
+  const r = new Checker(doc, maxDepth);
+  r.skipSpace();
+  const start = r.pos;
+  if (!r.value(0)) {
     result.error = r.error.length ? r.error : "malformed JSON";
     return result;
   }
+  const end = r.pos;
   r.skipSpace();
-  if (r.pos != text.length) {
-    result.error = "trailing characters after JSON value at " + r.pos.toString();
+  if (r.pos != doc.length) {
+    result.error = "trailing characters after JSON value at byte " + r.pos.toString();
     return result;
   }
-  result.value = v;
+  result.value = JsonValue.view(doc, start, end);
   return result;
+}
+
+/** Reads one JSON text given as a string (its UTF-8 bytes are what is checked). */
+export function parseJson(text: string, maxDepth: i32 = JSON_MAX_DEPTH, maxChars: i32 = JSON_MAX_CHARS): JsonResult {
+  if (text.length > maxChars) {
+    const result = new JsonResult();
+    result.error = JSON_TOO_COMPLEX + " (" + text.length.toString() + " characters of JSON)";
+    return result;
+  }
+  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)), maxDepth, maxChars);
 }
 
 /** Writes `s` as a JSON string literal, escaping per RFC 8259 §7. */

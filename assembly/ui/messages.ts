@@ -39,7 +39,6 @@ export const WHY_NO_ENDPOINT = "Unlinked on this device (no revocation endpoint 
 export const WHY_UNREACHED = "Unlinked on this device; the server could not be reached to revoke access.";
 export const WHY_REFUSED = "Unlinked on this device; the server did not confirm the revocation.";
 export const WHY_UNKNOWN = "Something went wrong; see the log.";
-export const WHY_NO_CONFIG = "config: the board has no device configuration (or it is too large)";
 
 /** Never an empty reason: a state that needs one always has words. */
 export function reasonOr(reason: string, fallback: string = WHY_UNKNOWN): string {

@@ -647,11 +647,11 @@ test("answer: huge and deeply nested bodies", () => {
   expectEq<i32>(r.speech.length, 10000, "all of its speech");
   let deep = "";
   for (let i = 0; i < 200; i++) deep += "[";
-  expectAnswerError(deep, "backend answer was not JSON");
+  expectAnswerError(deep, "backend answer was too complex");
   let deepObj = "{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"},\"directives\":";
   for (let i = 0; i < 100; i++) deepObj += "[";
   for (let i = 0; i < 100; i++) deepObj += "]";
-  expectAnswerError(deepObj + "}", "backend answer was not JSON");
+  expectAnswerError(deepObj + "}", "backend answer was too complex");
 });
 
 // ---------------------------------------------------------------------------

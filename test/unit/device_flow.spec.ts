@@ -299,6 +299,41 @@ test("bad device authorization answers end in a clear error", () => {
   codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":60', "truncated JSON");
 });
 
+test("§3.3 plain-http verification_uri refused unless the authorization server is loopback", () => {
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}', "plain http on another host");
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://127.0.0.1/device","expires_in":60}', "plain http on loopback while the AS is not");
+  const c = parseDeviceConfig('{"issuer":"http://127.0.0.1:9","device_authorization_endpoint":"http://127.0.0.1:9/device",' +
+    '"token_endpoint":"http://127.0.0.1:9/token","client_id":"tv-1"}');
+  const f = new DeviceFlow(c, new FixedRng(0));
+  f.begin(0);
+  f.due(0);
+  f.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"http://127.0.0.1:9/device","expires_in":60}'), 0);
+  expectEq<string>(linkStateName(f.state), "awaiting_approval", "a loopback AS may use http");
+  const g = new DeviceFlow(c, new FixedRng(0));
+  g.begin(0);
+  g.due(0);
+  g.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}'), 0);
+  expectEq<string>(linkStateName(g.state), "error", "but only to a loopback page");
+});
+
+test("user_code bytes that are not UTF-8 are refused, never shown", () => {
+  const head = Uint8Array.wrap(String.UTF8.encode('{"device_code":"d","user_code":"'));
+  const tail = Uint8Array.wrap(String.UTF8.encode('JBMJHT","verification_uri":"https://x.example","expires_in":60}'));
+  const b = new Uint8Array(head.length + 4 + tail.length);
+  b.set(head, 0);
+  b[head.length] = 0xc1; b[head.length + 1] = 0x97; b[head.length + 2] = 0xc1; b[head.length + 3] = 0x84;
+  b.set(tail, head.length + 4);
+  const f = new DeviceFlow(cfg(), new FixedRng(0));
+  f.begin(0);
+  f.due(0);
+  const r = HttpResponse.of(200, "", "application/json");
+  r.bytes = b;
+  f.onResponse(r, 0);
+  expectEq<string>(linkStateName(f.state), "error", "refused");
+  expectEq<string>(f.userCode, "", "no code shown");
+  expect(f.message.length > 0, "with a reason");
+});
+
 test("a bad verification_uri_complete is dropped, the code still shown", () => {
   const f = awaiting('{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example/d","verification_uri_complete":"data:text/html,hi","expires_in":60}');
   expectEq<string>(linkStateName(f.state), "awaiting_approval", "still usable");

@@ -7,6 +7,7 @@ import {
   encodeRecord,
   decodeRecord,
   isValidUtf8,
+  FLAG_REFRESH_IN_FLIGHT,
 } from "../../assembly/auth/token_record";
 import {
   Flash,
@@ -307,10 +308,10 @@ test("codec: layout is version byte, field count, length-prefixed fields", () =>
   r.accessToken = "A";
   const e = encodeRecord(r);
   expectEq<u8>(e[0], 1, "codec version");
-  expectEq<u8>(e[1], 9, "field count");
+  expectEq<u8>(e[1], 10, "field count");
   expectEq<u32>(getU32(e, 2), 1, "accessToken length");
   expectEq<u8>(e[6], 0x41, "accessToken byte");
-  expectEq<i32>(e.length, 2 + 9 * 4 + 1 + 8 + 4 + 8, "encoded size");
+  expectEq<i32>(e.length, 2 + 10 * 4 + 1 + 8 + 4 + 8 + 4, "encoded size");
 });
 
 test("codec: truncation at every length -> null, trailing byte -> null", () => {
@@ -341,7 +342,7 @@ test("codec: hostile lengths, versions, counts, sizes and UTF-8 -> null", () => 
   const c = e.slice(0);
   c[1] = 8;
   expect(decodeRecord(c) === null, "too few fields");
-  c[1] = 10;
+  c[1] = 11;
   expect(decodeRecord(c) === null, "announced extra field missing");
 
   // A numeric field of the wrong size.
@@ -375,15 +376,27 @@ test("codec: hostile lengths, versions, counts, sizes and UTF-8 -> null", () => 
   expect(isValidUtf8(good, 0, good.length), "validator accepts 2-, 3- and 4-byte forms");
 });
 
+test("codec: the refresh-in-flight flag round-trips; a nine-field record (before it) still reads", () => {
+  const r = makeRecord(4);
+  r.flags = FLAG_REFRESH_IN_FLIGHT;
+  const d = decodeRecord(encodeRecord(r));
+  expect(d !== null && d.refreshInFlight, "flag kept");
+  const e = encodeRecord(makeRecord(4));
+  const old = e.slice(0, e.length - 8); // drop field 9 (length + 4 bytes)
+  old[1] = 9;
+  const o = decodeRecord(old);
+  expect(o !== null && o.flags == 0 && o.accessToken == makeRecord(4).accessToken, "old format reads, flags 0");
+});
+
 test("codec: an appended field from a later revision is skipped", () => {
   const r = makeRecord(4);
   const e = encodeRecord(r);
   const b = new Uint8Array(e.length + 7);
   b.set(e, 0);
-  b[1] = 10;
+  b[1] = 11;
   putU32(b, e.length, 3);
   b[e.length + 4] = 1;
-  expect(same(decodeRecord(b), r), "record with a tenth field");
+  expect(same(decodeRecord(b), r), "record with an eleventh field");
 });
 
 test("codec: random and mutated inputs never trap", () => {

@@ -1,8 +1,8 @@
 // Token lifecycle with a virtual clock: refresh scheduling, rotation
 // order, invalid_grant, boot with and without a known wall clock, JWT exp.
 import { test, expect, expectEq, report } from "./harness";
-import { TokenLifecycle, TokenState, TokenAction, refreshOffset } from "../../assembly/auth/tokens";
-import { TokenRecord } from "../../assembly/auth/token_record";
+import { TokenLifecycle, TokenState, TokenAction, refreshOffset, REASON_POWER_CUT_DURING_REFRESH, REASON_LINK_REVOKED } from "../../assembly/auth/tokens";
+import { TokenRecord, encodeRecord, decodeRecord } from "../../assembly/auth/token_record";
 import { TokenSet } from "../../assembly/auth/oauth";
 import { parseDeviceConfig, DeviceConfig } from "../../assembly/auth/config";
 import { Rng } from "../../assembly/auth/backoff";
@@ -105,6 +105,34 @@ test("invalid_grant means the link is gone", () => {
   l.clear(l.reason);
   expectEq<string>(l.accessToken(80011), "", "no token after clear");
   expectEq<i64>(l.nextDeadline(), -1, "nothing scheduled");
+});
+
+test("rotation window: a refresh in flight is marked in flash; invalid_grant after a power cut says so", () => {
+  const l = linked(100);
+  expectEq<i32>(l.check(80000), TokenAction.Send, "refresh due");
+  const mark = l.inFlightMark();
+  expect(mark !== null && mark.refreshInFlight, "the record to write before sending is marked");
+  expect(l.inFlightMark() === null, "marked once, not on every retry");
+  expectEq<string>(mark!.refreshToken, "RT1", "same tokens");
+  // Power cut: the marked record is what the next boot loads.
+  const booted = new TokenLifecycle(cfg(), new FixedRng(0));
+  booted.adopt(decodeRecord(encodeRecord(mark!))!, 0, WALL + 90, false);
+  expect(booted.interruptedRefresh, "boot sees the interrupted refresh");
+  booted.refreshNow(0);
+  expectEq<i32>(booted.check(0), TokenAction.Send, "refresh at once");
+  expectEq<i32>(booted.onResponse(json(400, '{"error":"invalid_grant"}'), 10, WALL + 90), TokenAction.Unlink, "link gone");
+  expectEq<string>(booted.reason, REASON_POWER_CUT_DURING_REFRESH, "the specific reason");
+  // Without the mark the same answer is the generic revocation.
+  const plain = linked(100);
+  plain.check(80000);
+  plain.onResponse(json(400, '{"error":"invalid_grant"}'), 80010, WALL);
+  expectEq<string>(plain.reason, REASON_LINK_REVOKED, "generic reason otherwise");
+  // A successful refresh clears the mark: the new record is unflagged.
+  const ok = linked(100);
+  ok.check(80000);
+  ok.inFlightMark();
+  expectEq<i32>(ok.onResponse(json(200, '{"access_token":"AT2","refresh_token":"RT2","token_type":"Bearer","expires_in":100}'), 80010, WALL), TokenAction.Persist, "persist");
+  expect(!ok.pending!.refreshInFlight, "new record not marked");
 });
 
 test("network errors retry with capped backoff until it works, then expired state shown", () => {

@@ -1,0 +1,206 @@
+// Strict UTF-8 (RFC 3629, RFC 8259 §8.1), the bounded lazy JSON reader,
+// exact numbers, strict forms and URL checks: the parsing every server
+// answer, config and action table goes through.
+import { test, expect, expectEq, report } from "./harness";
+import { decodeUtf8, utf8InvalidAt } from "../../assembly/net/utf8";
+import {
+  parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_TOO_COMPLEX,
+} from "../../assembly/net/json";
+import { parseForm, parseFormBytes, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
+import { parseUrl, checkEndpoint } from "../../assembly/net/url";
+import { HttpResponse, parseBody, cleanText } from "../../assembly/net/http";
+import { parseDeviceConfigBytes } from "../../assembly/auth/config";
+
+function hex(s: string): Uint8Array {
+  const clean = s.replaceAll(" ", "");
+  const out = new Uint8Array(clean.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = <u8>I32.parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+function cat(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length + c.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  out.set(c, a.length + b.length);
+  return out;
+}
+
+function ascii(s: string): Uint8Array {
+  return Uint8Array.wrap(String.UTF8.encode(s));
+}
+
+// The classic invalid sequences (Markus Kuhn's stress-test categories).
+const INVALID: string[] = [
+  "80", "bf", "80 bf", "c0 80", "c1 bf", "c0 af", "e0 80 af", "e0 9f bf", "f0 80 80 af", "f0 8f bf bf",
+  "f8 88 80 80 af", "fc 84 80 80 80 af", // over-long (5- and 6-byte forms do not exist)
+  "ed a0 80", "ed ad bf", "ed b0 80", "ed bf bf", "ed a0 80 ed b0 80", // surrogates, single and paired
+  "f4 90 80 80", "f5 80 80 80", "f7 bf bf bf", // above U+10FFFF
+  "c2", "e1 80", "f1 80 80", "df", "ef bf", // truncated
+  "fe", "ff", "fe fe ff ff", // never in UTF-8
+  "c2 41", "e1 41 80", "e1 80 41", "f1 80 80 41", // lead byte followed by ASCII: must not swallow it
+];
+
+test("utf8: every classic invalid sequence is refused, alone and inside text", () => {
+  for (let i = 0; i < INVALID.length; i++) {
+    const b = hex(INVALID[i]);
+    expect(decodeUtf8(b) === null, "decode refuses " + INVALID[i]);
+    expectEq<i32>(utf8InvalidAt(b), 0, "first bad byte of " + INVALID[i]);
+    const inText = cat(ascii("ab"), b, ascii("cd"));
+    expectEq<i32>(utf8InvalidAt(inText), 2, "found inside text: " + INVALID[i]);
+    const j = cat(ascii("{\"k\":\""), b, ascii("\"}"));
+    const r = parseJsonBytes(j);
+    expect(!r.ok && r.error.indexOf("UTF-8") >= 0, "JSON refuses " + INVALID[i] + " (" + r.error + ")");
+  }
+});
+
+test("utf8: valid boundaries decode to the right code points", () => {
+  const s = decodeUtf8(hex("7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"));
+  expect(s !== null, "all valid");
+  const t = s!;
+  expectEq<i32>(t.length, 11, "UTF-16 units");
+  expectEq<i32>(t.charCodeAt(0), 0x7f, "U+007F");
+  expectEq<i32>(t.charCodeAt(1), 0x80, "U+0080");
+  expectEq<i32>(t.charCodeAt(2), 0x7ff, "U+07FF");
+  expectEq<i32>(t.charCodeAt(3), 0x800, "U+0800");
+  expectEq<i32>(t.charCodeAt(4), 0xd7ff, "U+D7FF");
+  expectEq<i32>(t.charCodeAt(5), 0xe000, "U+E000");
+  expectEq<i32>(t.charCodeAt(6), 0xfffd, "U+FFFD");
+  expectEq<i32>(t.codePointAt(7), 0x10000, "U+10000");
+  expectEq<i32>(t.codePointAt(9), 0x10ffff, "U+10FFFF");
+});
+
+test("json: an over-long quote cannot hide a token (issue case)", () => {
+  // C0 A2 is an over-long '"': a lenient decoder ends the string there.
+  const body = cat(ascii("{\"error_description\":\"waiting"), hex("c0 a2"),
+    ascii(",\"access_token\":\"SMUGGLED-TOKEN\",\"token_type\":\"Bearer\",\"x\":\"\"}"));
+  const r = parseJsonBytes(body);
+  expect(!r.ok, "refused");
+  const resp = new HttpResponse();
+  resp.status = 200;
+  resp.contentType = "application/json";
+  resp.bytes = body;
+  expect(parseBody(resp) === null, "parseBody gives nothing");
+});
+
+test("json: C1 97 C1 84 before a user code is refused, not read as 'WD'", () => {
+  const body = cat(ascii("{\"user_code\":\""), hex("c1 97 c1 84"), ascii("JBMJHT\"}"));
+  expect(!parseJsonBytes(body).ok, "refused");
+});
+
+test("json: grammar, escapes and surrogate pairs", () => {
+  const r = parseJson("{\"a\":[1,-2.5,true,false,null,\"x\\u00e9\\ud83d\\udd11\\n\\\"\"],\"b\":{}}");
+  expect(r.ok, "valid: " + r.error);
+  const v = r.value!;
+  const a = v.getArray("a")!;
+  expectEq<i32>(a.items.length, 6, "six items");
+  expectEq<f64>(a.items[1].num, -2.5, "number");
+  expect(a.items[2].bool && !a.items[3].bool, "booleans");
+  expectEq<i32>(a.items[4].kind, JsonKind.Null, "null");
+  expectEq<string>(a.items[5].str, "x\u00e9\ud83d\udd11\n\"", "escapes decoded");
+  expect(v.getObject("b") !== null, "empty object");
+  const bad = ["", " ", "{", "{\"a\"}", "{\"a\":}", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "1e", "+1", "-", "tru", "nul",
+    "\"\\x\"", "\"\\u12\"", "\"a\u0001\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "[1] 2", "{'a':1}", "NaN", "Infinity"];
+  for (let i = 0; i < bad.length; i++) expect(!parseJson(bad[i]).ok, "refused: " + bad[i]);
+  const dup = parseJson("{\"k\":1,\"k\":2}").value!;
+  expectEq<f64>(dup.getNumber("k"), 2, "last duplicate wins");
+  const esc = parseJson("{\"\\u0061ccess\":\"y\"}").value!;
+  expectEq<string>(esc.getString("access")!, "y", "escaped member names match");
+});
+
+test("json: limits are checked before anything is built, with a clear error", () => {
+  let deep = "";
+  for (let i = 0; i <= JSON_MAX_DEPTH + 1; i++) deep += "[";
+  for (let i = 0; i <= JSON_MAX_DEPTH + 1; i++) deep += "]";
+  let r = parseJson(deep);
+  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too deep: " + r.error);
+  let ok = "";
+  for (let i = 0; i < JSON_MAX_DEPTH; i++) ok += "[";
+  for (let i = 0; i < JSON_MAX_DEPTH; i++) ok += "]";
+  expect(parseJson(ok).ok, "depth at the limit is fine");
+  // 6,464 duplicate members (the issue's 38,785-byte case, shrunk to the cap): refused.
+  const members = new Array<string>();
+  for (let i = 0; i <= JSON_MAX_MEMBERS; i++) members.push("\"a\":0");
+  r = parseJson("{" + members.join(",") + "}");
+  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too many members: " + r.error);
+  // {"x":[0,0,...]} with 7,827 elements: parsed, nothing built until read.
+  const zeros = new Array<string>();
+  for (let i = 0; i < 7827; i++) zeros.push("0");
+  r = parseJson("{\"x\":[" + zeros.join(",") + "]}");
+  expect(r.ok, "7,827 elements fit: " + r.error);
+  expectEq<i32>(r.value!.getArray("x")!.items.length, 7827, "and can be read");
+  const many = new Array<string>();
+  for (let i = 0; i < JSON_MAX_VALUES; i++) many.push("0");
+  r = parseJson("[" + many.join(",") + "]");
+  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too many values: " + r.error);
+});
+
+test("json: numbers are exact or NaN (RFC 8259 §6)", () => {
+  const cases: string[] = ["0", "-0", "1", "3600", "3600.0", "1e3", "2.5E-1", "9007199254740992", "1e22", "1e23", "123456789e10",
+    "0.1", "1.5e300", "1e308", "1e309", "9007199254740993", "2.2250738585072011e-308", "4.9e-324", "-1", "100000000000000000000000000"];
+  const want: f64[] = [0, -0.0, 1, 3600, 3600, 1000, 0.25, 9007199254740992, 1e22, 1e23, 1234567890000000000, 0.1,
+    NaN, NaN, NaN, NaN, NaN, NaN, -1, 1e26];
+  for (let i = 0; i < cases.length; i++) {
+    const r = parseJson(cases[i]);
+    expect(r.ok, "grammar ok: " + cases[i]);
+    const got = r.value!.num;
+    if (isNaN(want[i])) expect(isNaN(got), cases[i] + " refused (NaN), got " + got.toString());
+    else expectEq<f64>(got, want[i], cases[i]);
+  }
+});
+
+test("json: values never read are never decoded; 16 KiB token answer reads in place", () => {
+  const pad = new Array<string>();
+  for (let i = 0; i < 12000; i++) pad.push("A");
+  const body = "{\"id_token\":\"" + pad.join("") + "\",\"access_token\":\"AT\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+  const before = memory.size();
+  const r = parseJsonBytes(ascii(body));
+  expect(r.ok, "parsed");
+  expectEq<string>(r.value!.getString("access_token")!, "AT", "member found past the big one");
+  expectEq<f64>(r.value!.getNumber("expires_in"), 3600, "number read");
+  expect(memory.size() - before <= 1, "no more than one page grown while reading");
+});
+
+test("form: strict percent-escapes and UTF-8, bounded pairs", () => {
+  expect(formUnescape("%E9") === null, "%E9 alone is not UTF-8");
+  expect(parseForm("refresh_token=%E9&access_token=x") === null, "refresh_token=%E9 is an error, not 'no refresh token'");
+  expectEq<string>(formUnescape("%C3%A9+x")!, "\u00e9 x", "valid escapes decode");
+  expect(formUnescape("%C0%A2") === null, "over-long escape refused");
+  expect(formUnescape("%ED%A0%80") === null, "surrogate escape refused");
+  expect(formUnescape("%4") === null && formUnescape("%zz") === null, "bad escapes refused");
+  expect(parseFormBytes(hex("61 3d c3 a9")) === null, "raw non-ASCII bytes refused");
+  const pairs = new Array<string>();
+  for (let i = 0; i <= FORM_MAX_PAIRS; i++) pairs.push("k" + i.toString() + "=v");
+  expect(parseForm(pairs.join("&")) === null, "too many pairs refused");
+  pairs.pop();
+  expect(parseForm(pairs.join("&")) !== null, "at the limit is fine");
+  const f = parseForm("access_token=a%2Bb&expires_in=60\n")!;
+  expectEq<string>(f.getString("access_token")!, "a+b", "value");
+});
+
+test("url: ports 1-65535 and hosts every parser reads the same way", () => {
+  const good = ["https://as.example", "https://as.example:443/x", "http://127.0.0.1:65535/", "https://a-b.example.com/p?q=1#f",
+    "http://[::1]:8080/", "https://10.0.0.1/", "HTTPS://AS.Example/"];
+  for (let i = 0; i < good.length; i++) expect(parseUrl(good[i]).valid, "valid: " + good[i]);
+  const bad = ["https://as.example:99999/", "https://as.example:0/", "https://as.example:/", "https://as.example:0443/",
+    "https://as.example:-1/", "https://127.1/", "https://0x7f.0.0.1/", "https://2130706433/", "https://as%2eexample/",
+    "https://as..example/", "https://.as.example/", "https://as.example\\@evil.example/", "https://[::0:1]/",
+    "https://xn--e1a.example\u00e9/", "https://user@as.example/", "https://as.example.123/", "https:///x", "1http://x.example/",
+    "https://01.2.3.4/", "https://1.2.3.256/"];
+  for (let i = 0; i < bad.length; i++) expect(!parseUrl(bad[i]).valid, "refused: " + bad[i]);
+  expect(checkEndpoint("https://as.example:99999/token").length > 0, "port 99999 refused with a reason");
+  const cfg = parseDeviceConfigBytes(ascii("{\"issuer\":\"https://as.example:99999\",\"client_id\":\"c\"}"));
+  expect(cfg.error.indexOf("port") >= 0, "config check refuses port 99999: " + cfg.error);
+});
+
+test("config: bytes that are not UTF-8 are refused with a clear error", () => {
+  const cfg = parseDeviceConfigBytes(cat(ascii("{\"issuer\":\"https://as.example\",\"client_id\":\"c"), hex("c0 80"), ascii("\"}")));
+  expect(cfg.error.indexOf("UTF-8") >= 0, "says UTF-8: " + cfg.error);
+  expect(parseDeviceConfigBytes(null).error.length > 0, "no config: a reason");
+});
+
+test("cleanText drops C0, C1, DEL and bidi controls", () => {
+  expectEq<string>(cleanText("a\u001b]0;x\u0007b\u009bc\u202ed\u007f", 40), "a]0;xbcd", "controls gone");
+});
+
+report();
