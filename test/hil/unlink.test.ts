@@ -3,7 +3,7 @@
 // The outcome is said only after both RFC 7009 revocations were tried.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startAuthServer } from "../../host/authserver.ts";
+import { startAuthServer } from "../support/servers.ts";
 import { EBUSY } from "../../host/runtime.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
