@@ -40,6 +40,7 @@ test("UNLINK while the board refuses the first revocation: both are tried before
     assert.match(said.text, /server could not be told/, "the device says the server was not told everything");
     await d.waitDisplay(/could not be reached/);
     assert.equal(d.lines.filter((l) => l.ev === "trap").length, 0, "no trap");
+    assert.equal(d.sim.runtime.stats.spins, 0, "the host never saw the firmware spin");
   } finally {
     d.stop();
     await proxy.close();
