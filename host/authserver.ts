@@ -17,7 +17,6 @@
 
 import * as http from "node:http";
 import * as crypto from "node:crypto";
-import { performance } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 // @ts-ignore -- the package ships no type declarations
 import Provider from "oidc-provider";
@@ -35,6 +34,8 @@ export interface AuthServerOptions {
   clientId?: string;
   /** Receives the provider's own notices and server errors. Silent when absent. */
   log?: (line: string) => void;
+  /** Koa middleware run around the provider's routes (the tests record answers with it). */
+  middleware?: ((ctx: any, next: () => Promise<void>) => Promise<void>)[];
 }
 
 export interface IntrospectionResult {
@@ -46,33 +47,6 @@ export interface IntrospectionResult {
   scope?: string;
   token_type?: string;
   [k: string]: unknown;
-}
-
-export interface ServerEvent {
-  /**
-   * "device_authorization", "device_code_poll", "refresh", "token" (any other
-   * grant type), "revocation" or "introspection".
-   */
-  name: string;
-  /** performance.now() milliseconds when the answer was sent. */
-  at: number;
-  detail: {
-    /** "success" or the OAuth error code ("authorization_pending", "invalid_grant", ...). */
-    outcome: string;
-    status: number;
-    clientId?: string;
-    grantType?: string;
-    /** Date.now() when the answer was sent. */
-    wall: number;
-    /** Duration of the request in the provider, ms. */
-    ms: number;
-    /** First 8 hex chars of sha256(device_code) for polls, to tell devices apart. */
-    dc?: string;
-    /** First 8 hex chars of sha256(refresh_token) presented on a refresh. */
-    rt?: string;
-    /** error_description, when the provider gave one. */
-    description?: string;
-  };
 }
 
 export interface BackendClient {
@@ -110,12 +84,6 @@ export interface AuthServer {
    * device on the web. Returns how many grants were revoked.
    */
   revokeGrantsFor(sub?: string): Promise<number>;
-  /** Token endpoint activity and other protocol endpoint answers, in order. */
-  events: ServerEvent[];
-  /** Every access and refresh token value the server issued. */
-  issuedTokens(): string[];
-  /** issuedTokens() plus every ID token and device_code issued: all secrets a device may hold. */
-  issuedSecrets(): string[];
 }
 
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -299,10 +267,6 @@ async function renderError(ctx: any, out: Record<string, unknown>): Promise<void
 
 // ---------------------------------------------------------------------------
 
-function hashPrefix(value: string): string {
-  return crypto.createHash("sha256").update(value).digest("hex").slice(0, 8);
-}
-
 /** Routes every "oidc-provider ..." console line written during `fn` to `log`. */
 function quietly<T>(log: (line: string) => void, fn: () => T): T {
   const { warn, info } = console;
@@ -351,9 +315,6 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
   const issuer = `http://127.0.0.1:${port}`;
 
   const store = new Store();
-  const events: ServerEvent[] = [];
-  const issued: string[] = [];
-  const secrets: string[] = [];
 
   const configuration = {
     adapter: store.adapterClass(),
@@ -440,59 +401,7 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
     introspection: pathOf("introspection"),
   };
 
-  // Records every protocol answer and collects issued secrets.
-  provider.use(async (ctx: any, next: () => Promise<void>) => {
-    const t0 = performance.now();
-    await next();
-    if (ctx.method !== "POST") return;
-    let name: string | undefined;
-    if (ctx.path === paths.token) name = "token";
-    else if (ctx.path === paths.device) name = "device_authorization";
-    else if (ctx.path === paths.revocation) name = "revocation";
-    else if (ctx.path === paths.introspection) name = "introspection";
-    if (!name) return;
-
-    let params: Record<string, any> = {};
-    try {
-      params = ctx.oidc?.params ?? {};
-    } catch {
-      params = {};
-    }
-    const body = ctx.body && typeof ctx.body === "object" ? ctx.body : {};
-    const grantType: string | undefined = name === "token" ? params.grant_type : undefined;
-    if (grantType === DEVICE_CODE_GRANT) name = "device_code_poll";
-    else if (grantType === "refresh_token") name = "refresh";
-
-    const status: number = ctx.status;
-    const outcome = typeof body.error === "string" ? body.error : status >= 200 && status < 300 ? "success" : `http_${status}`;
-    let clientIdSeen: string | undefined;
-    try {
-      clientIdSeen = ctx.oidc?.client?.clientId ?? params.client_id;
-    } catch {
-      clientIdSeen = undefined;
-    }
-    const detail: ServerEvent["detail"] = {
-      outcome,
-      status,
-      clientId: clientIdSeen,
-      wall: Date.now(),
-      ms: Math.round((performance.now() - t0) * 10) / 10,
-    };
-    if (grantType) detail.grantType = grantType === DEVICE_CODE_GRANT ? "device_code" : grantType;
-    if (typeof params.device_code === "string") detail.dc = hashPrefix(params.device_code);
-    if (typeof params.refresh_token === "string") detail.rt = hashPrefix(params.refresh_token);
-    if (typeof body.error_description === "string") detail.description = body.error_description;
-    events.push({ name, at: performance.now(), detail });
-
-    for (const k of ["access_token", "refresh_token"]) {
-      if (typeof body[k] === "string") {
-        issued.push(body[k]);
-        secrets.push(body[k]);
-      }
-    }
-    if (typeof body.id_token === "string") secrets.push(body.id_token);
-    if (name === "device_authorization" && typeof body.device_code === "string") secrets.push(body.device_code);
-  });
+  for (const m of opts.middleware ?? []) provider.use(m);
 
   const callback = provider.callback();
   server.on("request", callback);
@@ -560,8 +469,5 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
     deviceConfig,
     introspect,
     revokeGrantsFor,
-    events,
-    issuedTokens: () => [...issued],
-    issuedSecrets: () => [...secrets],
   };
 }

@@ -9,7 +9,7 @@
 //   POST /{actionName}              Authorization: Bearer <token>, JSON body
 //   POST /v1/play/oauth/invalidate  form body token=<token>
 //
-// Token values are never logged and never kept in `requests`: the
+// Token values are never logged and never passed to `onRequest`: the
 // Authorization header is recorded as a short SHA-256 prefix, and token
 // fields and any string holding a token are replaced the same way.
 
@@ -37,6 +37,8 @@ export interface BackendOptions {
   maxBodyBytes?: number;
   /** Clock for "today" in the schedule and for `exp` checks. Default: the system clock. */
   now?: () => Date;
+  /** Receives each request as logged (tokens redacted); the tests keep them. */
+  onRequest?: (rec: RecordedRequest) => void;
 }
 
 export interface RecordedRequest {
@@ -60,7 +62,6 @@ export interface RecordedRequest {
 export interface Backend {
   url: string;
   close(): Promise<void>;
-  requests: RecordedRequest[];
 }
 
 export const INVALIDATE_PATH = "/v1/play/oauth/invalidate";
@@ -69,7 +70,6 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 export const DEMO_ACTIONS = ["WhoAmI", "TodaySchedule", "OrderStatus"] as const;
 
 const REALM = "play";
-const MAX_RECORDED = 1000;
 const ACTION_PATH = /^\/([A-Za-z][A-Za-z0-9_]{0,63})$/;
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -325,7 +325,6 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? (() => {});
-  const requests: RecordedRequest[] = [];
   // Tokens invalidated through this backend stay refused here even if the
   // authorization server still calls them active.
   const invalidated = new Set<string>();
@@ -525,8 +524,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       rec.headers = recordHeaders(req, secrets);
       rec.body = scrub(rec.body, secrets);
       if (rec.note !== undefined) rec.note = scrub(rec.note, secrets) as string;
-      requests.push(rec);
-      if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+      opts.onRequest?.(rec);
       log(`backend ${rec.method} ${rec.path} -> ${rec.status}${rec.result ? " " + rec.result : ""}${rec.note ? " (" + rec.note + ")" : ""}`);
     };
     handle(req, res, rec, secrets)
@@ -560,7 +558,6 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
 
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,16 +8,12 @@ import { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startAuthServer, AuthServer } from "../../host/authserver.ts";
-import { startBackend, Backend, INVALIDATE_PATH } from "../../host/backend.ts";
+import { startAuthServer, AuthServer } from "../support/servers.ts";
+import { startBackend, Backend, INVALIDATE_PATH } from "../support/servers.ts";
 import { startFaultProxy, FaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
 import { Device, shownCode, ROOT } from "../support/device.ts";
-import { Runtime, TraceEvent } from "../../host/runtime.ts";
-import { loadProfile } from "../../host/profile.ts";
-import { Flash } from "../../host/flash.ts";
-import { Sealer } from "../../host/seal.ts";
-import { randomBytes } from "node:crypto";
+import { createSimDevice, TraceEvent } from "../../host/device.ts";
 import { performance } from "node:perf_hooks";
 
 let server: AuthServer;
@@ -317,16 +313,15 @@ test("10,000 actions in one process: linear memory stops growing", { timeout: 24
       return seen.get(t)!;
     },
   });
-  const profile = loadProfile("speaker");
-  const flash = new Flash(profile.flashBytes, join(dataDir, "flash.bin"));
-  const rt = new Runtime({
-    wasm: join(ROOT, "build", "firmware.wasm"), profile, flash, sealer: new Sealer(randomBytes(32)),
+  const sim = createSimDevice({
+    wasm: join(ROOT, "build", "firmware.wasm"), profile: "speaker", dataDir,
     deviceConfig: JSON.stringify(configFor(memoBackend.url, own)), actionTable: (await import("node:fs")).readFileSync(join(ROOT, "config", "actions.json"), "utf8"),
     trace: (e) => {
       if (e.ev === "say" && onSay) onSay(String(e.text));
       if (e.ev === "state" || e.ev === "trap") events.push(e);
     },
   });
+  const rt = sim.runtime;
   try {
     const code = new Promise<string>((resolve) => { onSay = (t) => { if (/enter the code/.test(t)) resolve(t); }; });
     rt.start();
@@ -351,8 +346,7 @@ test("10,000 actions in one process: linear memory stops growing", { timeout: 24
     // defined (asconfig.json "use"); this bound catches that coming back.
     assert.ok(sizes[100] <= 512 * 1024, `linear memory ${sizes[100]} bytes stays under 512 KiB`);
   } finally {
-    rt.stop();
-    flash.close();
+    sim.close();
     await own.close();
     await memoBackend.close();
     rmSync(dataDir, { recursive: true, force: true });

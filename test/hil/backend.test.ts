@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 
 import {
-  startBackend, tokenHash, orderStatus, INVALIDATE_PATH, DEMO_SCHEDULE,
-  type Backend, type BackendOptions, type IntrospectResult,
+  tokenHash, orderStatus, INVALIDATE_PATH, DEMO_SCHEDULE, type IntrospectResult,
 } from "../../host/backend.ts";
+import { startBackend, type Backend, type BackendOptions } from "../support/servers.ts";
 
 const tok = () => randomBytes(24).toString("base64url");
 

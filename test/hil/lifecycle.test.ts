@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startAuthServer, AuthServer } from "../../host/authserver.ts";
+import { startAuthServer, AuthServer } from "../support/servers.ts";
 import { startFaultProxy, FaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
 import { Device, shownCode } from "../support/device.ts";

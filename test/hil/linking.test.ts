@@ -3,7 +3,7 @@
 // played over real HTTP. Asserted from the server's side where it matters.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAuthServer, AuthServer } from "../../host/authserver.ts";
+import { startAuthServer, AuthServer } from "../support/servers.ts";
 import { startFaultProxy, FaultProxy } from "../support/fault-proxy.ts";
 import { approve, deny } from "../support/phone.ts";
 import { Device, linkingInfo, shownCode, nextShownCode } from "../support/device.ts";

@@ -23,7 +23,7 @@ import { chromium } from "playwright-core";
 // @ts-ignore -- the package ships no type declarations
 import { PNG } from "pngjs";
 import { Framebuffer } from "../../host/framebuffer.ts";
-import { startAuthServer, AuthServer } from "../../host/authserver.ts";
+import { startAuthServer, AuthServer } from "../support/servers.ts";
 import { startFaultProxy, FaultProxy } from "../support/fault-proxy.ts";
 import { Device, TraceLine } from "../support/device.ts";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { startAuthServer, type AuthServer, type AuthServerOptions } from "../../host/authserver.ts";
+import { startAuthServer, type AuthServer, type AuthServerOptions } from "../support/servers.ts";
 import { approve, approveComplete, deny } from "../support/phone.ts";
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from "../support/fault-proxy.ts";
 

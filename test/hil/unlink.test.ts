@@ -3,7 +3,7 @@
 // The outcome is said only after both RFC 7009 revocations were tried.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startAuthServer } from "../../host/authserver.ts";
+import { startAuthServer } from "../support/servers.ts";
 import { EBUSY } from "../../host/runtime.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
@@ -40,6 +40,7 @@ test("UNLINK while the board refuses the first revocation: both are tried before
     assert.match(said.text, /server could not be told/, "the device says the server was not told everything");
     await d.waitDisplay(/could not be reached/);
     assert.equal(d.lines.filter((l) => l.ev === "trap").length, 0, "no trap");
+    assert.equal(d.sim.runtime.stats.spins, 0, "the host never saw the firmware spin");
   } finally {
     d.stop();
     await proxy.close();

@@ -186,13 +186,14 @@ export class LocalDevice {
   readonly sim: SimDevice;
   private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
 
-  constructor(opts: { config: object | string; board?: string; actionTable?: string | null }) {
+  constructor(opts: { config: object | string; board?: string; actionTable?: string | null; dataDir?: string }) {
     const actions = opts.actionTable === undefined ? readFileSync(join(ROOT, "config", "actions.json"), "utf8") : opts.actionTable;
     this.sim = createSimDevice({
       wasm: join(ROOT, "build", "firmware.wasm"),
       profile: opts.board ?? "tv",
       deviceConfig: typeof opts.config === "string" ? opts.config : JSON.stringify(opts.config),
       actionTable: actions,
+      dataDir: opts.dataDir,
       trace: (e) => {
         const l = { ...(e as object), at: performance.now() } as TraceLine;
         this.lines.push(l);
