@@ -54,6 +54,8 @@ export interface AuthServerOptions {
   clientId?: string;
   /** Receives the provider's own notices and server errors. Silent when absent. */
   log?: (line: string) => void;
+  /** Told every successful device authorization answer (RFC 8628 §3.2), as sent. */
+  onDeviceAuthorization?: (answer: { user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number }) => void;
 }
 
 export interface IntrospectionResult {
@@ -512,6 +514,7 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
         if (typeof body[k] === "string" && body[k].startsWith(issuer + "/")) body[k] = publicUrl + body[k].slice(issuer.length);
       }
     }
+    if (name === "device_authorization" && status === 200 && typeof body.user_code === "string") opts.onDeviceAuthorization?.(body);
   });
 
   const callback = provider.callback();
