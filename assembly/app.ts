@@ -10,7 +10,7 @@ import { XorShift, backoffDelay } from "./auth/backoff";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, parseBody, describeStatus, cleanText } from "./net/http";
 import { wellKnownUrls } from "./net/url";
 import { ledFor, stateLabel, countdownText, countdownNextChange } from "./ui/status";
-import { layout } from "./ui/text_screen";
+import { layout, screenText } from "./ui/text_screen";
 import { ScreenModel } from "./ui/model";
 import { PixelScreen } from "./ui/pixel_screen";
 import { spellCode, speakableUrl } from "./ui/speech";
@@ -572,7 +572,7 @@ export class App {
       this.speakCode();
     } else if (s == "linked" || s == "refreshing") {
       m.title = "Linked";
-      if (this.lastAnswer.length > 0) lines.push(cleanText(this.lastAnswer, 400));
+      if (this.lastAnswer.length > 0) lines.push(screenText(this.lastAnswer, 400));
       else lines.push("Say something, or press UNLINK to unlink.");
     } else if (s == "expired") {
       m.title = "Linked, reconnecting...";
