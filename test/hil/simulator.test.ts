@@ -114,6 +114,10 @@ test("stop and start again: linked from flash, and `who am i` is answered", asyn
     assert.ok(!s2.lines.some((l) => l.ev === "state" && l.state === "awaiting_approval"), "no new code");
     assert.ok(!s2.lines.some((l) => l.ev === "log" && /another issuer/.test(l.text)), "same issuer as before");
     await whoAmI(s2, "carol");
+    // An answer of several lines keeps them on the screen.
+    s2.say("what's on my schedule today");
+    const d = await s2.waitFor((l) => l.ev === "display" && l.text.includes("Team stand-up"), "the schedule");
+    assert.match(d.text, /\n09:00 Team stand-up\n/, d.text);
     await s2.stop();
   } finally {
     rmSync(dir, { recursive: true, force: true });
