@@ -474,6 +474,17 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
     } catch {
       params = {};
     }
+    // The provider accepts a device authorization without the openid scope,
+    // but then ends the person's sign-in with "interrupted" and the device
+    // with access_denied, as if someone had refused. Say what is wrong at
+    // once instead (RFC 6749 §5.2 invalid_scope), in words that fit a screen.
+    if (name === "device_authorization" && ctx.status === 200 && !String(params.scope ?? "").split(" ").includes("openid")) {
+      ctx.status = 400;
+      ctx.body = {
+        error: "invalid_scope",
+        error_description: 'this server needs scope "openid offline_access" in the device config',
+      };
+    }
     const body = ctx.body && typeof ctx.body === "object" ? ctx.body : {};
     const grantType: string | undefined = name === "token" ? params.grant_type : undefined;
     if (grantType === DEVICE_CODE_GRANT) name = "device_code_poll";
