@@ -4,6 +4,7 @@
 import { test, expect, expectEq, report } from "./harness";
 import { layout, screenText, wrapText, openLabel } from "../../assembly/ui/text_screen";
 import { countdownText, countdownNextChange } from "../../assembly/ui/status";
+import { GLYPH_HEIGHT, glyphRow } from "../../assembly/ui/font";
 
 test("screenText keeps line breaks (LF, CR LF, CR) and drops other controls", () => {
   expectEq<string>(screenText("2026-11-23\n09:00 Team stand-up\r\n12:30 Lunch\r16:00 Dentist", 400),
@@ -74,6 +75,23 @@ test("the label above a loopback URL says this computer; other hosts say phone",
   expectEq<string>(openLabel("http://localhost:8080/device"), "On this computer, open:", "localhost");
   expectEq<string>(openLabel("http://192.168.1.20:43123/device"), "On your phone, open:", "LAN");
   expectEq<string>(openLabel("https://login.example.com/device"), "On your phone, open:", "public");
+});
+
+test("font: g, j, p, q, y have tails below the baseline; other letters and the box stay above it", () => {
+  expectEq<i32>(GLYPH_HEIGHT, 8, "seven rows to the baseline and a descender row");
+  const tails = "gjpqy";
+  for (let i = 0; i < tails.length; i++) {
+    expect(glyphRow(tails.charCodeAt(i), 7) != 0, tails.charAt(i) + " has a descender");
+    expect(glyphRow(tails.charCodeAt(i), 0) == 0 || tails.charAt(i) == "j", tails.charAt(i) + " starts at x-height");
+  }
+  // "g" and "9" must not look alike (the reason for descenders).
+  let same = true;
+  for (let r = 0; r < GLYPH_HEIGHT; r++) if (glyphRow(0x67, r) != glyphRow(0x39, r)) same = false;
+  expect(!same, "g differs from 9");
+  const others = "abcdefhiklmnorstuvwxzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  for (let i = 0; i < others.length; i++) expectEq<u32>(glyphRow(others.charCodeAt(i), 7), 0, others.charAt(i) + " has no descender");
+  expectEq<u32>(glyphRow(0x2603, 7), 0, "the box for unknown characters has no descender row");
+  expectEq<u32>(glyphRow(0x67, 8), 0, "nothing below the descender row");
 });
 
 report();
