@@ -18,8 +18,14 @@ import { Flash } from "./flash.ts";
 import { Sealer } from "./seal.ts";
 import { LinkInfo, TerminalView } from "./terminal.ts";
 import { parseArgs, SimArgs, USAGE } from "./sim-args.ts";
+import { safeText } from "./textsafe.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** stderr, without terminal control sequences (paths and option values come from the user). */
+function errOut(text: string): void {
+  process.stderr.write(safeText(text));
+}
 import { Framebuffer } from "./framebuffer.ts";
 
 /** The board profiles in boards/. */
@@ -211,7 +217,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    errOut(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   if (args.help) {
@@ -222,11 +228,11 @@ async function main(): Promise<number> {
   try {
     profile = loadProfile(args.board);
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nboards: ${boardNames().join(", ")} (or a path to a .json profile)\n`);
+    errOut(`${(e as Error).message}\nboards: ${boardNames().join(", ")} (or a path to a .json profile)\n`);
     return 2;
   }
   if (!existsSync(args.wasm)) {
-    process.stderr.write(`firmware module ${args.wasm} not found; build it with: npm run build\n`);
+    errOut(`firmware module ${args.wasm} not found; build it with: npm run build\n`);
     return 2;
   }
 
@@ -244,7 +250,7 @@ async function main(): Promise<number> {
   try {
     unlock = lockDataDir(args.data);
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
+    errOut(`${(e as Error).message}\n`);
     return 2;
   }
   process.on("exit", () => unlock());
@@ -263,7 +269,7 @@ async function main(): Promise<number> {
     try {
       deviceConfig = readFileSync(args.config, "utf8");
     } catch (e) {
-      process.stderr.write(`cannot read --config ${args.config}: ${(e as Error).message}\n`);
+      errOut(`cannot read --config ${args.config}: ${(e as Error).message}\n`);
       return 2;
     }
   } else {
@@ -275,8 +281,8 @@ async function main(): Promise<number> {
       deviceConfig = started.deviceConfig;
       closers.push(...started.closers);
     } catch (e) {
-      process.stderr.write(`cannot start the embedded servers: ${(e as Error).message}\n`);
-      if (process.env.LINKFW_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+      errOut(`cannot start the embedded servers: ${(e as Error).message}\n`);
+      if (process.env.LINKFW_DEBUG) errOut(`${(e as Error).stack}\n`);
       return 2;
     }
   }
@@ -284,7 +290,7 @@ async function main(): Promise<number> {
   let actionTable: string | null = null;
   if (existsSync(actionsPath)) actionTable = readFileSync(actionsPath, "utf8");
   else if (args.actions) {
-    process.stderr.write(`cannot read --actions ${args.actions}: no such file\n`);
+    errOut(`cannot read --actions ${args.actions}: no such file\n`);
     for (const c of closers.reverse()) await c();
     return 2;
   }
@@ -410,8 +416,8 @@ async function main(): Promise<number> {
 // A mistake gets one line, not a stack trace; LINKFW_DEBUG=1 shows the stack.
 function fatal(err: unknown): never {
   const e = err as Error;
-  process.stderr.write(`simulator failed: ${e?.message ?? e}\n`);
-  if (process.env.LINKFW_DEBUG && e?.stack) process.stderr.write(`${e.stack}\n`);
+  errOut(`simulator failed: ${e?.message ?? e}\n`);
+  if (process.env.LINKFW_DEBUG && e?.stack) errOut(`${e.stack}\n`);
   process.exit(1);
 }
 process.on("uncaughtException", fatal);

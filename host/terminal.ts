@@ -220,7 +220,7 @@ export class TerminalView {
    * and for the QR code. Shown only while the device is waiting for approval.
    */
   setServerLink(info: LinkInfo | null): void {
-    this.serverLink = info;
+    this.serverLink = info && { uri: safeLine(info.uri), code: safeLine(info.code), complete: safeLine(info.complete) };
     this.redrawSoon();
   }
 
@@ -296,7 +296,7 @@ export class TerminalView {
     const rows = process.stdout.rows || 24;
     const ring = p.leds > 1 ? `${p.leds}-LED ring` : "LED";
     const lines = composeScreen({
-      header: `Board: ${p.name}${p.description ? ` — ${p.description}` : ""}`,
+      header: safeLine(`Board: ${p.name}${p.description ? ` — ${p.description}` : ""}`),
       link: this.currentLink(),
       canOpen: !!this.opts.canOpen,
       frame: this.frame,

@@ -151,11 +151,14 @@ test("the mistakes a new user makes end in one clear line, never a stack trace",
     { args: ["--wasm", join(dir, "missing.wasm"), "--data", dir], says: /firmware module .* not found; build it with: npm run build/ },
     { args: ["--lan", "--config", "x.json"], says: /--lan applies to the embedded authorization server/ },
     { args: ["--actions", join(dir, "missing.json"), "--data", dir], says: /cannot read --actions/ },
+    // An option value that carries terminal control sequences is printed inert.
+    { args: ["--board", "tv\x1b]0;owned\x07\x1b[2J"], says: /board profile 'tv'/ },
   ];
   for (const c of cases) {
     const r = run(c.args);
     assert.equal(r.status, 2, `${c.args.join(" ")}: exit status 2\n${r.stderr}`);
     assert.match(r.stderr, c.says, c.args.join(" "));
     assert.doesNotMatch(r.stderr, /^\s+at /m, `${c.args.join(" ")}: no stack trace\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /[\x1b\x07]/, `${JSON.stringify(c.args)}: no control characters reach the terminal`);
   }
 });
