@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mode = process.argv[2] ?? "start";
 const run = (cmd, args) => {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  // stdout belongs to the program being started (JSON lines in headless mode).
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["inherit", 2, 2] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
@@ -18,10 +19,10 @@ if (mode === "test") {
   const haveVenv = existsSync(join(root, ".venv", "bin", "python")) &&
     spawnSync(join(root, ".venv", "bin", "python"), ["-c", "import wasmtime"], { stdio: "ignore" }).status === 0;
   if (!haveModules || !haveVenv) {
-    console.log("first run: installing test dependencies (.ci/setup)");
+    console.error("first run: installing test dependencies (.ci/setup)");
     run("bash", [join(root, ".ci", "setup")]);
   }
 } else if (!haveModules) {
-  console.log("first run: installing npm packages (npm ci)");
+  console.error("first run: installing npm packages (npm ci)");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }

@@ -18,12 +18,31 @@
 import * as http from "node:http";
 import * as crypto from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { networkInterfaces } from "node:os";
+import { FileStore, GrantStore, MemoryStore } from "./authstore.ts";
 // @ts-ignore -- the package ships no type declarations
 import Provider from "oidc-provider";
 
 export interface AuthServerOptions {
-  /** Port to listen on; 0 or absent picks a free port. */
+  /**
+   * Port to listen on; 0 or absent picks a free port, or, with `dataDir`,
+   * the port kept there from the first start (so the issuer stays the same).
+   */
   port?: number;
+  /**
+   * Directory where the server keeps its grants, sessions and tokens
+   * (authserver.db) and its port, signing key and cookie keys
+   * (authserver.json), so a restart keeps every link. Absent: all in memory.
+   */
+  dataDir?: string;
+  /**
+   * Also serve the sign-in pages on this machine's LAN address, so a phone on
+   * the same network can open them. The device keeps talking to the loopback
+   * issuer; only verification_uri(_complete) name the LAN address.
+   */
+  lan?: boolean;
   /** Lifetime of a device_code / user_code, seconds. Default 600. */
   deviceCodeTtl?: number;
   /** Lifetime of an access token, seconds. Default 3600. */
@@ -36,6 +55,8 @@ export interface AuthServerOptions {
   log?: (line: string) => void;
   /** Koa middleware run around the provider's routes (the tests record answers with it). */
   middleware?: ((ctx: any, next: () => Promise<void>) => Promise<void>)[];
+  /** Told every successful device authorization answer (RFC 8628 §3.2), as sent. */
+  onDeviceAuthorization?: (answer: { user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number }) => void;
 }
 
 export interface IntrospectionResult {
@@ -67,6 +88,8 @@ export interface DeviceConfig {
 export interface AuthServer {
   /** Issuer identifier, "http://127.0.0.1:PORT". */
   issuer: string;
+  /** Where a person opens the sign-in pages: the issuer, or the LAN address with `lan`. */
+  publicUrl: string;
   /** Base URL (same as issuer). */
   url: string;
   /** Client id of the device. */
@@ -89,103 +112,72 @@ export interface AuthServer {
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 // ---------------------------------------------------------------------------
-// Storage adapter: one in-memory store per server instance.
-//
-// The provider's bundled memory adapter keeps a single store for the whole
-// process and drops entries the moment they expire, which turns an expired
-// device_code into "not found" (invalid_grant) instead of expired_token. This
-// store keeps expired entries for a grace period; the provider itself checks
-// every artifact's expiry.
-// ---------------------------------------------------------------------------
-
-interface Entry {
-  payload: Record<string, any>;
-  /** Date.now() after which the entry may be swept. */
-  sweepAfter: number;
-}
-
-const EXPIRED_GRACE_MS = 15 * 60 * 1000;
-
-class Store {
-  models = new Map<string, Map<string, Entry>>();
-  userCodes = new Map<string, string>(); // userCode -> DeviceCode id
-  sessionUids = new Map<string, string>(); // uid -> Session id
-  lastSweep = 0;
-
-  model(name: string): Map<string, Entry> {
-    let m = this.models.get(name);
-    if (!m) {
-      m = new Map();
-      this.models.set(name, m);
-    }
-    return m;
-  }
-
-  sweep(): void {
-    const now = Date.now();
-    if (now - this.lastSweep < 10_000) return;
-    this.lastSweep = now;
-    for (const m of this.models.values()) {
-      for (const [id, e] of m) if (e.sweepAfter < now) m.delete(id);
-    }
-  }
-
-  adapterClass(): new (name: string) => object {
-    const store = this;
-    return class LoopbackAdapter {
-      name: string;
-      constructor(name: string) {
-        this.name = name;
-      }
-      async upsert(id: string, payload: Record<string, any>, expiresIn?: number): Promise<void> {
-        store.sweep();
-        const ttlMs = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn * 1000 : 365 * 24 * 3600 * 1000;
-        store.model(this.name).set(id, {
-          payload: structuredClone(payload),
-          sweepAfter: Date.now() + ttlMs + EXPIRED_GRACE_MS,
-        });
-        if (this.name === "Session" && payload.uid) store.sessionUids.set(payload.uid, id);
-        if (payload.userCode) store.userCodes.set(payload.userCode, id);
-      }
-      async find(id: string): Promise<Record<string, any> | undefined> {
-        const e = store.model(this.name).get(id);
-        return e ? structuredClone(e.payload) : undefined;
-      }
-      async findByUserCode(userCode: string): Promise<Record<string, any> | undefined> {
-        const id = store.userCodes.get(userCode);
-        return id === undefined ? undefined : this.find(id);
-      }
-      async findByUid(uid: string): Promise<Record<string, any> | undefined> {
-        const id = store.sessionUids.get(uid);
-        return id === undefined ? undefined : this.find(id);
-      }
-      async consume(id: string): Promise<void> {
-        const e = store.model(this.name).get(id);
-        if (e) e.payload.consumed = Math.floor(Date.now() / 1000);
-      }
-      async destroy(id: string): Promise<void> {
-        store.model(this.name).delete(id);
-      }
-      async revokeByGrantId(grantId: string): Promise<void> {
-        const m = store.model(this.name);
-        for (const [id, e] of m) if (e.payload.grantId === grantId) m.delete(id);
-      }
-    };
-  }
-}
-
-// ---------------------------------------------------------------------------
 // Signing key for ID tokens: one RSA key per process (generation is slow).
 // ---------------------------------------------------------------------------
 
 let signingJwk: Record<string, unknown> | undefined;
+function newSigningKey(): Record<string, unknown> {
+  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = privateKey.export({ format: "jwk" }) as Record<string, unknown>;
+  return { ...jwk, kid: `linkfw-${crypto.randomBytes(4).toString("hex")}`, use: "sig", alg: "RS256" };
+}
 function signingKey(): Record<string, unknown> {
-  if (!signingJwk) {
-    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const jwk = privateKey.export({ format: "jwk" }) as Record<string, unknown>;
-    signingJwk = { ...jwk, kid: `linkfw-${crypto.randomBytes(4).toString("hex")}`, use: "sig", alg: "RS256" };
-  }
+  if (!signingJwk) signingJwk = newSigningKey();
   return signingJwk;
+}
+
+// ---------------------------------------------------------------------------
+// What a server with a data directory keeps besides its store: the port (the
+// issuer is "http://127.0.0.1:PORT", and a device only trusts a stored link
+// for the issuer it was made with), the signing key, the cookie keys (a
+// sign-in session survives a restart) and the backend client's secret.
+// ---------------------------------------------------------------------------
+
+export const KEPT_FILE = "authserver.json";
+export const STORE_FILE = "authserver.db";
+
+interface Kept {
+  port: number;
+  jwk: Record<string, unknown>;
+  cookieKeys: string[];
+  backendSecret: string;
+}
+
+function loadKept(file: string): Kept | null {
+  if (!existsSync(file)) return null;
+  let k: any;
+  try {
+    k = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); delete it to start the server afresh (devices must link again)`);
+  }
+  const ok = k && Number.isInteger(k.port) && k.port > 0 && k.port < 65536 && k.jwk && typeof k.jwk === "object" &&
+    Array.isArray(k.cookieKeys) && k.cookieKeys.length > 0 && k.cookieKeys.every((c: unknown) => typeof c === "string") &&
+    typeof k.backendSecret === "string";
+  if (!ok) throw new Error(`${file} lacks port, jwk, cookieKeys or backendSecret; delete it to start the server afresh (devices must link again)`);
+  return k as Kept;
+}
+
+function saveKept(file: string, k: Kept): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(k, null, 2) + "\n", { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** This machine's first non-internal IPv4 address, or null. */
+export function lanAddress(): string | null {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return null;
+}
+
+/** Thrown when the port to listen on is taken; `message` says what to do. */
+export class PortTakenError extends Error {
+  constructor(message: string, public port: number) {
+    super(message);
+    this.name = "PortTakenError";
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -221,12 +213,13 @@ ${body}
 
 async function userCodeInputSource(ctx: any, form: string, _out: unknown, err: any): Promise<void> {
   let msg: string;
-  if (err && (err.userCode || err.name === "NoCodeError")) {
-    msg = '<p class="red" id="code-error">The code you entered is incorrect. Try again</p>';
-  } else if (err && err.name === "ExpiredError") {
+  // The specific errors first: each of them also carries the code entered.
+  if (err && err.name === "ExpiredError") {
     msg = '<p class="red" id="code-expired">The code you entered has expired. Start again on your device</p>';
   } else if (err && err.name === "AlreadyUsedError") {
     msg = '<p class="red" id="code-used">The code you entered was already used</p>';
+  } else if (err && (err.userCode || err.name === "NoCodeError" || err.name === "NotFoundError")) {
+    msg = '<p class="red" id="code-error">The code you entered is incorrect. Try again</p>';
   } else if (err && err.name === "AbortedError") {
     msg = '<p class="red" id="aborted">The Sign-in request was interrupted</p>';
   } else if (err) {
@@ -293,10 +286,10 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
   const refreshTokenTtl = opts.refreshTokenTtl ?? 14 * 24 * 3600;
   const clientId = opts.clientId ?? "linkfw-device";
   const log = opts.log ?? (() => {});
-  const backend: BackendClient = {
-    clientId: "linkfw-backend",
-    clientSecret: crypto.randomBytes(24).toString("base64url"),
-  };
+  const keptFile = opts.dataDir ? join(opts.dataDir, KEPT_FILE) : null;
+  const kept = keptFile ? loadKept(keptFile) : null;
+  const lanHost = opts.lan ? lanAddress() : null;
+  if (opts.lan && !lanHost) throw new Error("--lan: this machine has no network address other than loopback");
 
   const server = http.createServer();
   const sockets = new Set<import("node:net").Socket>();
@@ -304,23 +297,46 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
+  const wanted = opts.port ?? kept?.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+    server.once("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EADDRINUSE") return reject(e);
+      const why = opts.port === undefined && kept
+        ? `port ${wanted} of the embedded authorization server (kept in ${keptFile} so linked devices find their issuer again) is in use by another program; stop it, or choose another port with --port N (devices linked before will have to link again)`
+        : `port ${wanted} is in use by another program; choose another with --port N`;
+      reject(new PortTakenError(why, wanted));
     });
+    // With --lan the pages must be reachable from the network; otherwise loopback only.
+    server.listen(wanted, opts.lan ? "0.0.0.0" : "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}`;
+  const publicUrl = lanHost ? `http://${lanHost}:${port}` : issuer;
 
-  const store = new Store();
+  const state: Kept = {
+    port,
+    jwk: kept?.jwk ?? (keptFile ? newSigningKey() : signingKey()),
+    cookieKeys: kept?.cookieKeys ?? [crypto.randomBytes(32).toString("hex")],
+    backendSecret: kept?.backendSecret ?? crypto.randomBytes(24).toString("base64url"),
+  };
+  let store: GrantStore;
+  try {
+    if (keptFile) saveKept(keptFile, state);
+    const onReopen = (userCode: string) => log(`authserver: code ${userCode} entered again after an unfinished sign-in; it is usable again`);
+    store = opts.dataDir ? await FileStore.open(join(opts.dataDir, STORE_FILE), onReopen) : new MemoryStore(onReopen);
+  } catch (e) {
+    server.close();
+    for (const s of sockets) s.destroy();
+    throw e;
+  }
+  const backend: BackendClient = { clientId: "linkfw-backend", clientSecret: state.backendSecret };
+
 
   const configuration = {
     adapter: store.adapterClass(),
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [state.jwk] },
     cookies: {
-      keys: [crypto.randomBytes(32).toString("hex")],
+      keys: state.cookieKeys,
       // Plain http on loopback: cookies are never Secure, and Lax rather than
       // the default None (browsers reject SameSite=None without Secure).
       long: { httpOnly: true, sameSite: "lax", secure: false },
@@ -402,6 +418,38 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
   };
 
   for (const m of opts.middleware ?? []) provider.use(m);
+  // What this server adds to the provider's answers (inside the tests'
+  // recorders, so they see the answer as sent).
+  provider.use(async (ctx: any, next: () => Promise<void>) => {
+    await next();
+    if (ctx.method !== "POST" || ctx.path !== paths.device) return;
+    let params: Record<string, any> = {};
+    try {
+      params = ctx.oidc?.params ?? {};
+    } catch {
+      params = {};
+    }
+    // The provider accepts a device authorization without the openid scope,
+    // but then ends the person's sign-in with "interrupted" and the device
+    // with access_denied, as if someone had refused. Say what is wrong at
+    // once instead (RFC 6749 §5.2 invalid_scope), in words that fit a screen.
+    if (ctx.status === 200 && !String(params.scope ?? "").split(" ").includes("openid")) {
+      ctx.status = 400;
+      ctx.body = {
+        error: "invalid_scope",
+        error_description: 'this server needs scope "openid offline_access" in the device config',
+      };
+      return;
+    }
+    const body = ctx.body && typeof ctx.body === "object" ? ctx.body : {};
+    // --lan: the person opens the pages at the LAN address; the device keeps the loopback issuer.
+    if (publicUrl !== issuer) {
+      for (const k of ["verification_uri", "verification_uri_complete"]) {
+        if (typeof body[k] === "string" && body[k].startsWith(issuer + "/")) body[k] = publicUrl + body[k].slice(issuer.length);
+      }
+    }
+    if (ctx.status === 200 && typeof body.user_code === "string") opts.onDeviceAuthorization?.(body);
+  });
 
   const callback = provider.callback();
   server.on("request", callback);
@@ -434,21 +482,7 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
     return JSON.parse(text) as IntrospectionResult;
   }
 
-  async function revokeGrantsFor(sub?: string): Promise<number> {
-    const grants = store.model("Grant");
-    const victims: string[] = [];
-    for (const [id, e] of grants) {
-      if (sub === undefined || e.payload.accountId === sub) victims.push(id);
-    }
-    for (const grantId of victims) {
-      for (const [name, m] of store.models) {
-        if (name === "Grant") continue;
-        for (const [id, e] of m) if (e.payload.grantId === grantId) m.delete(id);
-      }
-      grants.delete(grantId);
-    }
-    return victims.length;
-  }
+  const revokeGrantsFor = (sub?: string) => store.revokeGrantsFor(sub);
 
   let closed = false;
   async function close(): Promise<void> {
@@ -458,10 +492,12 @@ export async function startAuthServer(opts: AuthServerOptions = {}): Promise<Aut
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
     });
+    await store.close();
   }
 
   return {
     issuer,
+    publicUrl,
     url: issuer,
     clientId,
     backend,

@@ -3,8 +3,8 @@
 // A real HTTP server on loopback. It checks every action request's bearer
 // token with the authorization server (through the `introspect` function
 // it is given), answers the demo play's actions, and implements the
-// NUGU-style invalidate call used to unlink. See DESIGN.md, "Voice-action
-// loop", and config/README.md for the action table it serves.
+// NUGU-style invalidate call used to unlink. config/README.md describes the
+// request ("What the backend answers") and the action table it serves.
 //
 //   POST /{actionName}              Authorization: Bearer <token>, JSON body
 //   POST /v1/play/oauth/invalidate  form body token=<token>
@@ -184,7 +184,7 @@ function mediaType(req: IncomingMessage): string {
 }
 
 // ---------------------------------------------------------------------------
-// The request body (DESIGN.md)
+// The request body (config/README.md, "What the backend answers")
 
 interface ActionRequest {
   actionName: string;
@@ -195,7 +195,7 @@ interface ActionRequest {
   deviceType: string;
 }
 
-/** Checks the body against the DESIGN.md request shape; a reason string when it is not. */
+/** Checks the body against the request shape in config/README.md; a reason string when it is not. */
 function readActionRequest(body: unknown, name: string): ActionRequest | string {
   if (!isObject(body)) return "body is not a JSON object";
   if (body.version !== "2.0") return "version is not \"2.0\"";

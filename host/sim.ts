@@ -1,106 +1,105 @@
 // The desktop simulator: the firmware module on a simulated board, against
-// the embedded authorization server (or any server named by --config).
-//
-//   npm start                          interactive, TV board, embedded servers
-//   npm start -- --board speaker       another board profile
-//   npm start -- --config my.json      another authorization server
-//   npm start -- --headless            one JSON object per line on stdout
-//   npm start -- --snapshot frame.png  the pixel display as a PNG after every change
-//   npm start -- --speak               say aloud what the board says (espeak-ng)
+// the embedded authorization server and action backend (or any server named
+// by --config). `npm start -- --help` lists the options (OPTIONS below) and
+// the headless events (HEADLESS_EVENTS); README.md shows the same tables and
+// a test keeps them in step.
 //
 // Headless input is JSON lines on stdin: {"button":"link"|"unlink"|"action"},
 // {"say":"what is my name"}, {"quit":true}.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { spawn, ChildProcess } from "node:child_process";
 import { TraceEvent } from "./runtime.ts";
 import { createSimDevice } from "./device.ts";
-import { loadProfile, BoardProfile } from "./profile.ts";
-import { TerminalView } from "./terminal.ts";
-import { Framebuffer } from "./framebuffer.ts";
-
-export interface SimArgs {
-  board: string;
-  config: string | null;
-  actions: string | null;
-  headless: boolean;
-  data: string;
-  fresh: boolean;
-  wasm: string;
-  deviceCodeTtl?: number;
-  accessTokenTtl?: number;
-  port?: number;
-  wallClockUnknown: boolean;
-  /** Write the pixel display to this PNG after every frame change. */
-  snapshot: string | null;
-  /** Speak `say` lines aloud with espeak-ng. */
-  speak: boolean;
-  help: boolean;
-}
+import { loadProfile, BoardProfile, BOARDS_DIR } from "./profile.ts";
+import { LinkInfo, TerminalView } from "./terminal.ts";
+import { parseArgs, SimArgs, USAGE } from "./sim-args.ts";
+import { safeText } from "./textsafe.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-const USAGE = `usage: npm start -- [options]
-  --board NAME       board profile from boards/ (tv, oled, speaker) or a .json path [tv]
-  --config FILE      device config JSON for another authorization server (no embedded server)
-  --actions FILE     action table JSON [config/actions.json]
-  --headless         print one JSON object per line (state, display, led, say, net, log)
-  --data DIR         where the simulated flash and the sealing key live [sim-data/BOARD]
-  --fresh            wipe the simulated flash first
-  --wasm FILE        firmware module [build/firmware.wasm]
-  --port N           port of the embedded authorization server [free port]
-  --code-ttl S       device code lifetime of the embedded server, seconds [600]
-  --token-ttl S      access token lifetime of the embedded server, seconds [3600]
-  --no-wall-clock    act as a board that has not synced its clock (wall time 0)
-  --snapshot FILE    write the pixel display as a PNG after every frame change
-                     (headless: a {"ev":"frame"} line follows each write)
-  --speak            speak what the board says aloud with espeak-ng, when installed
-`;
+/** stderr, without terminal control sequences (paths and option values come from the user). */
+function errOut(text: string): void {
+  process.stderr.write(safeText(text));
+}
+import { Framebuffer } from "./framebuffer.ts";
 
-export function parseArgs(argv: string[]): SimArgs {
-  const a: SimArgs = {
-    board: "tv", config: null, actions: null, headless: false, data: "", fresh: false,
-    wasm: join(ROOT, "build", "firmware.wasm"), wallClockUnknown: false, snapshot: null, speak: false, help: false,
-  };
-  const need = (i: number, flag: string) => {
-    if (i >= argv.length || argv[i].startsWith("--")) throw new Error(`${flag} needs a value`);
-    return argv[i];
-  };
-  const num = (v: string, flag: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const f = argv[i];
-    switch (f) {
-      case "--board": a.board = need(++i, f); break;
-      case "--config": a.config = need(++i, f); break;
-      case "--actions": a.actions = need(++i, f); break;
-      case "--headless": a.headless = true; break;
-      case "--data": a.data = need(++i, f); break;
-      case "--fresh": a.fresh = true; break;
-      case "--wasm": a.wasm = need(++i, f); break;
-      case "--port": a.port = num(need(++i, f), f); break;
-      case "--code-ttl": a.deviceCodeTtl = num(need(++i, f), f); break;
-      case "--token-ttl": a.accessTokenTtl = num(need(++i, f), f); break;
-      case "--no-wall-clock": a.wallClockUnknown = true; break;
-      case "--snapshot": a.snapshot = need(++i, f); break;
-      case "--speak": a.speak = true; break;
-      case "-h": case "--help": a.help = true; break;
-      default: throw new Error(`unknown option ${f}`);
+/** The board profiles in boards/. */
+export function boardNames(): string[] {
+  return readdirSync(BOARDS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+/**
+ * One simulator per data directory: two would write the same flash.bin and
+ * the same server store. The lock file holds the owner's pid; a lock whose
+ * process is gone is taken over. Returns a release function.
+ */
+export function lockDataDir(dir: string): () => void {
+  const file = join(dir, "lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(file, "wx");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const pid = Number(readFileSync(file, "utf8").trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new Error(`another simulator (pid ${pid}) is using ${dir}; stop it, or give this one its own directory with --data DIR`);
+      }
+      rmSync(file, { force: true }); // left by a simulator that is gone
+      continue;
     }
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      try {
+        if (readFileSync(file, "utf8").trim() === String(process.pid)) unlinkSync(file);
+      } catch { /* already gone */ }
+    };
   }
-  if (!a.data) a.data = join(ROOT, "sim-data", a.board.replace(/[^\w.-]/g, "_"));
-  return a;
+  throw new Error(`cannot lock ${dir}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Where /snap writes: a new file in the system's temporary directory, never in the repository. */
+function snapFile(board: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  return join(tmpdir(), `linkfw-${board.replace(/[^\w.-]/g, "_")}-${stamp}.png`);
+}
+
+/**
+ * Opens `url` in this computer's browser (xdg-open, open, start). Reports
+ * through `notice` when there is no way to.
+ */
+function openInBrowser(url: string, notice: (line: string) => void): void {
+  if (!/^https?:\/\//.test(url)) return;
+  const [cmd, args] = process.platform === "darwin" ? ["open", [url]]
+    : process.platform === "win32" ? ["cmd", ["/c", "start", "", url]]
+    : ["xdg-open", [url]];
+  if (process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    notice(`no graphical session here to open a browser in; open ${url} yourself`);
+    return;
+  }
+  const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
+  child.on("error", () => notice(`cannot start ${cmd} to open a browser; open ${url} yourself`));
+  child.unref();
 }
 
 const BUTTONS: Record<string, number> = { link: 1, unlink: 2, action: 3 };
-
-/** Where the interactive /snap command writes. */
-const SNAP_FILE = "snapshot.png";
 
 /** Writes the frame as a PNG in one step (a reader never sees half a file). */
 function writePng(fb: Framebuffer, file: string, scale = 1): void {
@@ -164,51 +163,25 @@ class Speaker {
   }
 }
 
-async function main(): Promise<number> {
-  let args: SimArgs;
+/**
+ * The embedded authorization server and action backend, kept in `args.data`
+ * so a restarted simulator finds its grants again. Returns the device config
+ * and the closers.
+ */
+async function startEmbeddedServers(
+  args: SimArgs,
+  notice: (line: string) => void,
+  onCode: (info: LinkInfo) => void,
+): Promise<{ deviceConfig: string; closers: (() => Promise<void>)[] }> {
+  const { startAuthServer } = await import("./authserver.ts");
+  const server = await startAuthServer({
+    port: args.port, deviceCodeTtl: args.deviceCodeTtl, accessTokenTtl: args.accessTokenTtl,
+    dataDir: args.data, lan: args.lan,
+    log: (line) => { if (args.verbose || /usable again/.test(line)) notice(line); },
+    onDeviceAuthorization: (a) => onCode({ uri: a.verification_uri, code: a.user_code, complete: a.verification_uri_complete ?? "" }),
+  });
+  const closers: (() => Promise<void>)[] = [() => server.close()];
   try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  let profile: BoardProfile;
-  try {
-    profile = loadProfile(args.board);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 2;
-  }
-  if (!existsSync(args.wasm)) {
-    process.stderr.write(`firmware module ${args.wasm} not found; build it with: npm run build\n`);
-    return 2;
-  }
-
-  const out = (e: TraceEvent) => process.stdout.write(JSON.stringify(e) + "\n");
-  const notice = (line: string) => {
-    if (args.headless) out({ ev: "sim", text: line });
-    else process.stdout.write(line + "\n");
-  };
-
-  const closers: (() => Promise<void> | void)[] = [];
-  let deviceConfig: string;
-  if (args.config) {
-    try {
-      deviceConfig = readFileSync(args.config, "utf8");
-    } catch (e) {
-      process.stderr.write(`cannot read --config ${args.config}: ${(e as Error).message}\n`);
-      return 2;
-    }
-  } else {
-    const { startAuthServer } = await import("./authserver.ts");
-    const server = await startAuthServer({
-      port: args.port, deviceCodeTtl: args.deviceCodeTtl, accessTokenTtl: args.accessTokenTtl,
-    });
-    closers.push(() => server.close());
     const { startBackend, INVALIDATE_PATH } = await import("./backend.ts");
     const cfg = server.deviceConfig();
     const backend = await startBackend({
@@ -223,17 +196,111 @@ async function main(): Promise<number> {
         if (!r.ok) throw new Error(`revocation answered ${r.status}`);
       },
     });
-    closers.push(() => backend.close());
-    deviceConfig = JSON.stringify({ ...cfg, backend: backend.url, invalidate_endpoint: backend.url + INVALIDATE_PATH });
-    notice(`Embedded authorization server (oidc-provider) at ${server.issuer}`);
+    closers.unshift(() => backend.close());
+    notice(`Embedded authorization server (oidc-provider) at ${server.issuer}, state kept in ${args.data}`);
+    if (args.lan) notice(`Sign-in pages for a phone on this network: ${server.publicUrl} (plain http: the phone's browser may call it "not secure")`);
     notice(`Embedded action backend (demo play) at ${backend.url}`);
     notice(`Its development login accepts any user name and password: it is for the simulator and tests only.`);
+    return {
+      deviceConfig: JSON.stringify({ ...cfg, backend: backend.url, invalidate_endpoint: backend.url + INVALIDATE_PATH }),
+      closers,
+    };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}
+
+async function main(): Promise<number> {
+  let args: SimArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    errOut(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  let profile: BoardProfile;
+  try {
+    profile = loadProfile(args.board);
+  } catch (e) {
+    errOut(`${(e as Error).message}\nboards: ${boardNames().join(", ")} (or a path to a .json profile)\n`);
+    return 2;
+  }
+  if (!existsSync(args.wasm)) {
+    errOut(`firmware module ${args.wasm} not found; build it with: npm run build\n`);
+    return 2;
+  }
+
+  const out = (e: TraceEvent) => process.stdout.write(JSON.stringify(e) + "\n");
+  let view: TerminalView | null = null;
+  const early: string[] = [];
+  const notice = (line: string) => {
+    if (args.headless) out({ ev: "sim", text: line });
+    else if (view) view.note(line);
+    else early.push(line);
+  };
+
+  mkdirSync(args.data, { recursive: true });
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(args.data);
+  } catch (e) {
+    errOut(`${(e as Error).message}\n`);
+    return 2;
+  }
+  process.on("exit", () => unlock());
+
+  const opened = new Set<string>();
+  const openOnce = (info: LinkInfo) => {
+    const url = info.complete || info.uri;
+    if (!args.open || opened.has(url)) return;
+    opened.add(url);
+    openInBrowser(url, notice);
+  };
+
+  const closers: (() => Promise<void> | void)[] = [];
+  let deviceConfig: string;
+  if (args.config) {
+    try {
+      deviceConfig = readFileSync(args.config, "utf8");
+    } catch (e) {
+      errOut(`cannot read --config ${args.config}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    try {
+      const started = await startEmbeddedServers(args, notice, (info) => {
+        view?.setServerLink(info);
+        openOnce(info);
+      });
+      deviceConfig = started.deviceConfig;
+      closers.push(...started.closers);
+    } catch (e) {
+      errOut(`cannot start the embedded servers: ${(e as Error).message}\n`);
+      if (process.env.LINKFW_DEBUG) errOut(`${(e as Error).stack}\n`);
+      return 2;
+    }
   }
   const actionsPath = args.actions ?? join(ROOT, "config", "actions.json");
-  const actionTable = existsSync(actionsPath) ? readFileSync(actionsPath, "utf8") : null;
+  let actionTable: string | null = null;
+  if (existsSync(actionsPath)) actionTable = readFileSync(actionsPath, "utf8");
+  else if (args.actions) {
+    errOut(`cannot read --actions ${args.actions}: no such file\n`);
+    for (const c of closers.reverse()) await c();
+    return 2;
+  }
 
 
-  const view = args.headless ? null : new TerminalView(profile);
+  view = args.headless ? null : new TerminalView(profile, {
+    verbose: args.verbose,
+    canOpen: true,
+    onLinkInfo: openOnce,
+  });
+  for (const line of early) view?.note(line);
   const speaker = args.speak ? new Speaker(notice) : null;
   if (args.speak && !profile.speaker) notice(`--speak: board ${profile.name} has no speaker; nothing will be said`);
   const sim = createSimDevice({
@@ -287,6 +354,7 @@ async function main(): Promise<number> {
     speaker?.stop();
     view?.close();
     for (const c of closers.reverse()) await c();
+    unlock();
     process.exit(code);
   };
   process.on("SIGINT", () => void quit(0));
@@ -305,7 +373,8 @@ async function main(): Promise<number> {
         out({ ev: "sim", error: "input is not JSON" });
         return;
       }
-      if (msg.quit) void quit(0);
+      if (msg === null || typeof msg !== "object") out({ ev: "sim", error: "unknown input; expected {button}, {say} or {quit}" });
+      else if (msg.quit) void quit(0);
       else if (typeof msg.button === "string" && BUTTONS[msg.button]) rt.pressButton(BUTTONS[msg.button]);
       else if (typeof msg.say === "string") rt.utter(msg.say.slice(0, 1000));
       else out({ ev: "sim", error: "unknown input; expected {button}, {say} or {quit}" });
@@ -319,26 +388,38 @@ async function main(): Promise<number> {
         else {
           // Pixels as squares, at least 480 wide, so the picture is easy to look at.
           const scale = Math.max(1, Math.ceil(480 / fb.width));
+          const file = snapFile(profile.name);
           try {
-            writePng(fb, SNAP_FILE, scale);
-            view!.note(`wrote ${resolve(SNAP_FILE)} (${fb.width * scale}x${fb.height * scale})`);
+            writePng(fb, file, scale);
+            view!.note(`wrote ${file} (${fb.width * scale}x${fb.height * scale})`);
           } catch (e) {
-            view!.note(`cannot write ${SNAP_FILE}: ${(e as Error).message}`);
+            view!.note(`cannot write ${file}: ${(e as Error).message}`);
           }
         }
+      } else if (cmd === "/open") {
+        const link = view!.currentLink();
+        if (!link) view!.note("no code is shown right now; /link asks for one");
+        else openInBrowser(link.complete || link.uri, (l) => view!.note(l));
       } else if (cmd.startsWith("/")) {
         const b = BUTTONS[cmd.slice(1)];
         if (b) rt.pressButton(b);
-        else view!.note(`unknown command ${cmd}; try /link /unlink /action${fb ? " /snap" : ""} /quit`);
-      } else if (cmd.trim()) rt.utter(cmd.trim());
+        else view!.note(`unknown command ${cmd.slice(0, 40)}; try /link /unlink /action${fb ? " /snap" : ""} /open /quit`);
+      } else if (cmd.trim()) rt.utter(cmd.trim().slice(0, 1000));
     });
   }
   return -1;
 }
 
+// A mistake gets one line, not a stack trace; LINKFW_DEBUG=1 shows the stack.
+function fatal(err: unknown): never {
+  const e = err as Error;
+  errOut(`simulator failed: ${e?.message ?? e}\n`);
+  if (process.env.LINKFW_DEBUG && e?.stack) errOut(`${e.stack}\n`);
+  process.exit(1);
+}
+process.on("uncaughtException", fatal);
+process.on("unhandledRejection", fatal);
+
 main().then((code) => {
   if (code >= 0) process.exit(code);
-}, (err) => {
-  process.stderr.write(`simulator failed: ${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+}, fatal);

@@ -42,7 +42,7 @@
 import { Canvas, FORMAT_RGB565, BLACK, WHITE, MIN_QUIET_MODULES } from "./canvas";
 import { CELL_HEIGHT, CELL_WIDTH } from "./font";
 import { ScreenModel } from "./model";
-import { wrapLine } from "./text_screen";
+import { openLabel, wrapLine } from "./text_screen";
 import { Ecl, QrCode, encodeQr } from "../qr/qr";
 
 /** What a drawn text line is, for tests and diagnostics. */
@@ -61,7 +61,6 @@ export const ELLIPSIS = "...";
 export const LARGE_MIN_WIDTH: i32 = 192;
 export const LARGE_MIN_HEIGHT: i32 = 128;
 
-const LABEL_OPEN = "On your phone, open:";
 const LABEL_CODE = "and enter the code:";
 
 const enum Wrap {
@@ -245,7 +244,7 @@ export class PixelScreen {
     if (linking) {
       const big = this.large ? 1 : 0;
       if (m.verificationUri.length > 0) {
-        if (this.large) blocks.push(new Block(ROLE_LABEL, LABEL_OPEN, c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));
+        if (this.large) blocks.push(new Block(ROLE_LABEL, openLabel(m.verificationUri), c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));
         blocks.push(new Block(ROLE_URL, m.verificationUri, c.url, 1 + big, Wrap.Url, 0, true, false, 1));
       }
       if (this.large) blocks.push(new Block(ROLE_LABEL, LABEL_CODE, c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));

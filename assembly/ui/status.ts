@@ -40,19 +40,28 @@ export function stateLabel(state: string): string {
   return "Error";
 }
 
-/** "9 min" above two minutes, then whole seconds in steps of 10 (fewer wake-ups). */
+/**
+ * "9 min" above two minutes, then seconds in steps of 10 (fewer wake-ups),
+ * then "less than 10 s". Always rounded down, so the text never promises
+ * more time than is left: a 15 s code says "10 s", never "20 s".
+ */
 export function countdownText(msLeft: i64): string {
   if (msLeft <= 0) return "now";
-  const s = (msLeft + 999) / 1000;
-  if (s > 120) return ((s + 59) / 60).toString() + " min";
-  return (((s + 9) / 10) * 10).toString() + " s";
+  const s = msLeft / 1000;
+  if (s > 120) return (s / 60).toString() + " min";
+  if (s < 10) return "less than 10 s";
+  return ((s / 10) * 10).toString() + " s";
 }
 
-/** When the countdown text next changes, given the expiry; -1 when never. */
+/**
+ * When the countdown text next changes, given the expiry; -1 when never.
+ * The text rounds down, so it changes one millisecond after the time left
+ * reaches a whole step.
+ */
 export function countdownNextChange(now: i64, expiresAt: i64): i64 {
   const left = expiresAt - now;
   if (left <= 0) return -1;
-  const step: i64 = left > 120000 ? 60000 : 10000;
-  const into = left % step;
-  return now + (into == 0 ? step : into);
+  if (left < 10000) return expiresAt;
+  const step: i64 = left > 121000 ? 60000 : 10000;
+  return now + (left % step) + 1;
 }

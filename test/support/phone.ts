@@ -322,3 +322,15 @@ export async function deny(verificationUri: string, userCode: string, opts: Deny
     throw new Error(`phone: expected the "request was interrupted" page after refusing, got ${describe(p)}`);
   }
 }
+
+/**
+ * Opens `verificationUri`, types `userCode`, confirms the device and then
+ * closes the page at the sign-in step, as a person who gives up half way.
+ */
+export async function abandon(verificationUri: string, userCode: string, opts: PhoneOptions = {}): Promise<void> {
+  const b = new Browser(opts.log ?? (() => {}));
+  const first = await b.navigate("GET", new URL(verificationUri));
+  const confirmPage = await enterCode(b, first, userCode);
+  const p = await b.submit(confirmPage, isCodeConfirm(confirmPage)!);
+  if (!isLogin(p)) throw new Error(`phone: expected the sign-in page after confirming, got ${describe(p)}`);
+}

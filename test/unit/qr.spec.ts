@@ -236,8 +236,8 @@ test("penalty counts one finder-like pattern with light space beside it (N3)", (
 test("font: glyphs for 0x20-0x7E, a box for anything else", () => {
   expect(hasGlyph(0x20) && hasGlyph(0x7e), "range ends");
   expect(!hasGlyph(0x1f) && !hasGlyph(0x7f) && !hasGlyph(0xe9), "outside the range");
-  // 'A' drawn by hand: .###. #...# #...# ##### #...# #...# #...#
-  const a: u32[] = [0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11];
+  // 'A' drawn by hand: .###. #...# #...# ##### #...# #...# #...#, no descender
+  const a: u32[] = [0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11, 0x00];
   for (let r = 0; r < GLYPH_HEIGHT; r++) expectEq<u32>(glyphRow(0x41, r), a[r], "'A' row " + r.toString());
   for (let r = 0; r < GLYPH_HEIGHT; r++) expectEq<u32>(glyphRow(0x20, r), 0, "space is blank");
   expectEq<u32>(glyphRow(0x2603, 0), 0x1f, "unknown: box top");
