@@ -188,6 +188,8 @@ export class App {
     if (purpose == Purpose.Discovery) this.onDiscovery(resp, now);
     else if (purpose == Purpose.Flow) {
       this.flow.onResponse(resp, now);
+      // A stopped flow's reason reaches the log too, not only the screen.
+      if (this.flow.state == LinkState.Error) board.log(LogLevel.Error, "linking stopped: " + this.flow.message);
       this.afterFlow(now);
     } else if (purpose == Purpose.Refresh) this.onRefresh(resp, now);
     else if (purpose == Purpose.Revoke) this.onRevoked(resp, now);
@@ -506,7 +508,12 @@ export class App {
     if (f.state == LinkState.Linked && f.tokens !== null) {
       const wall = board.wallSeconds();
       const rec = this.tokens.recordFrom(f.tokens!, wall, null);
-      if (!this.persist(rec)) board.log(LogLevel.Error, "linked, but the tokens could not be stored; a reboot will need a new link");
+      if (!this.persist(rec)) {
+        // Never claim a link that a reboot would lose: name the limit instead (boards/ABI.md, Minimum sizes).
+        f.reset();
+        this.fail("Cannot store the tokens: " + this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)");
+        return;
+      }
       this.tokens.adopt(rec, now, wall, true);
       this.newSession();
       f.reset();

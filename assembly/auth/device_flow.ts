@@ -7,7 +7,7 @@ import { DeviceConfig } from "./config";
 import { Rng, backoffDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
 import { parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
@@ -288,6 +288,14 @@ export class DeviceFlow {
 
   // §3.5 device access token response.
   private onPollResponse(resp: HttpResponse, now: i64): void {
+    if (resp.status == NET_BODY_TOO_LARGE) {
+      // The board dropped an answer over its NET_BODY_CAP. The server may
+      // have issued tokens and spent the device code (RFC 8628 §3.5), so a
+      // retry cannot help: name the limit (boards/ABI.md, Minimum sizes).
+      this.configError = true;
+      this.stop(LinkState.Error, "token answer larger than this board's NET_BODY_CAP of " + resp.bodyCap.toString() + " bytes");
+      return;
+    }
     const obj = resp.status >= 0 ? parseBody(resp) : null;
     const err = oauthError(obj);
     if (err !== null && resp.status != 429 && resp.status < 500) {

@@ -43,6 +43,8 @@ export class HttpResponse {
   retryAfter: string = "";
   wwwAuthenticate: string = "";
   body: string = "";
+  /** The board's NET_BODY_CAP when this answer was read, bytes (0 = unknown). */
+  bodyCap: i32 = 0;
 
   static of(status: i32, body: string, contentType: string = CONTENT_JSON): HttpResponse {
     const r = new HttpResponse();
