@@ -51,7 +51,7 @@ BUTTONS = {"link": 1, "unlink": 2, "action": 3}
 FLASH_ERASED = 0xFF
 MIN_IN_FLIGHT = 2
 
-DEFAULT_TIMEOUT_MS = 30000
+DEFAULT_TIMEOUT_MS = 10000
 MAX_TIMEOUT_MS = 120000
 RESTART_FIRST_MS, RESTART_MAX_MS = 1000, 30000
 LED_PATTERNS = ["off", "solid", "blink", "pulse", "spin"]

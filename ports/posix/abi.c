@@ -178,7 +178,8 @@ u32 Z_boardZ_net_read_header(struct Z_board_instance_t *b, u32 id, u32 np, u32 n
   if (!r || r->id != (int)id) return (u32)ABI_ENOENT;
   const char *name = (const char *)span(np, nlen);
   uint8_t *dst = span(ptr, cap);
-  if (!name || !dst || nlen == 0) return (u32)ABI_EINVAL;
+  if (!name || !dst) return (u32)ABI_EINVAL;
+  if (nlen == 0) return (u32)ABI_ENOENT; /* an empty name names no header */
   /* Repeated headers are joined with ", " (RFC 9110 §5.3). */
   char joined[8192];
   size_t total = 0;

@@ -8,7 +8,7 @@
  *   - the board adds only Host and Content-Length (libcurl's Accept and
  *     Expect headers are removed; the firmware's own headers are kept);
  *   - timeout_ms bounds the whole exchange; 0 or less means the board's
- *     default of 30 s;
+ *     default of 10 s;
  *   - ids are never reused while the board runs;
  *   - a body over the profile's NET_BODY_CAP ends the request with
  *     NET_BODY_TOO_LARGE and body_len 0. */
@@ -18,7 +18,7 @@
 #include <curl/curl.h>
 #include "board.h"
 
-#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_TIMEOUT_MS 10000
 #define MAX_TIMEOUT_MS 120000
 
 typedef struct request {
