@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include "board.h"
-#include "build/fw.h"
+#include "fw.h"
 
 board_state g_board;
 

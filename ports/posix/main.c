@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "board.h"
-#include "build/fw.h"
+#include "fw.h"
 #include "wasm-rt-impl.h"
 
 #define RESTART_FIRST_MS 1000

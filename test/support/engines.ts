@@ -17,17 +17,24 @@ export const C_BOARD = join(ROOT, "ports", "posix", "build", "linkfw-posix");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 const WASM = join(ROOT, "build", "firmware.wasm");
 
-/** Builds the C board from the current build/firmware.wasm (make is incremental). */
-export function buildCBoard(): void {
-  const r = spawnSync("make", ["-s", "-C", join(ROOT, "ports", "posix")], { encoding: "utf8", timeout: 300000 });
+/** Builds the C board from the current build/firmware.wasm (make is incremental), or around another module into `out`. */
+export function buildCBoard(wasm?: string, out?: string): string {
+  const vars = wasm && out ? [`WASM=${wasm}`, `OUT=${out}`] : [];
+  const r = spawnSync("make", ["-s", "-C", join(ROOT, "ports", "posix"), ...vars], { encoding: "utf8", timeout: 300000 });
   if (r.status !== 0) throw new Error(`building the C board failed:\n${r.stdout}\n${r.stderr}`);
+  return out ? join(out, "linkfw-posix") : C_BOARD;
 }
 
 export type TraceLine = { t: number; ev: string; at: number; [k: string]: any };
 
 export interface EngineOptions {
   engine: EngineName;
-  config: object;
+  /** The device configuration (kind 0): JSON, or raw text as given. */
+  config: object | string;
+  /** Another module instead of build/firmware.wasm (Node and wasmtime). */
+  wasm?: string;
+  /** Another C board binary (a board built around `wasm` with `make WASM=.. OUT=..`). */
+  cBinary?: string;
   /** Board profile name in boards/ (default "tv"). */
   board?: string;
   /** Flash (and sealing key) directory, reused across restarts. */
@@ -51,7 +58,8 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
   const profilePath = join(o.dataDir, "profile.json");
   writeFileSync(profilePath, JSON.stringify(profile));
   const configPath = join(o.dataDir, "device-config.json");
-  writeFileSync(configPath, JSON.stringify(o.config));
+  writeFileSync(configPath, typeof o.config === "string" ? o.config : JSON.stringify(o.config));
+  const wasm = o.wasm ?? WASM;
   const actions = join(ROOT, "config", "actions.json");
   const sector = String(sectorFor(profile.flashBytes));
   switch (o.engine) {
@@ -59,18 +67,18 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
       return {
         cmd: process.execPath,
         args: ["--import", "tsx", join(ROOT, "host", "sim.ts"), "--headless", "--config", configPath,
-          "--actions", actions, "--board", profilePath, "--data", o.dataDir, "--wasm", WASM],
+          "--actions", actions, "--board", profilePath, "--data", o.dataDir, "--wasm", wasm],
       };
     case "wasmtime":
       return {
         cmd: PYTHON,
-        args: [join(ROOT, "test", "wasmtime_board.py"), "--wasm", WASM, "--config", configPath, "--actions", actions,
+        args: [join(ROOT, "test", "wasmtime_board.py"), "--wasm", wasm, "--config", configPath, "--actions", actions,
           "--profile", profilePath, "--data", o.dataDir, "--sector-bytes", sector],
       };
     case "c": {
       const d = profile.display;
       return {
-        cmd: C_BOARD,
+        cmd: o.cBinary ?? C_BOARD,
         args: ["--config", configPath, "--actions", actions, "--data", o.dataDir, "--name", profile.name,
           "--display", d ? `${d.width}x${d.height}x${d.format === "rgb565" ? 2 : 1}` : "0x0x0",
           "--text", profile.text ? `${profile.text.cols}x${profile.text.rows}` : "0x0",
@@ -93,7 +101,8 @@ export class EngineDevice {
   private exited: Promise<number | null>;
 
   constructor(readonly opts: EngineOptions) {
-    if (opts.engine === "c" && !existsSync(C_BOARD)) throw new Error(`${C_BOARD} missing: call buildCBoard() first`);
+    const bin = opts.cBinary ?? C_BOARD;
+    if (opts.engine === "c" && !existsSync(bin)) throw new Error(`${bin} missing: call buildCBoard() first`);
     const { cmd, args } = commandFor(opts);
     this.proc = spawn(cmd, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
     let buf = "";
