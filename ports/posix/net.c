@@ -144,6 +144,7 @@ int net_start(const char *method, size_t mlen, const char *url, size_t ulen,
   curl_easy_setopt(e, CURLOPT_HEADERDATA, q);
   curl_easy_setopt(e, CURLOPT_PRIVATE, q);
   curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  if (getenv("LINKFW_CURL_VERBOSE")) curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
   free(u);
   free(m);
   if (curl_multi_add_handle(multi, e) != CURLM_OK) goto bad_noargs;
@@ -172,8 +173,14 @@ void net_wait(int extra_fd, int timeout_ms) {
     fds[0].revents = 0;
     n = 1;
   }
-  int running;
+  int running = 0;
   curl_multi_perform(multi, &running);
+  /* A transfer that just finished is collected at once, not after the sleep. */
+  if (running < in_flight) return;
+  /* libcurl's own timers (connect steps, TLS, timeouts) bound the sleep too. */
+  long curl_ms = -1;
+  curl_multi_timeout(multi, &curl_ms);
+  if (curl_ms >= 0 && curl_ms < timeout_ms) timeout_ms = (int)curl_ms;
   curl_multi_poll(multi, fds, (unsigned)n, timeout_ms < 0 ? 0 : timeout_ms, NULL);
   curl_multi_perform(multi, &running);
 }

@@ -5,6 +5,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -49,7 +50,10 @@ const EXPECTED: [number, string, number | ((v: number) => boolean)][] = [
 ];
 
 let server: http.Server;
+let tlsServer: https.Server;
 let url = "";
+let redirectUrl = "";
+let tlsUrl = "";
 let work = "";
 let probeWasm = "";
 let probeC = "";
@@ -60,36 +64,62 @@ before(async () => {
   const w = spawnSync("wat2wasm", [join(ROOT, "test", "abi", "probe.wat"), "-o", probeWasm], { encoding: "utf8" });
   assert.equal(w.status, 0, `wat2wasm: ${w.stderr}`);
   probeC = buildCBoard(probeWasm, join(work, "c"));
-  server = http.createServer((_req, res) => {
+  server = http.createServer((req, res) => {
+    if (req.url === "/redirect") {
+      res.writeHead(302, { location: "/probe", "content-length": 0 });
+      res.end();
+      return;
+    }
     res.writeHead(200, { "x-long": LONG_HEADER, "content-type": "text/plain", "content-length": BODY.length });
     res.end(BODY);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/probe`;
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `${base}/probe`;
+  redirectUrl = `${base}/redirect`;
+  // A certificate no trust store knows: a board that verifies refuses it.
+  const key = join(work, "key.pem"), cert = join(work, "cert.pem");
+  const o = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { encoding: "utf8" });
+  assert.equal(o.status, 0, `openssl: ${o.stderr}`);
+  tlsServer = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end(BODY));
+  await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", r));
+  tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}/probe`;
 });
 
 after(async () => {
   await new Promise((r) => server.close(r));
+  await new Promise((r) => tlsServer.close(r));
   rmSync(work, { recursive: true, force: true });
 });
 
-describe("ABI edge cases on every engine", { concurrency: true }, () => {
+type Case = [number, string, number | ((v: number) => boolean)];
+
+/** Runs the probe on one engine against `target` and checks the cases. */
+async function probe(engine: (typeof ENGINES)[number], target: () => string, cases: Case[]): Promise<void> {
+  const data = tempDataDir(engine);
+  const d = new EngineDevice({ engine, config: target(), dataDir: data.dir, wasm: probeWasm, cBinary: probeC });
+  try {
+    await d.waitState("probe_done", 30000);
+    const flash = readFileSync(join(data.dir, "flash.bin"));
+    for (const [n, what, want] of cases) {
+      const got = flash.readInt32LE(4 * n);
+      if (typeof want === "function") assert.ok(want(got), `[${engine}] case ${n}, ${what}: got ${got}`);
+      else assert.equal(got, want, `[${engine}] case ${n}, ${what}`);
+    }
+  } finally {
+    await d.stop();
+    data.remove();
+  }
+}
+
+describe("ABI edge cases and network policy on every engine", { concurrency: true }, () => {
   for (const engine of ENGINES) {
-    test(`${engine}: each edge case answers as boards/ABI.md says`, { timeout: 60000 }, async () => {
-      const data = tempDataDir(engine);
-      const d = new EngineDevice({ engine, config: url, dataDir: data.dir, wasm: probeWasm, cBinary: probeC });
-      try {
-        await d.waitState("probe_done", 30000);
-        const flash = readFileSync(join(data.dir, "flash.bin"));
-        for (const [n, what, want] of EXPECTED) {
-          const got = flash.readInt32LE(4 * n);
-          if (typeof want === "function") assert.ok(want(got), `[${engine}] case ${n}, ${what}: got ${got}`);
-          else assert.equal(got, want, `[${engine}] case ${n}, ${what}`);
-        }
-      } finally {
-        await d.stop();
-        data.remove();
-      }
-    });
+    test(`${engine}: each edge case answers as boards/ABI.md says`, { timeout: 60000 }, () => probe(engine, () => url, EXPECTED));
+    test(`${engine}: a redirect is delivered, not followed`, { timeout: 60000 }, () =>
+      probe(engine, () => redirectUrl, [[18, "status of a 302", 302], [19, "its empty body", 0]]));
+    test(`${engine}: TLS verification is on: an unknown certificate fails with NET_TLS`, { timeout: 60000 }, () =>
+      probe(engine, () => tlsUrl, [[18, "status", abi.net_status.TLS], [19, "body_len of a negative status", 0],
+        [21, "no header to read", E.ENOENT], [22, "no body to read", 0]]));
   }
 });
