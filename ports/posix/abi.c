@@ -287,7 +287,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_
 void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *w, u32 code) {
   (void)w;
   /* An abort: the same as a trap; main.c restarts the module. */
-  fprintf(stderr, "firmware called proc_exit(%u)\n", code);
+  g_board.exit_code = (int)code;
   wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 }
 

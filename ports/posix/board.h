@@ -86,6 +86,7 @@ typedef struct board_state {
   const char *frame_path;
   int frame_dirty;
   const char *text_path;
+  int exit_code;         /* set by proc_exit before it traps; -1 otherwise */
   char console[512];     /* partial line written through fd_write */
   size_t console_len;
 } board_state;

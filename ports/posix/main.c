@@ -49,7 +49,13 @@ int64_t board_now_ms(void) {
 }
 
 static void on_trap(wasm_rt_trap_t t) {
+  char exited[48];
   const char *why = wasm_rt_strerror(t);
+  if (g_board.exit_code >= 0) {
+    snprintf(exited, sizeof exited, "firmware called proc_exit(%d)", g_board.exit_code);
+    why = exited;
+    g_board.exit_code = -1;
+  }
   trace_begin("trap");
   trace_str("message", why, strlen(why));
   trace_end();
@@ -305,6 +311,7 @@ int main(int argc, char **argv) {
   if (!config || !data) return usage("--config and --data are required");
   if (profile.max_in_flight < MIN_IN_FLIGHT) return usage("--in-flight is below the ABI minimum");
   g_board.profile = &profile;
+  g_board.exit_code = -1;
   g_board.config[CONFIG_DEVICE] = slurp(config, &g_board.config_len[CONFIG_DEVICE]);
   if (!g_board.config[CONFIG_DEVICE]) { perror(config); return 2; }
   if (actions) {

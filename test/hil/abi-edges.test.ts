@@ -57,6 +57,8 @@ let tlsUrl = "";
 let work = "";
 let probeWasm = "";
 let probeC = "";
+let trapWasm = "";
+let trapC = "";
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "linkfw-probe-"));
@@ -64,6 +66,10 @@ before(async () => {
   const w = spawnSync("wat2wasm", [join(ROOT, "test", "abi", "probe.wat"), "-o", probeWasm], { encoding: "utf8" });
   assert.equal(w.status, 0, `wat2wasm: ${w.stderr}`);
   probeC = buildCBoard(probeWasm, join(work, "c"));
+  trapWasm = join(work, "trap.wasm");
+  const t = spawnSync("wat2wasm", [join(ROOT, "test", "abi", "trap.wat"), "-o", trapWasm], { encoding: "utf8" });
+  assert.equal(t.status, 0, `wat2wasm: ${t.stderr}`);
+  trapC = buildCBoard(trapWasm, join(work, "trap-c"));
   server = http.createServer((req, res) => {
     if (req.url === "/redirect") {
       res.writeHead(302, { location: "/probe", "content-length": 0 });
@@ -121,5 +127,23 @@ describe("ABI edge cases and network policy on every engine", { concurrency: tru
     test(`${engine}: TLS verification is on: an unknown certificate fails with NET_TLS`, { timeout: 60000 }, () =>
       probe(engine, () => tlsUrl, [[18, "status", abi.net_status.TLS], [19, "body_len of a negative status", 0],
         [21, "no header to read", E.ENOENT], [22, "no body to read", 0]]));
+    test(`${engine}: an abort and a trap restart the module after the watchdog's 1 s, then 2 s`, { timeout: 60000 }, async () => {
+      const data = tempDataDir(engine);
+      const d = new EngineDevice({ engine, config: "{}", dataDir: data.dir, wasm: trapWasm, cBinary: trapC });
+      try {
+        await d.waitState("probe_done", 30000);
+        const boots = d.lines.filter((l) => l.ev === "boot");
+        const traps = d.lines.filter((l) => l.ev === "trap");
+        assert.equal(traps.length, 2, `[${engine}] two crashes`);
+        assert.equal(boots.length, 3, `[${engine}] three boots`);
+        assert.match(traps[0].message, /proc_exit\(3\)/, `[${engine}] the abort is named`);
+        assert.ok(boots[1].t - traps[0].t >= 1000, `[${engine}] first restart after 1 s (${boots[1].t - traps[0].t} ms)`);
+        assert.ok(boots[2].t - traps[1].t >= 2000, `[${engine}] the delay doubles (${boots[2].t - traps[1].t} ms)`);
+        assert.equal(readFileSync(join(data.dir, "flash.bin"))[0], 3, `[${engine}] flash kept across the crashes`);
+      } finally {
+        await d.stop();
+        data.remove();
+      }
+    });
   }
 });
