@@ -64,7 +64,7 @@ def now_ms():
 
 
 def emit(ev, **kv):
-    sys.stdout.write(json.dumps({"t": now_ms(), "ev": ev, **kv}, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps({"t": now_ms(), "ev": ev, **kv}, ensure_ascii=False, separators=(",", ":")) + "\n")
     sys.stdout.flush()
 
 

@@ -12,9 +12,12 @@ import { startAuthServer } from "../../host/authserver.ts";
 import { startBackend, INVALIDATE_PATH } from "../../host/backend.ts";
 import { startFaultProxy } from "../support/fault-proxy.ts";
 import { approve } from "../support/phone.ts";
+import { ROOT } from "../support/device.ts";
 import { ENGINES, EngineName, EngineDevice, buildCBoard, shownCodeOn, tempDataDir } from "../support/engines.ts";
 
 before(() => buildCBoard());
+
+const MIN_IN_FLIGHT: number = JSON.parse(readFileSync(join(ROOT, "boards", "abi.json"), "utf8")).minimums.in_flight;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +39,8 @@ async function scenario(engine: EngineName): Promise<void> {
   const config = { ...proxy.deviceConfigFor(server.deviceConfig()), backend: backend.url, invalidate_endpoint: backend.url + INVALIDATE_PATH };
   const devices: EngineDevice[] = [];
   const boot = () => {
-    const d = new EngineDevice({ engine, config, dataDir: data.dir });
+    // The wasmtime and C boards allow only the ABI's minimum of requests in flight.
+    const d = new EngineDevice({ engine, config, dataDir: data.dir, inFlight: MIN_IN_FLIGHT });
     devices.push(d);
     return d;
   };

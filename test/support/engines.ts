@@ -42,6 +42,8 @@ export interface EngineOptions {
   /** Overrides of the profile's flash size and body cap (the limits tests). */
   flashBytes?: number;
   netBodyCap?: number;
+  /** Requests in flight the board allows (wasmtime and C boards; the Node host allows 4). */
+  inFlight?: number;
 }
 
 /** Largest power of two up to 4096 that divides a slot: two slots in separate sectors. */
@@ -73,7 +75,7 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
       return {
         cmd: PYTHON,
         args: [join(ROOT, "test", "wasmtime_board.py"), "--wasm", wasm, "--config", configPath, "--actions", actions,
-          "--profile", profilePath, "--data", o.dataDir, "--sector-bytes", sector],
+          "--profile", profilePath, "--data", o.dataDir, "--sector-bytes", sector, "--in-flight", String(o.inFlight ?? 4)],
       };
     case "c": {
       const d = profile.display;
@@ -85,7 +87,7 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
           "--leds", String(profile.leds), "--speaker", profile.speaker ? "1" : "0",
           "--device-type", profile.deviceType === "tv" ? "2" : "1",
           "--flash-bytes", String(profile.flashBytes), "--sector-bytes", sector,
-          "--body-cap", String(profile.netBodyCap)],
+          "--body-cap", String(profile.netBodyCap), "--in-flight", String(o.inFlight ?? 4)],
       };
     }
   }
