@@ -13,6 +13,7 @@
  *   - a body over the profile's NET_BODY_CAP ends the request with
  *     NET_BODY_TOO_LARGE and body_len 0. */
 #include <ctype.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -83,6 +84,18 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp) {
   return len;
 }
 
+/* True when the "Name: value" line names `name` (case-insensitive). */
+static int names(const char *line, size_t n, const char *name) {
+  size_t k = strlen(name);
+  return n > k && line[k] == ':' && strncasecmp(line, name, k) == 0;
+}
+
+/* Headers only the board sets (boards/ABI.md, Network policy). */
+static int board_owned(const char *line, size_t n) {
+  return names(line, n, "host") || names(line, n, "content-length") ||
+         names(line, n, "transfer-encoding") || names(line, n, "connection");
+}
+
 static int valid_method(const char *m, size_t n) {
   if (n == 0 || n > 10) return 0;
   for (size_t i = 0; i < n; i++) if (m[i] < 'A' || m[i] > 'Z') return 0;
@@ -105,21 +118,29 @@ int net_start(const char *method, size_t mlen, const char *url, size_t ulen,
   q->r.url = strndup(url, ulen);
   q->r.started_ms = board_now_ms();
   /* Header block: "Name: value" lines separated by CRLF. */
+  int has_accept = 0, has_type = 0;
   size_t i = 0;
   while (i < hlen) {
     size_t j = i;
     while (j < hlen && headers[j] != '\r' && headers[j] != '\n') j++;
     if (j > i) {
-      char *line = strndup(headers + i, j - i);
-      if (!strchr(line, ':') || line[0] == ':') { free(line); goto bad; }
-      q->headers = curl_slist_append(q->headers, line);
-      free(line);
+      const char *line = headers + i;
+      size_t n = j - i;
+      if (!memchr(line, ':', n) || line[0] == ':') goto bad;
+      has_accept |= names(line, n, "accept");
+      has_type |= names(line, n, "content-type");
+      if (!board_owned(line, n)) {
+        char *copy = strndup(line, n);
+        q->headers = curl_slist_append(q->headers, copy);
+        free(copy);
+      }
     }
     i = j + 1;
   }
+  /* An empty value removes a header libcurl would add on its own. */
   q->headers = curl_slist_append(q->headers, "Expect:");
-  if (!memmem(headers, hlen, "Accept:", 7) && !memmem(headers, hlen, "accept:", 7))
-    q->headers = curl_slist_append(q->headers, "Accept:");
+  if (!has_accept) q->headers = curl_slist_append(q->headers, "Accept:");
+  if (!has_type) q->headers = curl_slist_append(q->headers, "Content-Type:");
   q->send_body = malloc(blen + 1);
   memcpy(q->send_body, body, blen);
   CURL *e = q->easy;

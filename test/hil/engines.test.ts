@@ -76,6 +76,12 @@ async function scenario(engine: EngineName): Promise<void> {
     assert.match(await d2.ask("who am i", /alice|sorry|could not|didn't/i), /alice/i, `[${engine}] the answer is heard`);
     assert.deepEqual(backend.requests.slice(n).map((r) => r.status), [401, 200], `[${engine}] one rejected, one accepted request`);
     assert.equal(server.events.filter((e) => e.name === "refresh").length, refreshes + 1, `[${engine}] one refresh`);
+    // The board adds only the headers boards/ABI.md allows (section 11, Network policy).
+    const allowed = new Set(["host", "content-length", "connection", "user-agent", "content-type", "authorization", "accept"]);
+    for (const r of backend.requests) {
+      const extra = Object.keys(r.headers).filter((h) => !allowed.has(h));
+      assert.deepEqual(extra, [], `[${engine}] no header beyond the firmware's and Host/Content-Length/Connection/User-Agent`);
+    }
 
     // 4. Unlink: the backend's invalidate call and both RFC 7009 revocations.
     const tokens = server.issuedTokens();
