@@ -54,6 +54,7 @@ let tlsServer: https.Server;
 let url = "";
 let redirectUrl = "";
 let tlsUrl = "";
+let closedUrl = "";
 let work = "";
 let probeWasm = "";
 let probeC = "";
@@ -71,6 +72,11 @@ before(async () => {
   assert.equal(t.status, 0, `wat2wasm: ${t.stderr}`);
   trapC = buildCBoard(trapWasm, join(work, "trap-c"));
   server = http.createServer((req, res) => {
+    if (req.url === "/hang") return; // never answered: the board's timeout must end it
+    if (req.url === "/big") {
+      res.end("x".repeat(2000));
+      return;
+    }
     if (req.url === "/redirect") {
       res.writeHead(302, { location: "/probe", "content-length": 0 });
       res.end();
@@ -91,9 +97,15 @@ before(async () => {
   tlsServer = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.end(BODY));
   await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", r));
   tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}/probe`;
+  // A port that was just free: nothing listens there.
+  const gone = http.createServer();
+  await new Promise<void>((r) => gone.listen(0, "127.0.0.1", r));
+  closedUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/probe`;
+  await new Promise((r) => gone.close(r));
 });
 
 after(async () => {
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await new Promise((r) => tlsServer.close(r));
   rmSync(work, { recursive: true, force: true });
@@ -102,11 +114,14 @@ after(async () => {
 type Case = [number, string, number | ((v: number) => boolean)];
 
 /** Runs the probe on one engine against `target` and checks the cases. */
-async function probe(engine: (typeof ENGINES)[number], target: () => string, cases: Case[]): Promise<void> {
+async function probe(engine: (typeof ENGINES)[number], target: () => string, cases: Case[], netBodyCap?: number): Promise<void> {
   const data = tempDataDir(engine);
-  const d = new EngineDevice({ engine, config: target(), dataDir: data.dir, wasm: probeWasm, cBinary: probeC });
+  const d = new EngineDevice({ engine, config: target(), dataDir: data.dir, wasm: probeWasm, cBinary: probeC, netBodyCap });
   try {
     await d.waitState("probe_done", 30000);
+    // Exactly one completion per request: none arrives later.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(d.lines.filter((l) => l.ev === "state" && l.state === "probe_done").length, 1, `[${engine}] one completion`);
     const flash = readFileSync(join(data.dir, "flash.bin"));
     for (const [n, what, want] of cases) {
       const got = flash.readInt32LE(4 * n);
@@ -127,6 +142,12 @@ describe("ABI edge cases and network policy on every engine", { concurrency: tru
     test(`${engine}: TLS verification is on: an unknown certificate fails with NET_TLS`, { timeout: 60000 }, () =>
       probe(engine, () => tlsUrl, [[18, "status", abi.net_status.TLS], [19, "body_len of a negative status", 0],
         [21, "no header to read", E.ENOENT], [22, "no body to read", 0]]));
+    test(`${engine}: timeout_ms ends a request that is never answered with NET_TIMEOUT`, { timeout: 60000 }, () =>
+      probe(engine, () => url.replace("/probe", "/hang"), [[18, "status", abi.net_status.TIMEOUT], [19, "body_len", 0]]));
+    test(`${engine}: a body over NET_BODY_CAP ends with NET_BODY_TOO_LARGE and body_len 0`, { timeout: 60000 }, () =>
+      probe(engine, () => url.replace("/probe", "/big"), [[18, "status", abi.net_status.BODY_TOO_LARGE], [19, "body_len", 0]], 1024));
+    test(`${engine}: a refused connection ends with NET_CONNECT_FAILED`, { timeout: 60000 }, () =>
+      probe(engine, () => closedUrl, [[18, "status", abi.net_status.CONNECT_FAILED], [19, "body_len", 0]]));
     test(`${engine}: an abort and a trap restart the module after the watchdog's 1 s, then 2 s`, { timeout: 60000 }, async () => {
       const data = tempDataDir(engine);
       const d = new EngineDevice({ engine, config: "{}", dataDir: data.dir, wasm: trapWasm, cBinary: trapC });
