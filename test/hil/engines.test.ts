@@ -5,7 +5,8 @@
 // by side; each prints the time its scenario set took.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startAuthServer } from "../../host/authserver.ts";
@@ -113,3 +114,41 @@ describe("one scenario body on three engines", { concurrency: true }, () => {
     test(`${engine}: link with slow_down, power cut, 401 refresh and retry, unlink`, { timeout: 120000 }, () => scenario(engine));
   }
 });
+
+test("one flash image and key move between engines: linked on C, restored on wasmtime and on Node; another key is refused", { timeout: 120000 }, async () => {
+  const server = await startAuthServer();
+  const proxy = await startFaultProxy(server.url, { interval: INTERVAL_S });
+  const data = tempDataDir("c");
+  const config = proxy.deviceConfigFor(server.deviceConfig());
+  const devices: EngineDevice[] = [];
+  const boot = (engine: EngineName) => {
+    const d = new EngineDevice({ engine, config, dataDir: data.dir });
+    devices.push(d);
+    return d;
+  };
+  try {
+    const c = boot("c");
+    const { uri, userCode } = await shownCodeOn(c);
+    await approve(uri, userCode);
+    await c.waitLog(/tokens stored/, 20000);
+    await c.kill();
+    for (const engine of ["wasmtime", "node"] as EngineName[]) {
+      const d = boot(engine);
+      await d.waitState("linked", 15000);
+      assert.ok(!d.states().includes("awaiting_approval"), `[${engine}] restored the C board's record`);
+      await d.kill();
+    }
+    assert.equal(proxy.requests.filter((q) => q.endpoint === "device").length, 1, "one device authorization in all");
+    // A different device key: the sealed record does not authenticate, nothing is trusted.
+    writeFileSync(join(data.dir, "seal.key"), randomBytes(32), { mode: 0o600 });
+    const other = boot("c");
+    await other.waitState("awaiting_approval", 15000);
+    assert.ok(!other.states().includes("linked"), "a record sealed by another key is not trusted");
+  } finally {
+    for (const d of devices) await d.stop();
+    await proxy.close();
+    await server.close();
+    data.remove();
+  }
+});
+
