@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -168,3 +168,24 @@ describe("ABI edge cases and network policy on every engine", { concurrency: tru
     });
   }
 });
+
+test("the wasmtime and C boards refuse a flash geometry whose slots would share an erase sector", () => {
+  const data = tempDataDir("c");
+  try {
+    writeFileSync(join(data.dir, "device.json"), "{}");
+    // 12 KiB of 4 KiB sectors: slot 1 would start in the middle of sector 1.
+    const geometry = ["--flash-bytes", "12288", "--sector-bytes", "4096"];
+    const runs = [
+      spawnSync(probeC, ["--config", join(data.dir, "device.json"), "--data", data.dir, ...geometry], { encoding: "utf8", timeout: 20000 }),
+      spawnSync(join(ROOT, ".venv", "bin", "python"), [join(ROOT, "test", "wasmtime_board.py"), "--wasm", probeWasm,
+        "--config", join(data.dir, "device.json"), "--data", data.dir, ...geometry], { encoding: "utf8", timeout: 20000 }),
+    ];
+    for (const r of runs) {
+      assert.notEqual(r.status, 0, "refused");
+      assert.match(r.stderr, /two slots of whole 4096-byte sectors/);
+    }
+  } finally {
+    data.remove();
+  }
+});
+
