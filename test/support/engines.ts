@@ -4,7 +4,7 @@
 // board (wasm2c output linked with ports/posix). A test gets an EngineDevice
 // and drives it the same way whichever engine runs underneath.
 import { spawn, spawnSync, ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -17,11 +17,33 @@ export const C_BOARD = join(ROOT, "ports", "posix", "build", "linkfw-posix");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 const WASM = join(ROOT, "build", "firmware.wasm");
 
-/** Builds the C board from the current build/firmware.wasm (make is incremental), or around another module into `out`. */
+/**
+ * Builds the C board from the current build/firmware.wasm (make is
+ * incremental), or around another module into `out`. Test files run side by
+ * side, so the shared build directory is taken under a lock (an empty
+ * directory: mkdir is atomic).
+ */
 export function buildCBoard(wasm?: string, out?: string): string {
   const vars = wasm && out ? [`WASM=${wasm}`, `OUT=${out}`] : [];
-  const r = spawnSync("make", ["-s", "-C", join(ROOT, "ports", "posix"), ...vars], { encoding: "utf8", timeout: 300000 });
-  if (r.status !== 0) throw new Error(`building the C board failed:\n${r.stdout}\n${r.stderr}`);
+  const lock = out ? null : join(ROOT, "ports", "posix", ".build-lock");
+  if (lock) {
+    const deadline = Date.now() + 300000;
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`${lock} held for 5 minutes; remove it if no build is running`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
+    }
+  }
+  try {
+    const r = spawnSync("make", ["-s", "-C", join(ROOT, "ports", "posix"), ...vars], { encoding: "utf8", timeout: 300000 });
+    if (r.status !== 0) throw new Error(`building the C board failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    if (lock) rmSync(lock, { recursive: true, force: true });
+  }
   return out ? join(out, "linkfw-posix") : C_BOARD;
 }
 
