@@ -1,6 +1,6 @@
 // Makes `npm start` and `npm test` work on a fresh clone: installs what is
 // missing (npm packages; for tests also the wasmtime wheel and Debian
-// tools, through .ci/setup) and does nothing when everything is there.
+// tools such as wabt and gcc for the C board, through .ci/setup) and does nothing when everything is there.
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join, dirname } from "node:path";
@@ -18,7 +18,9 @@ const haveModules = existsSync(join(root, "node_modules", ".package-lock.json"))
 if (mode === "test") {
   const haveVenv = existsSync(join(root, ".venv", "bin", "python")) &&
     spawnSync(join(root, ".venv", "bin", "python"), ["-c", "import wasmtime"], { stdio: "ignore" }).status === 0;
-  if (!haveModules || !haveVenv) {
+  const have = (tool) => spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status === 0;
+  const haveTools = ["wasm2c", "gcc", "make"].every(have);
+  if (!haveModules || !haveVenv || !haveTools) {
     console.error("first run: installing test dependencies (.ci/setup)");
     run("bash", [join(root, ".ci", "setup")]);
   }

@@ -214,6 +214,8 @@ export class Device {
       }
     } else if (purpose == Purpose.Flow) {
       this.flow.onResponse(resp, now);
+      // A stopped flow's reason reaches the log too, not only the screen.
+      if (this.flow.state == LinkState.Error) this.port.log(LOG_ERROR, "linking stopped: " + this.flow.message);
       this.afterFlow(now);
     } else if (purpose == Purpose.Refresh) {
       this.onRefreshed(resp, now);
@@ -305,7 +307,13 @@ export class Device {
     if (f.state != LinkState.Linked || f.tokens === null) return;
     const wall = this.port.wallSeconds();
     const rec = this.tokens.recordFrom(f.tokens!, wall, null);
-    if (!this.persist(rec)) this.port.log(LOG_ERROR, "linked, but the tokens could not be stored; a reboot will need a new link");
+    if (!this.persist(rec)) {
+      // Never claim a link that a reboot would lose: name the limit instead (boards/ABI.md, Minimum sizes).
+      const why = "Cannot store the tokens: " + this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
+      f.failAfterLink(why);
+      this.port.log(LOG_ERROR, "linking stopped: " + why);
+      return;
+    }
     this.tokens.adopt(rec, now, wall, true);
     this.exchange.newSession(this.port.sessionId());
     this.reply = "";

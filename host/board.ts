@@ -97,7 +97,7 @@ export class Board {
   /** Copies `src` from `offset` into firmware memory; returns the count or EINVAL. */
   private copyOut(src: Uint8Array, offset: number, ptr: number, cap: number): number {
     const dst = this.bytes(ptr, cap);
-    if (!dst || offset < 0) return EINVAL;
+    if (!dst || offset < 0 || offset > src.length) return EINVAL;
     const part = src.subarray(Math.min(offset, src.length), Math.min(src.length, offset + cap));
     dst.set(part);
     return part.length;
@@ -136,7 +136,7 @@ export class Board {
       },
       led_set: (pattern: number, rgb: number, periodMs: number) => {
         if (p.leds <= 0) return ENOTSUP;
-        if (pattern < 0 || pattern > 4) return EINVAL;
+        if (pattern < 0 || pattern > 4 || periodMs < 0) return EINVAL;
         this.view.led = { pattern, rgb: rgb >>> 0, periodMs };
         trace({ ev: "led", pattern: LED_PATTERNS[pattern], rgb: "#" + (rgb >>> 0).toString(16).padStart(6, "0"), periodMs });
         return 0;
@@ -158,9 +158,10 @@ export class Board {
         return 0;
       },
       log: (level: number, ptr: number, len: number) => {
+        if (level < 0 || level >= LOG_LEVELS.length) return EINVAL;
         const s = this.str(ptr, len);
         if (s === null) return EINVAL;
-        trace({ ev: "log", level: LOG_LEVELS[level] ?? String(level), text: s });
+        trace({ ev: "log", level: LOG_LEVELS[level], text: s });
         return 0;
       },
       clock_monotonic_ms: () => BigInt(h.now()),
@@ -197,8 +198,9 @@ export class Board {
         const v = c.result.headers[name.toLowerCase()];
         if (v === undefined) return ENOENT;
         const b = utf8.encode(v);
-        const n = this.copyOut(b, 0, ptr, Math.min(cap, b.length));
-        return n < 0 ? n : b.length;
+        if (!this.bytes(ptr, cap)) return EINVAL;
+        if (b.length > cap) return ETOOSMALL; // nothing written (boards/ABI.md, Conventions)
+        return this.copyOut(b, 0, ptr, cap);
       },
       net_read_body: (id: number, offset: number, ptr: number, cap: number) => {
         const c = this.current;

@@ -7,7 +7,7 @@ import { DeviceConfig } from "./config";
 import { Rng, backoffDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
 import { isLoopbackHost, parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
@@ -90,6 +90,8 @@ export class DeviceFlow {
   private nextAt: i64 = -1;
   private inFlight: bool = false;
   private failures: i32 = 0;
+  /** NET_BODY_CAP of a poll answer the board dropped as too large; 0 = none in this flow. */
+  private oversizedCap: i32 = 0;
 
   constructor(private cfg: DeviceConfig, private rng: Rng) {}
 
@@ -113,6 +115,7 @@ export class DeviceFlow {
     this.expiresAtMs = -1;
     this.tokens = null;
     this.configError = false;
+    this.oversizedCap = 0;
     this.phase = Phase.None;
     this.nextAt = -1;
     this.inFlight = false;
@@ -176,6 +179,12 @@ export class DeviceFlow {
     else if (this.phase == Phase.Poll) this.onPollResponse(resp, now);
   }
 
+  /** Ends linking in error after the flow itself succeeded (the tokens could not be kept). */
+  failAfterLink(message: string): void {
+    this.tokens = null;
+    this.stop(LinkState.Error, message);
+  }
+
   private stop(state: LinkState, message: string): void {
     this.state = state;
     this.message = message;
@@ -189,6 +198,10 @@ export class DeviceFlow {
     // would only repeat it, so stop with a message a person can act on.
     let msg = what + " refused: " + e.code;
     if (e.description.length > 0) msg += " (" + e.description + ")";
+    if (this.oversizedCap != 0) {
+      msg = "token answer larger than this board's NET_BODY_CAP" +
+        (this.oversizedCap > 0 ? " of " + this.oversizedCap.toString() + " bytes" : "") + "; then " + msg;
+    }
     this.configError = true;
     this.stop(LinkState.Error, msg);
   }
@@ -281,6 +294,11 @@ export class DeviceFlow {
 
   // §3.5 device access token response.
   private onPollResponse(resp: HttpResponse, now: i64): void {
+    // The board dropped an answer over its NET_BODY_CAP. It may have come
+    // from something in between (then a retry helps, below) or from the
+    // server, which then issued tokens and spent the device code: the
+    // refusal that follows is explained by the limit (boards/ABI.md, Minimum sizes).
+    if (resp.status == NET_BODY_TOO_LARGE) this.oversizedCap = resp.bodyCap > 0 ? resp.bodyCap : -1;
     const obj = resp.status >= 0 ? parseBody(resp) : null;
     const err = oauthError(obj);
     if (err !== null && resp.status != 429 && resp.status < 500) {

@@ -35,7 +35,7 @@ export class TokenSet {
   expiresIn: i32 = 0;
 }
 
-export const TOKEN_MAX_CHARS: i32 = 4096;
+export const TOKEN_MAX_CHARS: i32 = 16384;
 
 
 export class TokenParse {

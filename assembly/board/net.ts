@@ -37,8 +37,9 @@ function readHeader(id: i32, name: string): string | null {
 export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): HttpResponse {
   const r = new HttpResponse();
   r.status = status;
-  if (status < 0) return r;
   if (cap <= 0) cap = 65536;
+  r.bodyCap = cap;
+  if (status < 0) return r;
   if (bodyLen > cap) {
     r.status = NET_BODY_TOO_LARGE;
     return r;

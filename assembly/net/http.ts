@@ -56,6 +56,8 @@ export class HttpResponse {
   set body(s: string) {
     this.bytes = Uint8Array.wrap(String.UTF8.encode(s));
   }
+  /** The board's NET_BODY_CAP when this answer was read, bytes (0 = unknown). */
+  bodyCap: i32 = 0;
 
   static of(status: i32, body: string, contentType: string = CONTENT_JSON): HttpResponse {
     const r = new HttpResponse();

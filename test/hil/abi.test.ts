@@ -123,19 +123,3 @@ function leb(b: Buffer, p: number): [number, number] {
     if (!(x & 0x80)) return [r, n];
   }
 }
-
-test("the same module runs under wasmtime (a second engine): boots and asks for a code", async () => {
-  const { execFileSync } = await import("node:child_process");
-  const out = execFileSync(join(ROOT, ".venv", "bin", "python"), [join(ROOT, "test", "wasmtime_board.py"), join(ROOT, "build", "firmware.wasm")], { encoding: "utf8", timeout: 60000 });
-  const lines = out.trim().split("\n").map((l) => JSON.parse(l));
-  const states = lines.filter((l) => l.ev === "state").map((l) => l.state);
-  assert.deepEqual(states.slice(0, 2), ["booting", "requesting_code"]);
-  const req = lines.find((l) => l.ev === "net_request");
-  assert.ok(req, "the firmware issued a request through board.net_request");
-  assert.equal(req.method, "POST");
-  assert.match(req.url, /\/device\/auth$/);
-  assert.match(req.body, /client_id=wasmtime-board/);
-  assert.ok(states.includes("awaiting_approval"), "the answer, pulled through net_read_body, was accepted");
-  const screen = lines.filter((l) => l.ev === "display").pop();
-  assert.match(screen.text, /BCDF-GHJK/);
-});

@@ -4,7 +4,7 @@ import { test, expect, expectEq, report } from "./harness";
 import { DeviceFlow, LinkState, GRANT_DEVICE_CODE, POLL_GUARD_MS, groupUserCode, linkStateName } from "../../assembly/auth/device_flow";
 import { DeviceConfig, parseDeviceConfig } from "../../assembly/auth/config";
 import { Rng } from "../../assembly/auth/backoff";
-import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT } from "../../assembly/net/http";
+import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "../../assembly/net/http";
 import { parseForm } from "../../assembly/net/form";
 
 class FixedRng extends Rng {
@@ -244,6 +244,25 @@ test("other RFC 6749 §5.2 errors are configuration errors, not retries", () => 
   g.begin(0); g.due(0);
   g.onResponse(json(401, '{"error":"invalid_client"}'), 0);
   expectEq<string>(linkStateName(g.state), "error", "on the code request too");
+});
+
+test("a poll answer over the board's NET_BODY_CAP: retried, and a refusal after it names the limit", () => {
+  const f = awaiting();
+  let at = nextPoll(f);
+  const big = HttpResponse.of(NET_BODY_TOO_LARGE, "");
+  big.bodyCap = 15360;
+  f.onResponse(big, at);
+  expectEq<string>(linkStateName(f.state), "backoff", "maybe something in between: retried");
+  at = nextPoll(f);
+  // The server had issued tokens for that answer: the device code is spent.
+  f.onResponse(json(400, '{"error":"invalid_grant"}'), at);
+  expectEq<string>(linkStateName(f.state), "error", "stops");
+  expect(f.message.indexOf("NET_BODY_CAP of 15360 bytes") >= 0, "names the exact limit: " + f.message);
+  expect(f.message.indexOf("invalid_grant") >= 0, "and what the server said");
+  const g = awaiting();
+  const at2 = nextPoll(g);
+  g.onResponse(json(400, '{"error":"invalid_grant"}'), at2);
+  expect(g.message.indexOf("NET_BODY_CAP") < 0, "no limit named without an oversized answer");
 });
 
 test("a device authorization request that cannot connect retries with backoff", () => {
