@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { randomBytes, randomFillSync } from "node:crypto";
 import qrcode from "qrcode-generator";
-import { Runtime } from "../host/runtime.ts";
+import { createSimDevice } from "../host/device.ts";
 import { loadProfile, BoardProfile } from "../host/profile.ts";
 import { Flash } from "../host/flash.ts";
 import { Sealer } from "../host/seal.ts";
@@ -541,13 +541,13 @@ async function bootOnce(wasm: Uint8Array, profile: BoardProfile, deviceConfig: s
     resolveFirst();
   };
   const t0 = performance.now();
-  const rt = new Runtime({
+  const rt = createSimDevice({
     wasm, profile, deviceConfig, actionTable, flash, sealer,
     trace: (e) => {
       if (e.ev === want && want === "display") first(String(e.text));
       else if (e.ev === want && want === "led") first(`LED ${e.pattern} ${e.rgb}`);
     },
-  });
+  }).runtime;
   if (want === "blit") rt.onBlit = (x, y, w, h) => first(`pixels ${w}x${h} at ${x},${y}`);
   rt.start();
   if (firstAt < 0) {
