@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,9 +22,9 @@ class Sim {
   private waiters: { pred: (l: Line) => boolean; done: (l: Line) => void }[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(readonly dataDir: string, extra: string[] = []) {
+  constructor(readonly dataDir: string, extra: string[] = [], env: Record<string, string> = {}) {
     this.proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "host", "sim.ts"), "--headless", "--data", dataDir, ...extra], {
-      cwd: ROOT, stdio: ["pipe", "pipe", "pipe"],
+      cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env },
     });
     let buf = "";
     this.proc.stdout!.setEncoding("utf8");
@@ -197,6 +197,30 @@ test("the kept port is taken: one line that says how to fix it", async () => {
     assert.match(lines[0], new RegExp(`port ${port} .*in use.*--port N`));
   } finally {
     blocker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--open hands the linking URL (code filled in) to the desktop's opener, once per code", async () => {
+  const dir = tempDir();
+  try {
+    // A stand-in for xdg-open that records what it was asked to open.
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const record = join(dir, "opened.txt");
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${record}'\n`);
+    chmodSync(join(bin, "xdg-open"), 0o755);
+    const s = new Sim(join(dir, "data"), ["--open"], { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ":0" });
+    const d = await s.waitFor((l) => l.ev === "display" && /Enter code: /.test(l.text), "the linking screen");
+    const code = /Enter code: (\S+)/.exec(d.text)![1];
+    const until = Date.now() + 10000;
+    while (!existsSync(record) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    const opened = readFileSync(record, "utf8").trim().split("\n");
+    assert.equal(opened.length, 1, "opened once");
+    assert.match(opened[0], new RegExp(`^http://127\\.0\\.0\\.1:\\d+/device\\?user_code=${code}$`));
+    await s.stop();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
