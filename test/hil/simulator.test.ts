@@ -224,3 +224,18 @@ test("--open hands the linking URL (code filled in) to the desktop's opener, onc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("--code-ttl 15: the countdown never promises more than the lifetime", async () => {
+  const dir = tempDir();
+  try {
+    const s = new Sim(dir, ["--code-ttl", "15"]);
+    const d = await s.waitFor((l) => l.ev === "display" && /Code expires in/.test(l.text), "the countdown");
+    const m = /Code expires in (\d+) (s|min)/.exec(d.text);
+    assert.ok(m, d.text);
+    const seconds = Number(m![1]) * (m![2] === "min" ? 60 : 1);
+    assert.ok(seconds <= 15, `"${m![0]}" with a 15 s code`);
+    await s.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
