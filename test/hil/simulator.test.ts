@@ -1,7 +1,7 @@
 // The simulator as a person uses it: `npm start` with its embedded servers on
 // a data directory, link with the phone, stop, start again. The firmware,
 // the host, the embedded authorization server and the backend are all real.
-import { test } from "node:test";
+import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +12,12 @@ import { ROOT } from "../support/device.ts";
 import { abandon, approve } from "../support/phone.ts";
 
 type Line = { ev: string; [k: string]: any };
+
+/** Every simulator a test started; stopped after each test, even a failed one, so none outlives it. */
+const running = new Set<Sim>();
+afterEach(async () => {
+  await Promise.all([...running].map((s) => s.stop()));
+});
 
 /** The simulator in headless mode with its embedded servers. */
 class Sim {
@@ -47,7 +53,11 @@ class Sim {
     });
     this.proc.stderr!.setEncoding("utf8");
     this.proc.stderr!.on("data", (c: string) => (this.stderr += c));
-    this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
+    this.exited = new Promise((r) => this.proc.on("exit", (code) => {
+      running.delete(this);
+      r(code);
+    }));
+    running.add(this);
   }
 
   waitFor(pred: (l: Line) => boolean, what: string, timeoutMs = 20000): Promise<Line> {
@@ -75,7 +85,10 @@ class Sim {
 
   async stop(): Promise<number | null> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGTERM");
-    return this.exited;
+    const hard = setTimeout(() => this.proc.kill("SIGKILL"), 10000);
+    const code = await this.exited;
+    clearTimeout(hard);
+    return code;
   }
 }
 
@@ -91,10 +104,24 @@ async function linkWithPhone(sim: Sim, user = "alice"): Promise<void> {
   await sim.state("linked");
 }
 
+/**
+ * Asks "who am i" as a person would: when the device answers that it is
+ * reconnecting (its access token expired a moment ago and a refresh is
+ * under way), asks again, at most three times.
+ */
 async function whoAmI(sim: Sim, user: string): Promise<void> {
   const asked = sim.lines.length;
-  sim.say("who am i");
-  await sim.waitFor((l) => l.ev === "display" && l.text.includes(`Signed in as ${user}`), "the answer to who am i", 20000);
+  for (let attempt = 1; ; attempt++) {
+    const from = sim.lines.length;
+    sim.say("who am i");
+    const l = await sim.next(
+      (x) => (x.ev === "display" && x.text.includes(`Signed in as ${user}`)) || (x.ev === "say" && /try again in a moment/.test(x.text)),
+      "the answer to who am i", 20000);
+    if (l.ev === "display") break;
+    assert.ok(attempt < 3, `still reconnecting after ${attempt} tries:\n${sim.raw.slice(from).join("\n")}`);
+    const saidAt = sim.lines.indexOf(l);
+    await sim.waitFor((x) => x.ev === "state" && x.state === "linked" && sim.lines.indexOf(x) > saidAt, "linked again");
+  }
   const after = sim.lines.slice(asked);
   assert.ok(!after.some((l) => l.ev === "state" && l.state === "unlinked"), "not unlinked on the way");
 }
