@@ -1,10 +1,10 @@
 // The simulator as a person uses it: `npm start` with its embedded servers on
 // a data directory, link with the phone, stop, start again. The firmware,
 // the host, the embedded authorization server and the backend are all real.
-import { test } from "node:test";
+import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,12 @@ import { ROOT } from "../support/device.ts";
 import { abandon, approve } from "../support/phone.ts";
 
 type Line = { ev: string; [k: string]: any };
+
+/** Every simulator a test started; stopped after each test, even a failed one, so none outlives it. */
+const running = new Set<Sim>();
+afterEach(async () => {
+  await Promise.all([...running].map((s) => s.stop()));
+});
 
 /** The simulator in headless mode with its embedded servers. */
 class Sim {
@@ -22,9 +28,9 @@ class Sim {
   private waiters: { pred: (l: Line) => boolean; done: (l: Line) => void }[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(readonly dataDir: string, extra: string[] = []) {
+  constructor(readonly dataDir: string, extra: string[] = [], env: Record<string, string> = {}) {
     this.proc = spawn(process.execPath, ["--import", "tsx", join(ROOT, "host", "sim.ts"), "--headless", "--data", dataDir, ...extra], {
-      cwd: ROOT, stdio: ["pipe", "pipe", "pipe"],
+      cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env },
     });
     let buf = "";
     this.proc.stdout!.setEncoding("utf8");
@@ -47,7 +53,11 @@ class Sim {
     });
     this.proc.stderr!.setEncoding("utf8");
     this.proc.stderr!.on("data", (c: string) => (this.stderr += c));
-    this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
+    this.exited = new Promise((r) => this.proc.on("exit", (code) => {
+      running.delete(this);
+      r(code);
+    }));
+    running.add(this);
   }
 
   waitFor(pred: (l: Line) => boolean, what: string, timeoutMs = 20000): Promise<Line> {
@@ -75,7 +85,10 @@ class Sim {
 
   async stop(): Promise<number | null> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGTERM");
-    return this.exited;
+    const hard = setTimeout(() => this.proc.kill("SIGKILL"), 10000);
+    const code = await this.exited;
+    clearTimeout(hard);
+    return code;
   }
 }
 
@@ -91,10 +104,24 @@ async function linkWithPhone(sim: Sim, user = "alice"): Promise<void> {
   await sim.state("linked");
 }
 
+/**
+ * Asks "who am i" as a person would: when the device answers that it is
+ * reconnecting (its access token expired a moment ago and a refresh is
+ * under way), asks again, at most three times.
+ */
 async function whoAmI(sim: Sim, user: string): Promise<void> {
   const asked = sim.lines.length;
-  sim.say("who am i");
-  await sim.waitFor((l) => l.ev === "display" && l.text.includes(`Signed in as ${user}`), "the answer to who am i", 20000);
+  for (let attempt = 1; ; attempt++) {
+    const from = sim.lines.length;
+    sim.say("who am i");
+    const l = await sim.next(
+      (x) => (x.ev === "display" && x.text.includes(`Signed in as ${user}`)) || (x.ev === "say" && /try again in a moment/.test(x.text)),
+      "the answer to who am i", 20000);
+    if (l.ev === "display") break;
+    assert.ok(attempt < 3, `still reconnecting after ${attempt} tries:\n${sim.raw.slice(from).join("\n")}`);
+    const saidAt = sim.lines.indexOf(l);
+    await sim.waitFor((x) => x.ev === "state" && x.state === "linked" && sim.lines.indexOf(x) > saidAt, "linked again");
+  }
   const after = sim.lines.slice(asked);
   assert.ok(!after.some((l) => l.ev === "state" && l.state === "unlinked"), "not unlinked on the way");
 }
@@ -197,6 +224,45 @@ test("the kept port is taken: one line that says how to fix it", async () => {
     assert.match(lines[0], new RegExp(`port ${port} .*in use.*--port N`));
   } finally {
     blocker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--open hands the linking URL (code filled in) to the desktop's opener, once per code", async () => {
+  const dir = tempDir();
+  try {
+    // A stand-in for xdg-open that records what it was asked to open.
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const record = join(dir, "opened.txt");
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${record}'\n`);
+    chmodSync(join(bin, "xdg-open"), 0o755);
+    const s = new Sim(join(dir, "data"), ["--open"], { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ":0" });
+    const d = await s.waitFor((l) => l.ev === "display" && /Enter code: /.test(l.text), "the linking screen");
+    const code = /Enter code: (\S+)/.exec(d.text)![1];
+    const until = Date.now() + 10000;
+    while (!existsSync(record) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    const opened = readFileSync(record, "utf8").trim().split("\n");
+    assert.equal(opened.length, 1, "opened once");
+    assert.match(opened[0], new RegExp(`^http://127\\.0\\.0\\.1:\\d+/device\\?user_code=${code}$`));
+    await s.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--code-ttl 15: the countdown never promises more than the lifetime", async () => {
+  const dir = tempDir();
+  try {
+    const s = new Sim(dir, ["--code-ttl", "15"]);
+    const d = await s.waitFor((l) => l.ev === "display" && /Code expires in/.test(l.text), "the countdown");
+    const m = /Code expires in (\d+) (s|min)/.exec(d.text);
+    assert.ok(m, d.text);
+    const seconds = Number(m![1]) * (m![2] === "min" ? 60 : 1);
+    assert.ok(seconds <= 15, `"${m![0]}" with a 15 s code`);
+    await s.stop();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -40,7 +40,7 @@ function tempDir(): string {
 
 /** Starts `command` in a new detached session of cols × rows. */
 function session(name: string, command: string, cols = 80, rows = 24): void {
-  tmux("new-session", "-d", "-s", name, "-x", String(cols), "-y", String(rows), "-c", ROOT, `${command}; sleep 600`);
+  tmux("new-session", "-d", "-s", name, "-x", String(cols), "-y", String(rows), "-c", ROOT, `${command}; echo "exit status $?"; sleep 600`);
 }
 
 function screen(name: string): string {
@@ -133,7 +133,9 @@ test("80×24: URL and grouped code in plain text, the code links, logs stay quie
   const snapped = await waitScreen("link", /wrote (\S+\.png)/, "the /snap note");
   assert.ok(snapped.includes(tmpdir()), "/snap writes to the temporary directory, not the repository");
   type("link", "/quit");
-  await waitScreen("link", /\$ $|^\s*$/m, "the simulator to exit");
+  const end = await waitScreen("link", /exit status \d+/, "the simulator to exit");
+  assert.match(end, /exit status 0/, "/quit exits cleanly");
+  assert.doesNotMatch(end, /^\s+at /m, "no stack trace on the way out");
 });
 
 test("the mistakes a new user makes end in one clear line, never a stack trace", async () => {
