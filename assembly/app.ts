@@ -12,7 +12,7 @@ import { wellKnownUrls } from "./net/url";
 import { ledFor, stateLabel, countdownText, countdownNextChange } from "./ui/status";
 import { layout } from "./ui/text_screen";
 import { ScreenModel } from "./ui/model";
-import { PixelScreen } from "./ui/pixel_screen";
+import { PixelScreen, bandRowsFor } from "./ui/pixel_screen";
 import { spellCode, speakableUrl } from "./ui/speech";
 import { TokenStore } from "./auth/store";
 import { TokenRecord } from "./auth/token_record";
@@ -602,12 +602,12 @@ export class App {
   private present(m: ScreenModel): void {
     if (this.pixelScreen === null && board.cap(Cap.DisplayFormat) > 0) {
       const w = board.cap(Cap.DisplayWidth), h = board.cap(Cap.DisplayHeight);
-      if (w > 0 && h > 0 && w <= 4096 && h <= 4096) this.pixelScreen = new PixelScreen(w, h, board.cap(Cap.DisplayFormat));
+      const f = board.cap(Cap.DisplayFormat);
+      if (w > 0 && h > 0 && w <= 4096 && h <= 4096) this.pixelScreen = new PixelScreen(w, h, f, bandRowsFor(w, f));
     }
+    // Band by band; only the bands that changed are blitted.
     const px = this.pixelScreen;
-    if (px !== null && px.render(m)) {
-      board.displayBlit(0, 0, px.width, px.height, px.pixels);
-    }
+    if (px !== null) px.render(m, board.displayBlit);
     const cols = board.cap(Cap.TextCols);
     const rows = board.cap(Cap.TextRows);
     if (cols > 0 && rows > 0) {
