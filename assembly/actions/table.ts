@@ -8,6 +8,7 @@
 // Pure logic: no board access, never traps on bad input.
 
 import { parseJson, JsonKind, JsonValue } from "../net/json";
+import { foldChar } from "../text/case";
 
 export const TABLE_FORMAT_VERSION: i32 = 1;
 export const MAX_ACTIONS: i32 = 64;
@@ -31,6 +32,8 @@ export const LOCAL_UNLINK = "unlink";
 export class PatternToken {
   /** Index into the action's parameters for a slot, -1 for a literal word. */
   slot: i32 = -1;
+  /** A slot of type NUMBER. */
+  isNumber: bool = false;
   /** The normalized literal word (empty for a slot). */
   word: string = "";
 }
@@ -91,12 +94,19 @@ export class Match {
 // ---------------------------------------------------------------------------
 // Normalization: case-, punctuation- and whitespace-insensitive words.
 //
-// - ASCII letters are lowercased, other letters through String#toLowerCase.
+// - Letters are case-folded by foldChar (text/case.ts): ASCII, Latin-1,
+//   Latin Extended-A, Greek and Cyrillic. Scripts without case (Korean,
+//   Japanese, Chinese, Thai, ...) are matched as written. No Unicode case
+//   tables are linked in.
 // - Apostrophes are dropped inside words ("what's" -> "whats").
 // - A comma between two digits is dropped ("1,234" -> "1234"); a period
 //   between two digits stays ("12.5"), so it is not mistaken for digits.
 // - Every other ASCII character that is not a letter or digit, and common
 //   Unicode spaces and punctuation, separate words.
+//
+// The words of a text are written into two reused scratch buffers, folded
+// and as spoken, each word a [start, end) range of code units: splitting
+// an utterance and matching it allocate nothing.
 
 function isDigit(c: i32): bool {
   return c >= 0x30 && c <= 0x39;
@@ -116,48 +126,87 @@ function isWordChar(c: i32): bool {
   return true;
 }
 
-class Words {
-  norm: Array<string> = [];
-  raw: Array<string> = [];
-}
+/** Folded code units of the words, back to back. */
+let foldedUnits = new StaticArray<u16>(MAX_UTTERANCE_CHARS);
+/** The same units as written (parameter values keep their case). */
+let rawUnits = new StaticArray<u16>(MAX_UTTERANCE_CHARS);
+/** Word i is units [wordStart[i], wordEnd[i]). */
+let wordStart = new StaticArray<i32>(MAX_UTTERANCE_WORDS + 1);
+let wordEnd = new StaticArray<i32>(MAX_UTTERANCE_WORDS + 1);
 
-function splitWords(text: string, out: Words): void {
+/**
+ * Splits `text` into the scratch buffers; returns the word count, or
+ * maxWords + 1 as soon as there are more than maxWords words.
+ */
+function splitWords(text: string, maxWords: i32): i32 {
   const n = text.length;
-  let pieces = new Array<string>();
-  let segStart = -1;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0x20;
-    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-    const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+  if (n > foldedUnits.length) {
+    foldedUnits = new StaticArray<u16>(n);
+    rawUnits = new StaticArray<u16>(n);
+  }
+  if (maxWords + 1 > wordStart.length) {
+    wordStart = new StaticArray<i32>(maxWords + 1);
+    wordEnd = new StaticArray<i32>(maxWords + 1);
+  }
+  let count = 0;
+  let at = 0;
+  let inWord = false;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <i32>text.charCodeAt(i);
     let kind = 0; // 0 separator, 1 word char, 2 dropped inside a word
-    if (i < n) {
-      if (isWordChar(c)) kind = 1;
-      else if (isApostrophe(c)) kind = 2;
-      else if (c == 0x2c && isDigit(prev) && isDigit(next) && segStart >= 0) kind = 2;
-      else if (c == 0x2e && isDigit(prev) && isDigit(next) && segStart >= 0) kind = 1;
+    if (isWordChar(c)) kind = 1;
+    else if (isApostrophe(c)) kind = 2;
+    else if ((c == 0x2c || c == 0x2e) && inWord && isDigit(prev) && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
+      kind = c == 0x2c ? 2 : 1;
     }
+    prev = c;
     if (kind == 1) {
-      if (segStart < 0) segStart = i;
-    } else {
-      if (segStart >= 0) {
-        pieces.push(text.substring(segStart, i));
-        segStart = -1;
+      if (!inWord) {
+        if (count == maxWords) return maxWords + 1;
+        unchecked(wordStart[count] = at);
+        inWord = true;
       }
-      if (kind == 0 && pieces.length > 0) {
-        const raw = pieces.join("");
-        out.raw.push(raw);
-        out.norm.push(raw.toLowerCase());
-        pieces = new Array<string>();
-      }
+      unchecked(rawUnits[at] = <u16>c);
+      unchecked(foldedUnits[at] = <u16>foldChar(c));
+      at++;
+    } else if (kind == 0 && inWord) {
+      unchecked(wordEnd[count++] = at);
+      inWord = false;
     }
   }
+  if (inWord) unchecked(wordEnd[count++] = at);
+
+  return count;
+}
+
+/** Word i of the last split as a new string, folded or as written. */
+function wordString(i: i32, folded: bool): string {
+  const start = unchecked(wordStart[i]);
+  return unitsString(folded ? foldedUnits : rawUnits, start, unchecked(wordEnd[i]));
+}
+
+function unitsString(units: StaticArray<u16>, start: i32, end: i32): string {
+  const len = end - start;
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  memory.copy(changetype<usize>(out), changetype<usize>(units) + (<usize>start << 1), <usize>len << 1);
+  return out;
+}
+
+/** Whether word i of the last split (folded) is exactly `w`. */
+function wordIs(i: i32, w: string): bool {
+  const start = unchecked(wordStart[i]);
+  const len = unchecked(wordEnd[i]) - start;
+  if (len != w.length) return false;
+  return memory.compare(changetype<usize>(foldedUnits) + (<usize>start << 1), changetype<usize>(w), <usize>len << 1) == 0;
 }
 
 /** The normalized words of a text, as the matcher sees them. */
 export function normalizeWords(text: string): Array<string> {
-  const w = new Words();
-  splitWords(text, w);
-  return w.norm;
+  const n = splitWords(text, text.length);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = wordString(i, true);
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -188,10 +237,10 @@ class TableError {
 }
 
 function pushLiterals(text: string, p: Pattern): void {
-  const words = normalizeWords(text);
-  for (let i = 0; i < words.length; i++) {
+  const n = splitWords(text, text.length);
+  for (let i = 0; i < n; i++) {
     const t = new PatternToken();
-    t.word = words[i];
+    t.word = wordString(i, true);
     p.tokens.push(t);
     p.literals++;
   }
@@ -246,6 +295,7 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
     }
     const t = new PatternToken();
     t.slot = index;
+    t.isNumber = action.paramTypes[index] == PARAM_NUMBER;
     p.tokens.push(t);
     slots++;
     i = close + 1;
@@ -394,7 +444,7 @@ export function loadActionTable(json: string): ActionTableResult {
       return result;
     }
     for (let k = 0; k < table.actions.length; k++) {
-      if (table.actions[k].name.toLowerCase() == a.name.toLowerCase()) {
+      if (sameAsciiCaseless(table.actions[k].name, a.name)) {
         result.error = "action \"" + a.name + "\" is defined twice";
         return result;
       }
@@ -414,6 +464,15 @@ export function loadActionTable(json: string): ActionTableResult {
   return result;
 }
 
+/** Action names are ASCII: compared without case, without a case table. */
+function sameAsciiCaseless(a: string, b: string): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (foldChar(a.charCodeAt(i)) != foldChar(b.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
 let lastError: string = "";
 
 /** Parses an action table; null on failure, with the reason in actionTableError(). */
@@ -430,77 +489,103 @@ export function actionTableError(): string {
 
 // ---------------------------------------------------------------------------
 // Matching
+//
+// Works on the scratch words of splitWords: the search allocates nothing;
+// only the winning pattern's parameters become strings, in one Match.
 
-const SPOKEN_DIGITS: Array<string> = [
+const SPOKEN_DIGITS: StaticArray<string> = [
   "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 ];
 
-/** The digit a word stands for: "7" -> "7", "seven" -> "7", "oh" -> "0"; "" if none. */
-function digitsOf(word: string): string {
-  let all = word.length > 0;
-  for (let i = 0; i < word.length && all; i++) all = isDigit(word.charCodeAt(i));
-  if (all) return word;
-  if (word == "oh") return "0";
+const ALL_DIGITS: i32 = -2;
+const NOT_A_NUMBER: i32 = -1;
+
+/**
+ * What word i stands for in a NUMBER slot: ALL_DIGITS for "7" or "12345",
+ * 0–9 for a spoken digit ("seven", "oh" for 0), NOT_A_NUMBER otherwise.
+ */
+function digitOf(i: i32): i32 {
+  const start = unchecked(wordStart[i]);
+  const end = unchecked(wordEnd[i]);
+  let all = end > start;
+  for (let k = start; k < end && all; k++) all = isDigit(unchecked(foldedUnits[k]));
+  if (all) return ALL_DIGITS;
+  if (wordIs(i, "oh")) return 0;
   for (let d = 0; d < SPOKEN_DIGITS.length; d++) {
-    if (SPOKEN_DIGITS[d] == word) return d.toString();
+    if (wordIs(i, unchecked(SPOKEN_DIGITS[d]))) return d;
   }
-  return "";
+  return NOT_A_NUMBER;
 }
 
-class Matcher {
-  starts: Array<i32>;
-  ends: Array<i32>;
+// Slot captures of the pattern being tried, and of the best match so far.
+const slotStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const slotEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const bestStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const bestEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 
-  constructor(public words: Words, public action: ActionDef, public pattern: Pattern) {
-    const n = action.paramNames.length;
-    this.starts = new Array<i32>(n).fill(-1);
-    this.ends = new Array<i32>(n).fill(-1);
+/** Whether tokens[pi..] match words [ui, n), filling slotStart/slotEnd. */
+function matchFrom(toks: Array<PatternToken>, pi: i32, ui: i32, n: i32): bool {
+  if (pi == toks.length) return ui == n;
+  const t = unchecked(toks[pi]);
+  if (t.slot < 0) {
+    return ui < n && wordIs(ui, t.word) && matchFrom(toks, pi + 1, ui + 1, n);
   }
-
-  run(pi: i32, ui: i32): bool {
-    const toks = this.pattern.tokens;
-    const n = this.words.norm.length;
-    if (pi == toks.length) return ui == n;
-    const t = toks[pi];
-    if (t.slot < 0) {
-      return ui < n && this.words.norm[ui] == t.word && this.run(pi + 1, ui + 1);
-    }
-    const isNumber = this.action.paramTypes[t.slot] == PARAM_NUMBER;
-    const last = pi + 1 == toks.length;
-    // Shortest capture first; a slot is one or more words.
-    for (let end = ui + 1; end <= n; end++) {
-      if (isNumber && digitsOf(this.words.norm[end - 1]).length == 0) break;
-      if (last && end != n) continue;
-      if (!last && (end >= n || this.words.norm[end] != toks[pi + 1].word)) continue;
-      this.starts[t.slot] = ui;
-      this.ends[t.slot] = end;
-      if (this.run(pi + 1, end)) return true;
-    }
-    this.starts[t.slot] = -1;
-    this.ends[t.slot] = -1;
-    return false;
+  const last = pi + 1 == toks.length;
+  const nextWord = last ? "" : unchecked(toks[pi + 1]).word;
+  // Shortest capture first; a slot is one or more words.
+  for (let end = ui + 1; end <= n; end++) {
+    if (t.isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
+    if (last && end != n) continue;
+    if (!last && (end >= n || !wordIs(end, nextWord))) continue;
+    unchecked(slotStart[t.slot] = ui);
+    unchecked(slotEnd[t.slot] = end);
+    if (matchFrom(toks, pi + 1, end, n)) return true;
   }
+  unchecked(slotStart[t.slot] = -1);
+  unchecked(slotEnd[t.slot] = -1);
+  return false;
+}
 
-  toMatch(): Match {
-    const m = new Match();
-    m.actionName = this.action.name;
-    m.local = this.action.local;
-    m.pattern = this.pattern.source;
-    for (let k = 0; k < this.action.paramNames.length; k++) {
-      const s = this.starts[k];
-      if (s < 0) continue;
-      const e = this.ends[k];
-      const parts = new Array<string>();
-      const isNumber = this.action.paramTypes[k] == PARAM_NUMBER;
-      for (let i = s; i < e; i++) {
-        parts.push(isNumber ? digitsOf(this.words.norm[i]) : this.words.raw[i]);
+/** The value of a captured slot: digits for NUMBER, the words as spoken for TEXT. */
+function slotValue(start: i32, end: i32, isNumber: bool): string {
+  if (isNumber) {
+    let len = 0;
+    for (let i = start; i < end; i++) {
+      const d = digitOf(i);
+      len += d == ALL_DIGITS ? unchecked(wordEnd[i]) - unchecked(wordStart[i]) : 1;
+    }
+    const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+    let at: usize = changetype<usize>(out);
+    for (let i = start; i < end; i++) {
+      const d = digitOf(i);
+      if (d == ALL_DIGITS) {
+        const ws = unchecked(wordStart[i]);
+        const wl = <usize>(unchecked(wordEnd[i]) - ws);
+        memory.copy(at, changetype<usize>(foldedUnits) + (<usize>ws << 1), wl << 1);
+        at += wl << 1;
+      } else {
+        store<u16>(at, <u16>(0x30 + d));
+        at += 2;
       }
-      m.paramNames.push(this.action.paramNames[k]);
-      m.paramTypes.push(this.action.paramTypes[k]);
-      m.paramValues.push(parts.join(isNumber ? "" : " "));
     }
-    return m;
+    return out;
   }
+  // Words joined by one space, as written.
+  let len = end - start - 1;
+  for (let i = start; i < end; i++) len += unchecked(wordEnd[i]) - unchecked(wordStart[i]);
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  let at: usize = changetype<usize>(out);
+  for (let i = start; i < end; i++) {
+    if (i > start) {
+      store<u16>(at, 0x20);
+      at += 2;
+    }
+    const ws = unchecked(wordStart[i]);
+    const wl = <usize>(unchecked(wordEnd[i]) - ws);
+    memory.copy(at, changetype<usize>(rawUnits) + (<usize>ws << 1), wl << 1);
+    at += wl << 1;
+  }
+  return out;
 }
 
 /**
@@ -510,23 +595,48 @@ class Matcher {
  */
 export function match(table: ActionTable, utterance: string): Match | null {
   if (utterance.length > MAX_UTTERANCE_CHARS) return null;
-  const words = new Words();
-  splitWords(utterance, words);
-  const n = words.norm.length;
+  const n = splitWords(utterance, MAX_UTTERANCE_WORDS);
   if (n == 0 || n > MAX_UTTERANCE_WORDS) return null;
-  let best: Match | null = null;
+  let bestAction: ActionDef | null = null;
+  let bestPattern: Pattern | null = null;
   let bestLiterals = -1;
-  for (let a = 0; a < table.actions.length; a++) {
-    const action = table.actions[a];
-    for (let p = 0; p < action.patterns.length; p++) {
-      const pattern = action.patterns[p];
+  const actions = table.actions;
+  for (let a = 0; a < actions.length; a++) {
+    const action = unchecked(actions[a]);
+    const patterns = action.patterns;
+    const params = action.paramNames.length;
+    for (let p = 0; p < patterns.length; p++) {
+      const pattern = unchecked(patterns[p]);
       if (pattern.literals <= bestLiterals || pattern.literals > n) continue;
-      const m = new Matcher(words, action, pattern);
-      if (m.run(0, 0)) {
-        best = m.toMatch();
-        bestLiterals = pattern.literals;
+      // Cheap refusal: a pattern that starts with a word needs it first.
+      const first = unchecked(pattern.tokens[0]);
+      if (first.slot < 0 && !wordIs(0, first.word)) continue;
+      for (let k = 0; k < params; k++) {
+        unchecked(slotStart[k] = -1);
+        unchecked(slotEnd[k] = -1);
+      }
+      if (!matchFrom(pattern.tokens, 0, 0, n)) continue;
+      bestAction = action;
+      bestPattern = pattern;
+      bestLiterals = pattern.literals;
+      for (let k = 0; k < params; k++) {
+        unchecked(bestStart[k] = slotStart[k]);
+        unchecked(bestEnd[k] = slotEnd[k]);
       }
     }
   }
-  return best;
+  if (bestAction === null || bestPattern === null) return null;
+  const m = new Match();
+  m.actionName = bestAction.name;
+  m.local = bestAction.local;
+  m.pattern = bestPattern.source;
+  for (let k = 0; k < bestAction.paramNames.length; k++) {
+    const s = unchecked(bestStart[k]);
+    if (s < 0) continue;
+    const isNumber = bestAction.paramTypes[k] == PARAM_NUMBER;
+    m.paramNames.push(bestAction.paramNames[k]);
+    m.paramTypes.push(bestAction.paramTypes[k]);
+    m.paramValues.push(slotValue(s, unchecked(bestEnd[k]), isNumber));
+  }
+  return m;
 }

@@ -1,5 +1,6 @@
 // Request/response plumbing shared by every protocol the firmware speaks.
 // Pure data: the wiring in main.ts moves these across the board ABI.
+import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJson } from "./json";
 import { parseForm } from "./form";
 
@@ -73,7 +74,7 @@ export function describeStatus(status: i32): string {
  * Returns null when the body is neither (or is not an object).
  */
 export function parseBody(resp: HttpResponse): JsonValue | null {
-  const ct = resp.contentType.toLowerCase();
+  const ct = asciiLower(resp.contentType);
   const body = resp.body;
   let trimmed = body.trimStart();
   const looksJson = trimmed.startsWith("{");
@@ -146,7 +147,7 @@ export function cleanText(s: string, max: i32): string {
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */
 export function bearerError(challenge: string): string {
-  const lower = challenge.toLowerCase();
+  const lower = asciiLower(challenge);
   const at = lower.indexOf("error=");
   if (at < 0) return "";
   let i = at + 6;

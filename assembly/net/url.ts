@@ -1,6 +1,8 @@
 // Just enough URL handling for endpoint checks (RFC 3986 §3): scheme,
 // host, port and the rest. The host does the real parsing when it sends.
 
+import { asciiLower } from "../text/case";
+
 export class Url {
   scheme: string = "";
   host: string = "";
@@ -24,7 +26,7 @@ export function parseUrl(s: string): Url {
   if (s.length == 0 || s.length > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
   const sep = s.indexOf("://");
   if (sep <= 0) return u;
-  u.scheme = s.substring(0, sep).toLowerCase();
+  u.scheme = asciiLower(s.substring(0, sep));
   let rest = s.substring(sep + 3);
   let slash = rest.indexOf("/");
   const q = rest.indexOf("?");
@@ -35,7 +37,7 @@ export function parseUrl(s: string): Url {
   if (authority.startsWith("[")) {
     const close = authority.indexOf("]");
     if (close < 0) return u;
-    u.host = authority.substring(0, close + 1).toLowerCase();
+    u.host = asciiLower(authority.substring(0, close + 1));
     const after = authority.substring(close + 1);
     if (after.length > 0) {
       if (!after.startsWith(":")) return u;
@@ -44,10 +46,10 @@ export function parseUrl(s: string): Url {
   } else {
     const colon = authority.lastIndexOf(":");
     if (colon >= 0) {
-      u.host = authority.substring(0, colon).toLowerCase();
+      u.host = asciiLower(authority.substring(0, colon));
       u.port = authority.substring(colon + 1);
     } else {
-      u.host = authority.toLowerCase();
+      u.host = asciiLower(authority);
     }
   }
   if (u.host.length == 0) return u;
