@@ -138,11 +138,11 @@ let wordEnd = new StaticArray<i32>(MAX_UTTERANCE_WORDS + 1);
  * Splits `text` into the scratch buffers; returns the word count, or
  * maxWords + 1 as soon as there are more than maxWords words.
  */
-function splitWords(text: string, maxWords: i32): i32 {
-  const n = text.length;
-  if (n > foldedUnits.length) {
-    foldedUnits = new StaticArray<u16>(n);
-    rawUnits = new StaticArray<u16>(n);
+function splitWords(text: string, maxWords: i32, from: i32 = 0, to: i32 = -1): i32 {
+  const n = to < 0 ? text.length : to;
+  if (n - from > foldedUnits.length) {
+    foldedUnits = new StaticArray<u16>(n - from);
+    rawUnits = new StaticArray<u16>(n - from);
   }
   if (maxWords + 1 > wordStart.length) {
     wordStart = new StaticArray<i32>(maxWords + 1);
@@ -152,7 +152,7 @@ function splitWords(text: string, maxWords: i32): i32 {
   let at = 0;
   let inWord = false;
   let prev = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const c = <i32>text.charCodeAt(i);
     let kind = 0; // 0 separator, 1 word char, 2 dropped inside a word
     if (isWordChar(c)) kind = 1;
@@ -232,12 +232,26 @@ function isActionName(s: string): bool {
   return s.charCodeAt(0) != 0x5f;
 }
 
+/** The reason a table was refused; the message is built only on failure. */
 class TableError {
   message: string = "";
+
+  atAction(index: i32, what: string): void {
+    this.message = "action " + (index + 1).toString() + ": " + what;
+  }
+
+  inAction(name: string, what: string): void {
+    this.message = "action \"" + name + "\": " + what;
+  }
+
+  inPattern(name: string, src: string, what: string): void {
+    this.message = "action \"" + name + "\" pattern \"" + src + "\": " + what;
+  }
 }
 
-function pushLiterals(text: string, p: Pattern): void {
-  const n = splitWords(text, text.length);
+/** The literal words of src[from, to) as tokens of p. */
+function pushLiterals(src: string, from: i32, to: i32, p: Pattern): void {
+  const n = splitWords(src, to - from, from, to);
   for (let i = 0; i < n; i++) {
     const t = new PatternToken();
     t.word = wordString(i, true);
@@ -247,9 +261,8 @@ function pushLiterals(text: string, p: Pattern): void {
 }
 
 function parsePattern(src: string, action: ActionDef, err: TableError): Pattern | null {
-  const where = "action \"" + action.name + "\" pattern \"" + src + "\": ";
   if (src.length > MAX_PATTERN_CHARS) {
-    err.message = where + "longer than " + MAX_PATTERN_CHARS.toString() + " characters";
+    err.inPattern(action.name, src, "longer than " + MAX_PATTERN_CHARS.toString() + " characters");
     return null;
   }
   const p = new Pattern();
@@ -260,19 +273,19 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
   while (i < src.length) {
     const c = src.charCodeAt(i);
     if (c == 0x7d) {
-      err.message = where + "'}' without '{'";
+      err.inPattern(action.name, src, "'}' without '{'");
       return null;
     }
     if (c != 0x7b) { i++; continue; }
     const close = src.indexOf("}", i + 1);
     if (close < 0) {
-      err.message = where + "'{' without '}'";
+      err.inPattern(action.name, src, "'{' without '}'");
       return null;
     }
-    pushLiterals(src.substring(textStart, i), p);
+    pushLiterals(src, textStart, i, p);
     const name = src.substring(i + 1, close);
     if (!isIdent(name, 64)) {
-      err.message = where + "bad slot name \"" + name + "\"";
+      err.inPattern(action.name, src, "bad slot name \"" + name + "\"");
       return null;
     }
     let index = -1;
@@ -280,17 +293,17 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
       if (action.paramNames[k] == name) index = k;
     }
     if (index < 0) {
-      err.message = where + "slot {" + name + "} is not declared in parameters";
+      err.inPattern(action.name, src, "slot {" + name + "} is not declared in parameters");
       return null;
     }
     for (let k = 0; k < p.tokens.length; k++) {
       if (p.tokens[k].slot == index) {
-        err.message = where + "slot {" + name + "} appears twice";
+        err.inPattern(action.name, src, "slot {" + name + "} appears twice");
         return null;
       }
     }
     if (p.tokens.length > 0 && p.tokens[p.tokens.length - 1].slot >= 0) {
-      err.message = where + "two slots need a word between them";
+      err.inPattern(action.name, src, "two slots need a word between them");
       return null;
     }
     const t = new PatternToken();
@@ -301,50 +314,55 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
     i = close + 1;
     textStart = i;
   }
-  pushLiterals(src.substring(textStart), p);
+  pushLiterals(src, textStart, src.length, p);
   if (slots > MAX_SLOTS_PER_PATTERN) {
-    err.message = where + "more than " + MAX_SLOTS_PER_PATTERN.toString() + " slots";
+    err.inPattern(action.name, src, "more than " + MAX_SLOTS_PER_PATTERN.toString() + " slots");
     return null;
   }
   if (p.literals == 0) {
-    err.message = where + "needs at least one word besides slots";
+    err.inPattern(action.name, src, "needs at least one word besides slots");
     return null;
   }
   return p;
 }
 
-/** A key for spotting the same pattern twice: words, and slots by type. */
-function signature(p: Pattern, a: ActionDef): string {
-  const parts = new Array<string>();
+/**
+ * Whether two patterns say the same thing: the same words in the same
+ * places, and slots of the same type where the other has a slot.
+ */
+function samePattern(p: Pattern, a: ActionDef, q: Pattern, b: ActionDef): bool {
+  if (p.tokens.length != q.tokens.length || p.literals != q.literals) return false;
   for (let i = 0; i < p.tokens.length; i++) {
-    const t = p.tokens[i];
-    parts.push(t.slot < 0 ? t.word : "{" + a.paramTypes[t.slot] + "}");
+    const s = p.tokens[i];
+    const t = q.tokens[i];
+    if ((s.slot < 0) != (t.slot < 0)) return false;
+    if (s.slot < 0) {
+      if (s.word != t.word) return false;
+    } else if (a.paramTypes[s.slot] != b.paramTypes[t.slot]) return false;
   }
-  return parts.join(" ");
+  return true;
 }
 
 function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | null {
-  const at = "action " + (index + 1).toString();
   if (v.kind != JsonKind.Object) {
-    err.message = at + ": not an object";
+    err.atAction(index, "not an object");
     return null;
   }
   const a = new ActionDef();
   const nameV = v.get("name");
-  if (nameV === null) { err.message = at + ": missing \"name\""; return null; }
-  if (nameV.kind != JsonKind.String) { err.message = at + ": \"name\" is not a string"; return null; }
+  if (nameV === null) { err.atAction(index, "missing \"name\""); return null; }
+  if (nameV.kind != JsonKind.String) { err.atAction(index, "\"name\" is not a string"); return null; }
   if (!isActionName(nameV.str)) {
-    err.message = at + ": name \"" + nameV.str + "\" must be a letter then letters, digits or '_' (at most 64)";
+    err.atAction(index, "name \"" + nameV.str + "\" must be a letter then letters, digits or '_' (at most 64)");
     return null;
   }
   a.name = nameV.str;
-  const here = "action \"" + a.name + "\": ";
 
   const localV = v.get("local");
   if (localV !== null && localV.kind != JsonKind.Null) {
-    if (localV.kind != JsonKind.String) { err.message = here + "\"local\" is not a string"; return null; }
+    if (localV.kind != JsonKind.String) { err.inAction(a.name, "\"local\" is not a string"); return null; }
     if (localV.str != LOCAL_UNLINK) {
-      err.message = here + "unknown local action \"" + localV.str + "\" (known: " + LOCAL_UNLINK + ")";
+      err.inAction(a.name, "unknown local action \"" + localV.str + "\" (known: " + LOCAL_UNLINK + ")");
       return null;
     }
     a.local = localV.str;
@@ -352,22 +370,22 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
 
   const paramsV = v.get("parameters");
   if (paramsV !== null && paramsV.kind != JsonKind.Null) {
-    if (paramsV.kind != JsonKind.Object) { err.message = here + "\"parameters\" is not an object"; return null; }
+    if (paramsV.kind != JsonKind.Object) { err.inAction(a.name, "\"parameters\" is not an object"); return null; }
     if (paramsV.keys.length > MAX_PARAMS_PER_ACTION) {
-      err.message = here + "more than " + MAX_PARAMS_PER_ACTION.toString() + " parameters";
+      err.inAction(a.name, "more than " + MAX_PARAMS_PER_ACTION.toString() + " parameters");
       return null;
     }
     for (let i = 0; i < paramsV.keys.length; i++) {
       const pname = paramsV.keys[i];
       const ptype = paramsV.items[i];
-      if (!isIdent(pname, 64)) { err.message = here + "bad parameter name \"" + pname + "\""; return null; }
-      if (a.paramNames.includes(pname)) { err.message = here + "parameter \"" + pname + "\" declared twice"; return null; }
+      if (!isIdent(pname, 64)) { err.inAction(a.name, "bad parameter name \"" + pname + "\""); return null; }
+      if (a.paramNames.includes(pname)) { err.inAction(a.name, "parameter \"" + pname + "\" declared twice"); return null; }
       if (ptype.kind != JsonKind.String) {
-        err.message = here + "type of parameter \"" + pname + "\" is not a string";
+        err.inAction(a.name, "type of parameter \"" + pname + "\" is not a string");
         return null;
       }
       if (ptype.str != PARAM_NUMBER && ptype.str != PARAM_TEXT) {
-        err.message = here + "parameter \"" + pname + "\" has unknown type \"" + ptype.str + "\" (known: NUMBER, TEXT)";
+        err.inAction(a.name, "parameter \"" + pname + "\" has unknown type \"" + ptype.str + "\" (known: NUMBER, TEXT)");
         return null;
       }
       a.paramNames.push(pname);
@@ -376,17 +394,17 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
   }
 
   const patsV = v.get("patterns");
-  if (patsV === null) { err.message = here + "missing \"patterns\""; return null; }
-  if (patsV.kind != JsonKind.Array) { err.message = here + "\"patterns\" is not an array"; return null; }
-  if (patsV.items.length == 0) { err.message = here + "\"patterns\" is empty"; return null; }
+  if (patsV === null) { err.inAction(a.name, "missing \"patterns\""); return null; }
+  if (patsV.kind != JsonKind.Array) { err.inAction(a.name, "\"patterns\" is not an array"); return null; }
+  if (patsV.items.length == 0) { err.inAction(a.name, "\"patterns\" is empty"); return null; }
   if (patsV.items.length > MAX_PATTERNS_PER_ACTION) {
-    err.message = here + "more than " + MAX_PATTERNS_PER_ACTION.toString() + " patterns";
+    err.inAction(a.name, "more than " + MAX_PATTERNS_PER_ACTION.toString() + " patterns");
     return null;
   }
   for (let i = 0; i < patsV.items.length; i++) {
     const pv = patsV.items[i];
     if (pv.kind != JsonKind.String) {
-      err.message = here + "pattern " + (i + 1).toString() + " is not a string";
+      err.inAction(a.name, "pattern " + (i + 1).toString() + " is not a string");
       return null;
     }
     const p = parsePattern(pv.str, a, err);
@@ -400,7 +418,7 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
       for (let j = 0; j < toks.length; j++) if (toks[j].slot == k) used = true;
     }
     if (!used) {
-      err.message = here + "parameter \"" + a.paramNames[k] + "\" is used by no pattern";
+      err.inAction(a.name, "parameter \"" + a.paramNames[k] + "\" is used by no pattern");
       return null;
     }
   }
@@ -436,7 +454,6 @@ export function loadActionTable(json: string): ActionTableResult {
   }
   const table = new ActionTable();
   const err = new TableError();
-  const sigs = new Map<string, string>();
   for (let i = 0; i < list.items.length; i++) {
     const a = parseAction(list.items[i], i, err);
     if (a === null) {
@@ -449,14 +466,20 @@ export function loadActionTable(json: string): ActionTableResult {
         return result;
       }
     }
+    // The same pattern twice, in this action or an earlier one: compared
+    // in place (at most 64 × 32 patterns), no keys built.
     for (let k = 0; k < a.patterns.length; k++) {
-      const sig = signature(a.patterns[k], a);
-      if (sigs.has(sig)) {
-        result.error = "action \"" + a.name + "\" pattern \"" + a.patterns[k].source +
-          "\" is the same as a pattern of action \"" + sigs.get(sig) + "\"";
-        return result;
+      const p = a.patterns[k];
+      for (let j = 0; j <= table.actions.length; j++) {
+        const other = j < table.actions.length ? table.actions[j] : a;
+        const upto = j < table.actions.length ? other.patterns.length : k;
+        for (let q = 0; q < upto; q++) {
+          if (!samePattern(p, a, other.patterns[q], other)) continue;
+          result.error = "action \"" + a.name + "\" pattern \"" + p.source +
+            "\" is the same as a pattern of action \"" + other.name + "\"";
+          return result;
+        }
       }
-      sigs.set(sig, a.name);
     }
     table.actions.push(a);
   }
