@@ -27,6 +27,7 @@ import { JSON } from "json-as";
 //     plus speech/display when the backend sent a well-formed `output`, so
 //     the device can say the backend's own words for the error.
 
+import { randomFill } from "../board/random";
 import { parseJson, jsonQuote, JsonKind, JsonValue } from "../net/json";
 import { Match } from "./table";
 
@@ -220,6 +221,6 @@ export function uuidV4(bytes: Uint8Array): string {
 /** A fresh session id from the board's random source (WASI random_get, cryptographically random). */
 export function newSessionId(): string {
   const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  randomFill(bytes);
   return uuidV4(bytes);
 }
