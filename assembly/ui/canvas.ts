@@ -112,13 +112,16 @@ export class Canvas {
     if (<i64>y + <i64>GLYPH_HEIGHT * s <= <i64>this.top || <i64>y >= <i64>(this.top + this.rows)) {
       return this.textWidth(text, scale);
     }
+    // Only the glyph rows that reach into the window.
+    const firstRow = <i32>max<i64>((<i64>this.top - <i64>y) / s, 0);
+    const endRow = <i32>min<i64>((<i64>(this.top + this.rows) - <i64>y + s - 1) / s, <i64>GLYPH_HEIGHT);
     let penX = <i64>x;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (isLowSurrogateAfterHigh(text, i)) continue; // one box per code point
       if (penX >= <i64>this.width) break;
       if (penX + <i64>GLYPH_WIDTH * s > 0) {
-        for (let row = 0; row < GLYPH_HEIGHT; row++) {
+        for (let row = firstRow; row < endRow; row++) {
           const bits = glyphRow(code, row);
           for (let col = 0; col < GLYPH_WIDTH; col++) {
             if ((bits >> <u32>(GLYPH_WIDTH - 1 - col)) & 1) {
@@ -198,13 +201,15 @@ export class Canvas {
       }
       return;
     }
-    const lo = <u8>(value & 0xff);
-    const hi = <u8>(value >> 8);
+    // RGB565, low byte first: one little-endian 16-bit store per pixel
+    // (wasm memory is little-endian), inside the clipped rectangle.
+    const base = this.buffer.dataStart;
+    const pixel = <u16>value;
     for (let row = y0; row < y1; row++) {
-      let at = (row * this.width + x0) * 2;
-      for (let col = x0; col < x1; col++) {
-        this.buffer[at] = lo;
-        this.buffer[at + 1] = hi;
+      let at = base + ((<usize>(row * this.width + x0)) << 1);
+      const end = at + ((<usize>(x1 - x0)) << 1);
+      while (at < end) {
+        store<u16>(at, pixel);
         at += 2;
       }
     }
