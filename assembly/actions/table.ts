@@ -29,18 +29,30 @@ export const LOCAL_UNLINK = "unlink";
 // ---------------------------------------------------------------------------
 // Table model
 
-export class PatternToken {
-  /** Index into the action's parameters for a slot, -1 for a literal word. */
-  slot: i32 = -1;
-  /** A slot of type NUMBER. */
-  isNumber: bool = false;
-  /** The normalized literal word (empty for a slot). */
-  word: string = "";
+// Kept flat, so that the table is a few hundred bytes in few objects (the
+// collector visits every live object at the end of each entry): a
+// pattern's tokens are integers, and each distinct word is one string in
+// the table's word list.
+
+/** A token: a slot (≥ 0, the index of the action's parameter) or a word (see wordToken). */
+export function isSlot(token: i32): bool {
+  return token >= 0;
+}
+
+/** The token of word `index` in ActionTable.words. */
+export function wordToken(index: i32): i32 {
+  return -1 - index;
+}
+
+/** The index in ActionTable.words of a word token. */
+export function wordIndex(token: i32): i32 {
+  return -1 - token;
 }
 
 export class Pattern {
   source: string = "";
-  tokens: Array<PatternToken> = [];
+  /** Slots and words in order (isSlot, wordIndex). */
+  tokens: StaticArray<i32> = new StaticArray<i32>(0);
   /** Number of literal words: the pattern's specificity. */
   literals: i32 = 0;
 }
@@ -51,12 +63,16 @@ export class ActionDef {
   local: string = "";
   paramNames: Array<string> = [];
   paramTypes: Array<string> = [];
+  /** Bit k set: parameter k is a NUMBER. */
+  numberSlots: i32 = 0;
   patterns: Array<Pattern> = [];
 }
 
 export class ActionTable {
   version: i32 = TABLE_FORMAT_VERSION;
   actions: Array<ActionDef> = [];
+  /** Every distinct normalized word of the patterns, once. */
+  words: Array<string> = [];
 
   /** The action with this exact name, or null. */
   find(name: string): ActionDef | null {
@@ -249,15 +265,25 @@ class TableError {
   }
 }
 
-/** The literal words of src[from, to) as tokens of p. */
-function pushLiterals(src: string, from: i32, to: i32, p: Pattern): void {
-  const n = splitWords(src, to - from, from, to);
-  for (let i = 0; i < n; i++) {
-    const t = new PatternToken();
-    t.word = wordString(i, true);
-    p.tokens.push(t);
-    p.literals++;
+/** The words of the table being loaded (set by loadActionTable). */
+let tableWords: Array<string> = [];
+/** The tokens of the pattern being parsed. */
+const patternTokens = new Array<i32>();
+
+/** Index of word i of the last split in tableWords, added when new. */
+function internWord(i: i32): i32 {
+  for (let k = 0; k < tableWords.length; k++) {
+    if (wordIs(i, unchecked(tableWords[k]))) return k;
   }
+  tableWords.push(wordString(i, true));
+  return tableWords.length - 1;
+}
+
+/** The literal words of src[from, to) as tokens of the pattern being parsed; returns how many. */
+function pushLiterals(src: string, from: i32, to: i32): i32 {
+  const n = splitWords(src, to - from, from, to);
+  for (let i = 0; i < n; i++) patternTokens.push(wordToken(internWord(i)));
+  return n;
 }
 
 function parsePattern(src: string, action: ActionDef, err: TableError): Pattern | null {
@@ -267,6 +293,7 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
   }
   const p = new Pattern();
   p.source = src;
+  patternTokens.length = 0;
   let textStart = 0;
   let i = 0;
   let slots = 0;
@@ -282,7 +309,7 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
       err.inPattern(action.name, src, "'{' without '}'");
       return null;
     }
-    pushLiterals(src, textStart, i, p);
+    p.literals += pushLiterals(src, textStart, i);
     const name = src.substring(i + 1, close);
     if (!isIdent(name, 64)) {
       err.inPattern(action.name, src, "bad slot name \"" + name + "\"");
@@ -296,25 +323,21 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
       err.inPattern(action.name, src, "slot {" + name + "} is not declared in parameters");
       return null;
     }
-    for (let k = 0; k < p.tokens.length; k++) {
-      if (p.tokens[k].slot == index) {
-        err.inPattern(action.name, src, "slot {" + name + "} appears twice");
-        return null;
-      }
+    if (patternTokens.includes(index)) {
+      err.inPattern(action.name, src, "slot {" + name + "} appears twice");
+      return null;
     }
-    if (p.tokens.length > 0 && p.tokens[p.tokens.length - 1].slot >= 0) {
+    const count = patternTokens.length;
+    if (count > 0 && isSlot(patternTokens[count - 1])) {
       err.inPattern(action.name, src, "two slots need a word between them");
       return null;
     }
-    const t = new PatternToken();
-    t.slot = index;
-    t.isNumber = action.paramTypes[index] == PARAM_NUMBER;
-    p.tokens.push(t);
+    patternTokens.push(index);
     slots++;
     i = close + 1;
     textStart = i;
   }
-  pushLiterals(src, textStart, src.length, p);
+  p.literals += pushLiterals(src, textStart, src.length);
   if (slots > MAX_SLOTS_PER_PATTERN) {
     err.inPattern(action.name, src, "more than " + MAX_SLOTS_PER_PATTERN.toString() + " slots");
     return null;
@@ -323,6 +346,9 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
     err.inPattern(action.name, src, "needs at least one word besides slots");
     return null;
   }
+  const tokens = new StaticArray<i32>(patternTokens.length);
+  for (let k = 0; k < tokens.length; k++) tokens[k] = patternTokens[k];
+  p.tokens = tokens;
   return p;
 }
 
@@ -335,10 +361,10 @@ function samePattern(p: Pattern, a: ActionDef, q: Pattern, b: ActionDef): bool {
   for (let i = 0; i < p.tokens.length; i++) {
     const s = p.tokens[i];
     const t = q.tokens[i];
-    if ((s.slot < 0) != (t.slot < 0)) return false;
-    if (s.slot < 0) {
-      if (s.word != t.word) return false;
-    } else if (a.paramTypes[s.slot] != b.paramTypes[t.slot]) return false;
+    if (isSlot(s) != isSlot(t)) return false;
+    if (!isSlot(s)) {
+      if (s != t) return false; // one string per distinct word
+    } else if (((a.numberSlots >> s) & 1) != ((b.numberSlots >> t) & 1)) return false;
   }
   return true;
 }
@@ -388,6 +414,7 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
         err.inAction(a.name, "parameter \"" + pname + "\" has unknown type \"" + ptype.str + "\" (known: NUMBER, TEXT)");
         return null;
       }
+      if (ptype.str == PARAM_NUMBER) a.numberSlots |= 1 << a.paramNames.length;
       a.paramNames.push(pname);
       a.paramTypes.push(ptype.str);
     }
@@ -415,7 +442,7 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
     let used = false;
     for (let i = 0; i < a.patterns.length && !used; i++) {
       const toks = a.patterns[i].tokens;
-      for (let j = 0; j < toks.length; j++) if (toks[j].slot == k) used = true;
+      for (let j = 0; j < toks.length; j++) if (toks[j] == k) used = true;
     }
     if (!used) {
       err.inAction(a.name, "parameter \"" + a.paramNames[k] + "\" is used by no pattern");
@@ -453,6 +480,7 @@ export function loadActionTable(json: string): ActionTableResult {
     return result;
   }
   const table = new ActionTable();
+  tableWords = table.words;
   const err = new TableError();
   for (let i = 0; i < list.items.length; i++) {
     const a = parseAction(list.items[i], i, err);
@@ -546,26 +574,32 @@ const slotEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 const bestStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 const bestEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 
+// The table and action being matched.
+let matchWords: Array<string> = [];
+let matchNumberSlots: i32 = 0;
+
 /** Whether tokens[pi..] match words [ui, n), filling slotStart/slotEnd. */
-function matchFrom(toks: Array<PatternToken>, pi: i32, ui: i32, n: i32): bool {
+function matchFrom(toks: StaticArray<i32>, pi: i32, ui: i32, n: i32): bool {
   if (pi == toks.length) return ui == n;
   const t = unchecked(toks[pi]);
-  if (t.slot < 0) {
-    return ui < n && wordIs(ui, t.word) && matchFrom(toks, pi + 1, ui + 1, n);
+  if (!isSlot(t)) {
+    return ui < n && wordIs(ui, unchecked(matchWords[wordIndex(t)])) && matchFrom(toks, pi + 1, ui + 1, n);
   }
+  const isNumber = ((matchNumberSlots >> t) & 1) != 0;
   const last = pi + 1 == toks.length;
-  const nextWord = last ? "" : unchecked(toks[pi + 1]).word;
+  // After a slot comes a word (two slots are never adjacent).
+  const nextWord = last ? "" : unchecked(matchWords[wordIndex(unchecked(toks[pi + 1]))]);
   // Shortest capture first; a slot is one or more words.
   for (let end = ui + 1; end <= n; end++) {
-    if (t.isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
+    if (isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
     if (last && end != n) continue;
     if (!last && (end >= n || !wordIs(end, nextWord))) continue;
-    unchecked(slotStart[t.slot] = ui);
-    unchecked(slotEnd[t.slot] = end);
+    unchecked(slotStart[t] = ui);
+    unchecked(slotEnd[t] = end);
     if (matchFrom(toks, pi + 1, end, n)) return true;
   }
-  unchecked(slotStart[t.slot] = -1);
-  unchecked(slotEnd[t.slot] = -1);
+  unchecked(slotStart[t] = -1);
+  unchecked(slotEnd[t] = -1);
   return false;
 }
 
@@ -624,8 +658,10 @@ export function match(table: ActionTable, utterance: string): Match | null {
   let bestPattern: Pattern | null = null;
   let bestLiterals = -1;
   const actions = table.actions;
+  matchWords = table.words;
   for (let a = 0; a < actions.length; a++) {
     const action = unchecked(actions[a]);
+    matchNumberSlots = action.numberSlots;
     const patterns = action.patterns;
     const params = action.paramNames.length;
     for (let p = 0; p < patterns.length; p++) {
@@ -633,7 +669,7 @@ export function match(table: ActionTable, utterance: string): Match | null {
       if (pattern.literals <= bestLiterals || pattern.literals > n) continue;
       // Cheap refusal: a pattern that starts with a word needs it first.
       const first = unchecked(pattern.tokens[0]);
-      if (first.slot < 0 && !wordIs(0, first.word)) continue;
+      if (!isSlot(first) && !wordIs(0, unchecked(matchWords[wordIndex(first)]))) continue;
       for (let k = 0; k < params; k++) {
         unchecked(slotStart[k] = -1);
         unchecked(slotEnd[k] = -1);
@@ -656,7 +692,7 @@ export function match(table: ActionTable, utterance: string): Match | null {
   for (let k = 0; k < bestAction.paramNames.length; k++) {
     const s = unchecked(bestStart[k]);
     if (s < 0) continue;
-    const isNumber = bestAction.paramTypes[k] == PARAM_NUMBER;
+    const isNumber = ((bestAction.numberSlots >> k) & 1) != 0;
     m.paramNames.push(bestAction.paramNames[k]);
     m.paramTypes.push(bestAction.paramTypes[k]);
     m.paramValues.push(slotValue(s, unchecked(bestEnd[k]), isNumber));
