@@ -255,9 +255,9 @@ export class PixelScreen {
    * whether any band changed; an unchanged model is not drawn again.
    */
   render(m: ScreenModel, blit: BlitFn | null = null): bool {
-    const key = modelKey(m);
-    if (this.rendered && sameStrings(key, this.seen)) return false;
-    this.seen = key;
+    // Compared in place: an unchanged model (most entries) allocates nothing.
+    if (this.rendered && sameModel(m, this.seen)) return false;
+    this.seen = modelKey(m);
     this.list.reset();
     this.draw(m);
     const c = this.canvas;
@@ -658,9 +658,12 @@ function bandCount(height: i32, rows: i32): i32 {
   return max((height + rows - 1) / rows, 1);
 }
 
-function sameStrings(a: Array<string>, b: Array<string>): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+/** Whether `m` is the model whose modelKey is `key`. */
+function sameModel(m: ScreenModel, key: Array<string>): bool {
+  if (key.length != 6 + m.lines.length) return false;
+  if (m.title != key[0] || m.verificationUri != key[1] || m.userCode != key[2]) return false;
+  if (m.qrText != key[3] || m.countdown != key[4] || m.status != key[5]) return false;
+  for (let i = 0; i < m.lines.length; i++) if (m.lines[i] != key[6 + i]) return false;
   return true;
 }
 
