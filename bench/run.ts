@@ -352,6 +352,7 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
   fig({
     id: "memory.hil", section: "memory", name: "linear memory high-water, linking with approval", value: hw, unit: "B",
     ratio: declaredMax ? hw / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
+    note: declaredMax !== null && hw === declaredMax ? "the memory's size, fixed at the maximum: what is in use is the peak per board below" : undefined,
   });
   return dev;
 }
