@@ -12,28 +12,39 @@ export function fw_abi_version(): i32 {
   return board.ABI_VERSION;
 }
 
+// The release build uses the minimal runtime, which never collects by
+// itself: every entry ends with __collect(), where nothing managed is left
+// on the stack (only globals hold the app).
+
 export function fw_init(): i32 {
   const a = new App(randomSeed());
   app = a;
-  return a.boot(board.monotonicMs());
+  const r = a.boot(board.monotonicMs());
+  __collect();
+  return r;
 }
 
 export function fw_tick(now_ms: i64): i64 {
   if (app === null) return -1;
-  return app!.tick(now_ms);
+  const next = app!.tick(now_ms);
+  __collect();
+  return next;
 }
 
 export function fw_on_net_response(id: i32, status: i32, body_len: i32): void {
   if (app === null) return;
   app!.onNetResponse(id, status, body_len, board.monotonicMs());
+  __collect();
 }
 
 export function fw_on_button(button: i32): void {
   if (app === null) return;
   app!.onButton(button, board.monotonicMs());
+  __collect();
 }
 
 export function fw_on_utterance(len: i32): void {
   if (app === null) return;
   app!.onUtterance(len, board.monotonicMs());
+  __collect();
 }

@@ -28,7 +28,9 @@ import { startFaultProxy, FaultProxy } from "../test/support/fault-proxy.ts";
 import { approve } from "../test/support/phone.ts";
 import { BenchDevice, Seen } from "./device.ts";
 import type { SizeReport } from "./size.ts";
+import { MODULE_BUDGET_BYTES } from "./size.ts";
 import { memoryLimits } from "./wasm.ts";
+import { HeapWatch, heapBase } from "./memory.ts";
 import { cpuMsSince, median, summary } from "./stats.ts";
 
 // ---- settings ---------------------------------------------------------------
@@ -54,7 +56,15 @@ const SETTINGS = {
   /** QR encodes per encoder. */
   qrRounds: envNumber("BENCH_QR_ROUNDS", 300),
   board: process.env.BENCH_BOARD || "tv",
+  /** Voice actions per board in the peak-memory phase. */
+  memoryActions: envNumber("BENCH_MEMORY_ACTIONS", 200),
+  /** Only these phases (comma-separated: size,idle,polls,actions,memory,tokens,boot,qr); all when empty. */
+  only: (process.env.BENCH_ONLY || "").split(",").map((x) => x.trim()).filter(Boolean),
 };
+
+function runs(phase: string): boolean {
+  return SETTINGS.only.length === 0 || SETTINGS.only.includes(phase);
+}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WASM_PATH = join(ROOT, "build", "firmware.wasm");
@@ -139,6 +149,33 @@ function sizeFigures(r: SizeReport | { fatal: string }): void {
     ? `build/firmware.wasm is ${r.builtFileBytes} B: the sources changed after the build`
     : undefined;
   fig({ id: "size.total", section: S, name: "release .wasm, total", value: r.moduleBytes, unit: "B", note });
+  fig({
+    id: "size.budget", section: S, name: "release .wasm against the 64 KiB budget", value: r.moduleBytes, unit: "B",
+    ratio: r.moduleBytes / MODULE_BUDGET_BYTES, reference: `budget ${MODULE_BUDGET_BYTES} B`,
+    note: r.moduleBytes <= MODULE_BUDGET_BYTES ? `${MODULE_BUDGET_BYTES - r.moduleBytes} B to spare` : `${r.moduleBytes - MODULE_BUDGET_BYTES} B over`,
+    status: r.moduleBytes <= MODULE_BUDGET_BYTES ? "ok" : "error",
+  });
+  const a = r.anatomy;
+  if (a) {
+    const budget = (bytes: number) => ({ ratio: bytes / MODULE_BUDGET_BYTES, reference: "share of the 64 KiB budget" });
+    const code = a.sections["code"] ?? 0;
+    const data = a.sections["data"] ?? 0;
+    const other = Object.entries(a.sections).filter(([k]) => k !== "code" && k !== "data" && !k.startsWith("custom")).reduce((t, [, v]) => t + v, 0);
+    fig({ id: "size.section.code", section: S, name: "code section", value: code, unit: "B", ...budget(code), note: `${a.code.reduce((t, g) => t + g.functions, 0)} functions` });
+    for (const g of a.code) {
+      fig({ id: `size.code.${g.group}`, section: S, name: `  code: ${g.group}`, value: g.bytes, unit: "B", ...budget(g.bytes), note: `${g.functions} functions` });
+    }
+    fig({
+      id: "size.section.data", section: S, name: "data section", value: data, unit: "B", ...budget(data),
+      note: `${a.data.segments} segments, ${a.data.bytes} B of payload; linear memory up to ${a.data.linearEnd} B`,
+    });
+    fig({
+      id: "size.data.strings", section: S, name: "  data: string literals (UTF-16, with headers)", value: a.data.stringBytes, unit: "B", ...budget(a.data.stringBytes),
+      note: `${a.data.strings} literals, ${a.data.stringChars} characters`,
+    });
+    fig({ id: "size.section.other", section: S, name: "other sections (types, imports, functions, globals, exports, ...)", value: other, unit: "B", ...budget(other) });
+    raw.sizeLargestFunctions = a.largest;
+  }
   for (const p of r.parts) {
     const id = `size.part.${p.id}`;
     if (p.bytes === null) missing(S, id, p.name, "error", p.error ?? "not measured");
@@ -315,6 +352,7 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
   fig({
     id: "memory.hil", section: "memory", name: "linear memory high-water, linking with approval", value: hw, unit: "B",
     ratio: declaredMax ? hw / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
+    note: declaredMax !== null && hw === declaredMax ? "the memory's size, fixed at the maximum: what is in use is the peak per board below" : undefined,
   });
   return dev;
 }
@@ -509,6 +547,165 @@ async function actionsPhase(rig: Rig, dev: BenchDevice, profile: BoardProfile, d
   });
 }
 
+// ---- 2b. peak memory per board, and the largest token answer that links ---------
+
+const MEMORY_BOARDS = ["tv", "oled", "speaker"];
+const MOMENTS = ["boot", "code answer", "token answer", "action"] as const;
+
+/**
+ * One board from boot to voice actions: the heap's high-water mark after
+ * each moment (boot: fw_init done; code answer: awaiting_approval shown;
+ * token answer: linked and stored; action: after the voice actions).
+ */
+async function memoryOnBoard(rig: Rig, wasm: Uint8Array, board: string, actionTable: string | null): Promise<{ peaks: Record<string, number>; size: number; traps: number; lastTrap: string | null }> {
+  const profile = loadProfile(board);
+  const dev = new BenchDevice({ wasm, profile, actionTable, deviceConfig: JSON.stringify(rig.deviceConfig), keep: 400 });
+  const watch = new HeapWatch(dev.rt, heapBase(wasm));
+  const peaks: Record<string, number> = {};
+  try {
+    dev.start();
+    peaks["boot"] = watch.peak();
+    await dev.waitState("awaiting_approval", 20000);
+    peaks["code answer"] = watch.peak();
+    const answer = rig.deviceAnswer;
+    if (!answer) throw new Error("the device authorization answer was not seen at the proxy");
+    await approve(String(answer.verification_uri), String(answer.user_code));
+    await dev.waitState("linked", 20000);
+    await sleep(100);
+    peaks["token answer"] = watch.peak();
+    const utterances = ["who am i", "where is order 12345", "what's on my schedule today", "track order number 4 2"];
+    // The backend's answer reaching the device ends an action (a board
+    // without a speaker shows the answer instead of saying it).
+    const backend = rig.backend.url;
+    for (let i = 0; i < SETTINGS.memoryActions; i++) {
+      const answered = dev.next((e) => e.ev === "net" && String(e.url).startsWith(backend), 10000, "the backend's answer");
+      dev.rt.utter(utterances[i % utterances.length]);
+      await answered;
+      await sleep(2);
+    }
+    peaks["action"] = watch.peak();
+    return { peaks, size: watch.size(), traps: dev.rt.stats.traps, lastTrap: dev.rt.lastTrap };
+  } finally {
+    dev.stop();
+  }
+}
+
+async function memoryPhase(rig: Rig, wasm: Uint8Array, actionTable: string | null): Promise<void> {
+  const S = "memory";
+  const declared = memoryLimits(wasm).maximum;
+  const declaredBytes = declared === null ? null : declared * 65536;
+  fig({ id: "memory.static", section: S, name: "static data (strings, tables) in linear memory", value: heapBase(wasm), unit: "B",
+    ratio: declaredBytes ? heapBase(wasm) / declaredBytes : null, reference: declaredBytes ? "declared maximum" : undefined });
+  const perBoard: Record<string, unknown> = {};
+  for (const board of MEMORY_BOARDS) {
+    try {
+      const r = await memoryOnBoard(rig, wasm, board, actionTable);
+      perBoard[board] = r;
+      let peak = 0;
+      let moment = "";
+      for (const m of MOMENTS) {
+        const v = r.peaks[m];
+        if (v !== undefined && v > peak) {
+          peak = v;
+          moment = m;
+        }
+      }
+      const steps = MOMENTS.filter((m) => r.peaks[m] !== undefined).map((m) => `${m} ${r.peaks[m].toLocaleString("en-US")}`).join(", ");
+      fig({
+        id: `memory.peak.${board}`, section: S, name: `${board}: peak linear memory in use (reached at: ${moment})`, value: peak, unit: "B",
+        ratio: declaredBytes ? peak / declaredBytes : null, reference: declaredBytes ? "declared maximum" : undefined,
+        note: `high-water after ${steps}; ${SETTINGS.memoryActions} voice actions`
+          + (r.traps ? `; ${r.traps} trap(s): ${r.lastTrap}` : ""),
+        status: r.traps ? "error" : "ok",
+      });
+      if (declaredBytes) {
+        fig({ id: `memory.headroom.${board}`, section: S, name: `${board}: headroom (declared − peak)`, value: declaredBytes - peak, unit: "B",
+          status: r.traps ? "error" : "ok" });
+      }
+    } catch (e) {
+      missing(S, `memory.peak.${board}`, `${board}: peak linear memory`, "error", firstLine(e));
+    }
+  }
+  raw.memoryPerBoard = perBoard;
+}
+
+/** A JWT-shaped string of exactly `n` characters (three base64url parts). */
+function jwtLike(n: number): string {
+  const body = randomBytes(Math.ceil(n * 0.75) + 3).toString("base64url").slice(0, Math.max(n - 2, 1));
+  const a = Math.floor(body.length / 5);
+  const b = Math.floor((body.length * 4) / 5);
+  return (body.slice(0, a) + "." + body.slice(a, b) + "." + body.slice(b)).slice(0, n);
+}
+
+/**
+ * The largest token answer with which the device still links: the
+ * successful device_code answer is enlarged with an id_token and a longer
+ * access token (JWT-shaped, as an enterprise provider sends them) to an
+ * exact size, on a fresh device each time, until one does not link.
+ */
+async function tokensPhase(wasm: Uint8Array, actionTable: string | null): Promise<void> {
+  const S = "memory";
+  const board = SETTINGS.board;
+  const profile = loadProfile(board);
+  const server = await startAuthServer({ deviceCodeTtl: 600 });
+  let target = 0;
+  let deviceAnswer: Record<string, unknown> | null = null;
+  const proxy = await startFaultProxy(server.url, {
+    interval: POLL_INTERVAL_S,
+    rewriteDeviceResponse: (d) => (deviceAnswer = d),
+    rewriteTokenResponse: (d) => {
+      if (typeof d.access_token !== "string" || target <= 0) return d;
+      const base = JSON.stringify({ ...d, id_token: "", access_token: "" }).length;
+      const room = Math.max(target - base, 2);
+      const out = { ...d, access_token: jwtLike(Math.floor(room / 2)), id_token: "" };
+      out.id_token = jwtLike(Math.max(target - JSON.stringify(out).length, 1));
+      return out;
+    },
+  });
+  const config = JSON.stringify(proxy.deviceConfigFor(server.deviceConfig()));
+  const tried: { bytes: number; linked: boolean; why?: string; peak?: number }[] = [];
+  try {
+    for (const kib of [2, 4, 8, 12, 16, 20, 24, 32, 48, 64]) {
+      target = kib * 1024;
+      deviceAnswer = null;
+      const dev = new BenchDevice({ wasm, profile, actionTable, deviceConfig: config, keep: 200 });
+      const watch = new HeapWatch(dev.rt, heapBase(wasm));
+      let linked = false;
+      let why: string | undefined;
+      try {
+        dev.start();
+        await dev.waitState("awaiting_approval", 20000);
+        const a = deviceAnswer as Record<string, unknown> | null;
+        if (!a) throw new Error("no device authorization answer");
+        const done = dev.next((e) => (e.ev === "state" && (e.state === "linked" || e.state === "error" || e.state === "backoff")) || e.ev === "trap", 30000, "linked or a failure");
+        await approve(String(a.verification_uri), String(a.user_code));
+        const e = await done;
+        linked = e.ev === "state" && e.state === "linked";
+        if (!linked) why = e.ev === "trap" ? `trap: ${e.message}` : `state ${e.state}`;
+      } catch (e) {
+        why = firstLine(e);
+      } finally {
+        dev.stop();
+      }
+      tried.push({ bytes: target, linked, why, peak: watch.peak() });
+      log(`tokens: ${target} B answer: ${linked ? "linked" : `not linked (${why})`}, peak ${watch.peak()} B`);
+      if (!linked) break;
+    }
+  } finally {
+    await proxy.close();
+    await server.close();
+  }
+  raw.tokenAnswers = tried;
+  const ok = tried.filter((t) => t.linked).pop();
+  const bad = tried.find((t) => !t.linked);
+  fig({
+    id: "memory.largest_token_answer", section: S, name: `largest token answer that links (${board}, id_token + access token as JWTs)`, value: ok ? ok.bytes : 0, unit: "B",
+    ratio: (ok ? ok.bytes : 0) / 16384, reference: "goal 16 KiB",
+    note: bad ? `${bad.bytes} B did not: ${bad.why}` : "the largest size tried linked",
+    status: ok && ok.bytes >= 16384 ? "ok" : "error",
+  });
+}
+
 // ---- 6. boot --------------------------------------------------------------------
 
 /** (module (func (export "f"))): the smallest module worth instantiating. */
@@ -623,6 +820,7 @@ interface QrExports {
   qr_input(len: number): number;
   qr_encode(len: number, ecl: number, mask: number): number;
   qr_version(): number;
+  qr_collect(): void;
 }
 
 function qrPhase(qrPath: string): void {
@@ -667,8 +865,11 @@ function qrPhase(qrPath: string): void {
   const ptr = fw.qr_input(url.length);
   new Uint8Array(fw.memory.buffer, ptr, url.length).set(url);
   let size = 0;
+  // One encode and one collection per round: the firmware collects at
+  // the end of every entry, and the release build's memory is 2 pages.
   const fwMs = time(() => {
     size = fw.qr_encode(url.length, 1, -1);
+    fw.qr_collect();
   });
   const text = String.fromCharCode(...url);
   let refSize = 0;
@@ -682,7 +883,7 @@ function qrPhase(qrPath: string): void {
   fig({
     id: "qr.encode", section: S, name: `encode a ${url.length}-byte URL at M, auto mask (version ${fw.qr_version()})`, value: fwMs * 1000, unit: "µs",
     ratio: fwMs / refMs, reference: `qrcode-generator ${(refMs * 1000).toFixed(0)} µs`,
-    note: size !== refSize ? `symbol sizes differ: ${size} vs ${refSize}` : `mean of ${rounds}; release build of test/qr/qr_entry.ts`,
+    note: size !== refSize ? `symbol sizes differ: ${size} vs ${refSize}` : `mean of ${rounds}, a collection after each; release build of test/qr/qr_entry.ts`,
   });
 }
 
@@ -707,7 +908,7 @@ function fmtValue(f: Figure): string {
 
 function fmtRatio(f: Figure): string {
   if (f.ratio === undefined || f.ratio === null) return "";
-  if (f.reference === "share of the total" || f.reference === "declared maximum") return `${(f.ratio * 100).toFixed(1)}%`;
+  if (f.reference === "share of the total" || f.reference === "declared maximum" || f.reference === "share of the 64 KiB budget") return `${(f.ratio * 100).toFixed(1)}%`;
   return `${fmt(f.ratio)}×`;
 }
 
@@ -746,50 +947,78 @@ async function main(): Promise<void> {
 
   const declaredMax = declaredMemory(wasm);
 
-  log(`idle: ${SETTINGS.idleS} s awaiting approval`);
-  try {
-    await idlePhase();
-  } catch (e) {
-    missing("idle", "idle.cpu", "host CPU while awaiting approval", "error", firstLine(e));
+  if (runs("idle")) {
+    log(`idle: ${SETTINGS.idleS} s awaiting approval`);
+    try {
+      await idlePhase();
+    } catch (e) {
+      missing("idle", "idle.cpu", "host CPU while awaiting approval", "error", firstLine(e));
+    }
   }
 
   log("size: waiting for the compiles");
   sizeFigures(await size.done);
 
-  log(`polls: ${SETTINGS.polls} polls at a strict 1 s server, then approval`);
   let rig: Rig | null = null;
   let dev: BenchDevice | null = null;
   let linked: { image: Uint8Array; sealer: Sealer } | null = null;
-  try {
-    rig = await startRig();
-    dev = await linkPhase(rig, wasm, profile, actionTable, declaredMax);
-    linked = { image: dev.flash.image(), sealer: dev.sealer };
-  } catch (e) {
-    missing("polls", "polls.count", "poll timing", "error", firstLine(e));
+  if (runs("polls") || runs("actions") || runs("boot")) {
+    log(`polls: ${SETTINGS.polls} polls at a strict 1 s server, then approval`);
+    try {
+      rig = await startRig();
+      dev = await linkPhase(rig, wasm, profile, actionTable, declaredMax);
+      linked = { image: dev.flash.image(), sealer: dev.sealer };
+    } catch (e) {
+      missing("polls", "polls.count", "poll timing", "error", firstLine(e));
+    }
   }
 
-  if (rig && dev) {
+  if (rig && dev && runs("actions")) {
     log(`actions: ${SETTINGS.actions} voice actions, then ${SETTINGS.refActions} through the TypeScript loop`);
     try {
       await actionsPhase(rig, dev, profile, declaredMax);
     } catch (e) {
       missing("actions", "actions.rate", "voice actions per second", "error", firstLine(e));
     }
-    dev.stop();
+  }
+  dev?.stop();
+
+  if (runs("memory")) {
+    log(`memory: peak per board (${MEMORY_BOARDS.join(", ")}), ${SETTINGS.memoryActions} voice actions each`);
+    let mrig: Rig | null = null;
+    try {
+      mrig = await startRig();
+      await memoryPhase(mrig, wasm, actionTable);
+    } catch (e) {
+      missing("memory", "memory.peak", "peak memory per board", "error", firstLine(e));
+    } finally {
+      await mrig?.close();
+    }
   }
 
-  if (rig) {
+  if (runs("tokens")) {
+    log("tokens: the largest token answer that links");
+    try {
+      await tokensPhase(wasm, actionTable);
+    } catch (e) {
+      missing("memory", "memory.largest_token_answer", "largest token answer that links", "error", firstLine(e));
+    }
+  }
+
+  if (rig && runs("boot")) {
     log("boot");
     await bootPhase(rig, wasm, profile, actionTable, linked);
-  } else {
+  } else if (runs("boot")) {
     missing("boot", "boot.unlinked", "boot", "error", "the servers did not start");
   }
 
-  log("qr");
-  try {
-    qrPhase(size.qrPath);
-  } catch (e) {
-    missing("qr", "qr.encode", "QR encode", "error", firstLine(e));
+  if (runs("qr")) {
+    log("qr");
+    try {
+      qrPhase(size.qrPath);
+    } catch (e) {
+      missing("qr", "qr.encode", "QR encode", "error", firstLine(e));
+    }
   }
 
   await rig?.close();

@@ -15,6 +15,10 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { memoryLimits } from "./wasm.ts";
+import { anatomy, Anatomy } from "./anatomy.ts";
+
+/** The release module's budget (DESIGN.md, Budgets): it sits in flash next to a ~60 KB runtime. */
+export const MODULE_BUDGET_BYTES = 65536;
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,6 +35,8 @@ export interface CompileOptions {
    * while someone edits the tree.
    */
   snapshot?: Map<string, string | null>;
+  /** More compiler flags, after the configuration's (e.g. --debug for function names). */
+  extraArgs?: string[];
 }
 
 export interface Compiled {
@@ -45,7 +51,7 @@ export async function compile(entry: string, o: CompileOptions = {}): Promise<Co
   const stderr: string[] = [];
   const t0 = performance.now();
   const { error } = await asc.main(
-    [entry, "--config", "asconfig.json", "--target", "release", "--outFile", out, "--baseDir", ROOT],
+    [entry, "--config", "asconfig.json", "--target", "release", "--outFile", out, "--baseDir", ROOT, ...(o.extraArgs ?? [])],
     {
       stdout: asc.createMemoryStream(),
       stderr: asc.createMemoryStream((c) => stderr.push(typeof c === "string" ? c : Buffer.from(c).toString("utf8"))),
@@ -239,6 +245,12 @@ export interface SizeReport {
   parts: Part[];
   standalone: Part[];
   compileMs: number;
+  /**
+   * Where the bytes go, from the same build with a name section (--debug;
+   * code and data are those of the release build): sections, code by
+   * source, string literals.
+   */
+  anatomy: Anatomy | null;
   /** Set when the QR timing module was written. */
   qrModule?: string;
   errors: string[];
@@ -307,6 +319,14 @@ export async function measureSize(qrOut?: string): Promise<SizeReport> {
     }
   }
 
+  let parts: Anatomy | null = null;
+  try {
+    const named = await compile(FIRMWARE, { snapshot, extraArgs: ["--debug"] });
+    parts = anatomy(named.bytes);
+  } catch (e) {
+    errors.push(`anatomy: ${(e as Error).message.split("\n")[0]}`);
+  }
+
   let memory: SizeReport["memory"] = null;
   try {
     const m = memoryLimits(full.bytes);
@@ -314,7 +334,7 @@ export async function measureSize(qrOut?: string): Promise<SizeReport> {
   } catch (e) {
     errors.push(`memory section: ${(e as Error).message}`);
   }
-  return { moduleBytes: total, builtFileBytes, memory, parts: [qr, json, jsonAs, rest], standalone, compileMs: performance.now() - t0, qrModule, errors };
+  return { moduleBytes: total, builtFileBytes, memory, parts: [qr, json, jsonAs, rest], standalone, anatomy: parts, compileMs: performance.now() - t0, qrModule, errors };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

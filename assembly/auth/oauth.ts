@@ -1,5 +1,6 @@
 // OAuth 2.0 token endpoint answers (RFC 6749 §5.1 success, §5.2 error),
 // shared by the device flow (RFC 8628 §3.5) and refresh (RFC 6749 §6).
+import { asciiLower } from "../text/case";
 import { JsonValue } from "../net/json";
 import { cleanText, isVisibleAscii, numberField } from "../net/http";
 // RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E).
@@ -56,7 +57,7 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   const tt = obj.getString("token_type");
   // §5.1: token_type is REQUIRED; this device only speaks RFC 6750 bearer.
   if (tt === null) { out.error = "token answer has no token_type"; return out; }
-  if (tt.toLowerCase() != "bearer") { out.error = "token type '" + cleanText(tt, 20) + "' is not supported (only Bearer)"; return out; }
+  if (asciiLower(tt) != "bearer") { out.error = "token type '" + cleanText(tt, 20) + "' is not supported (only Bearer)"; return out; }
   const t = new TokenSet();
   t.accessToken = at.str;
   t.tokenType = "Bearer";

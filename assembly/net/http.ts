@@ -1,5 +1,6 @@
 // Request/response plumbing shared by every protocol the firmware speaks.
 // Pure data: the wiring in main.ts moves these across the board ABI.
+import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
 import { decodeUtf8 } from "./utf8";
@@ -85,7 +86,7 @@ export function describeStatus(status: i32): string {
  * Returns null when the body is neither (or is not an object).
  */
 export function parseBody(resp: HttpResponse): JsonValue | null {
-  const ct = resp.contentType.toLowerCase();
+  const ct = asciiLower(resp.contentType);
   const bytes = resp.bytes;
   let first = 0;
   while (first < bytes.length && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0a || bytes[first] == 0x0d)) first++;
@@ -187,7 +188,7 @@ export function stripControls(s: string, keepNewlines: bool): string {
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */
 export function bearerError(challenge: string): string {
-  const lower = challenge.toLowerCase();
+  const lower = asciiLower(challenge);
   const at = lower.indexOf("error=");
   if (at < 0) return "";
   let i = at + 6;

@@ -1,6 +1,8 @@
 // Just enough URL handling for endpoint checks (RFC 3986 §3): scheme,
 // host, port and the rest. The host does the real parsing when it sends.
 
+import { asciiLower } from "../text/case";
+
 export class Url {
   scheme: string = "";
   host: string = "";
@@ -64,7 +66,7 @@ function isPlainHost(host: string): bool {
     if (l.length == 0 || l.length > 63) return false;
     // An IDNA A-label is decoded and re-checked by WHATWG parsers (and may be
     // refused or shown as look-alike letters): not accepted for an endpoint.
-    if (l.length >= 4 && l.substring(0, 4).toLowerCase() == "xn--") return false;
+    if (l.length >= 4 && asciiLower(l.substring(0, 4)) == "xn--") return false;
     for (let j = 0; j < l.length; j++) {
       const c = l.charCodeAt(j);
       if (!isAlpha(c) && !isDigit(c) && c != 0x2d) return false;
@@ -86,7 +88,7 @@ export function parseUrl(s: string): Url {
   if (s.length == 0 || s.length > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
   const sep = s.indexOf("://");
   if (sep <= 0) return u;
-  u.scheme = s.substring(0, sep).toLowerCase();
+  u.scheme = asciiLower(s.substring(0, sep));
   if (!isScheme(u.scheme)) return u;
   let rest = s.substring(sep + 3);
   let slash = rest.indexOf("/");
@@ -101,7 +103,7 @@ export function parseUrl(s: string): Url {
   if (authority.startsWith("[")) {
     const close = authority.indexOf("]");
     if (close < 0) return u;
-    u.host = authority.substring(0, close + 1).toLowerCase();
+    u.host = asciiLower(authority.substring(0, close + 1));
     const after = authority.substring(close + 1);
     if (after.length > 0) {
       if (!after.startsWith(":")) return u;
@@ -111,11 +113,11 @@ export function parseUrl(s: string): Url {
   } else {
     const colon = authority.lastIndexOf(":");
     if (colon >= 0) {
-      u.host = authority.substring(0, colon).toLowerCase();
+      u.host = asciiLower(authority.substring(0, colon));
       u.port = authority.substring(colon + 1);
       hasPort = true;
     } else {
-      u.host = authority.toLowerCase();
+      u.host = asciiLower(authority);
     }
   }
   if (!isPlainHost(u.host)) return u;

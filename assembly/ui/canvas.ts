@@ -1,5 +1,10 @@
-// A framebuffer in the firmware's own memory. The board copies it to the
-// display from (dataPtr, byteLength); nothing here does I/O.
+// Pixels in the firmware's own memory: a window of `rows` whole rows
+// (a band, as LVGL's partial buffers) of a width × height display, or the
+// whole display when rows is the height. Drawing uses display coordinates;
+// what falls outside the window is clipped, so replaying the same calls
+// for each band position yields, band by band, exactly the full frame.
+// The board copies the window to the display from (dataPtr, byteLength);
+// nothing here does I/O.
 //
 // Every drawing call clips to the canvas: any coordinates and sizes,
 // negative or near the i32 limits, draw what falls inside and never write
@@ -27,27 +32,43 @@ const MAX_QR_SCALE: i32 = 0xffff;
 export class Canvas {
   readonly width: i32;
   readonly height: i32;
+  /** Rows the buffer holds (the band height); the height for a full frame. */
+  readonly rows: i32;
+  /** Display row of the buffer's first row; see setTop. */
+  top: i32 = 0;
   /** FORMAT_MONO or FORMAT_RGB565; any other value is taken as mono. */
   readonly format: i32;
   private readonly bytesPerPixel: i32;
   private readonly buffer: Uint8Array;
 
-  constructor(width: i32, height: i32, format: i32) {
+  /** `rows` ≤ 0 or above the height means the whole frame. */
+  constructor(width: i32, height: i32, format: i32, rows: i32 = 0) {
     let w = max(width, 0);
     let h = max(height, 0);
-    const bytes = <i64>w * <i64>h * (format == FORMAT_RGB565 ? 2 : 1);
+    const r = rows <= 0 || rows > h ? h : rows;
+    const bytes = <i64>w * <i64>r * (format == FORMAT_RGB565 ? 2 : 1);
     if (bytes > <i64>i32.MAX_VALUE) {
       // Could never be allocated; an empty canvas draws nothing instead.
       w = 0;
       h = 0;
     }
+    const rowsHeld = min(r, h);
+    this.rows = rowsHeld;
     const f = format == FORMAT_RGB565 ? FORMAT_RGB565 : FORMAT_MONO;
     this.width = w;
     this.height = h;
     this.format = f;
     const bpp = f == FORMAT_RGB565 ? 2 : 1;
     this.bytesPerPixel = bpp;
-    this.buffer = new Uint8Array(w * h * bpp);
+    this.buffer = new Uint8Array(w * rowsHeld * bpp);
+  }
+
+  /**
+   * Moves the window so that its first row is display row `top` (clamped
+   * to the display). The buffer keeps its old pixels until drawn over.
+   */
+  setTop(top: i32): void {
+    this.top = min(max(top, 0), max(this.height - this.rows, 0));
   }
 
   /** Address of the first pixel (row after row, top left first). */
@@ -60,12 +81,13 @@ export class Canvas {
   }
 
   /**
-   * The stored value of one pixel: 0 or 1 on mono, the RGB565 word
-   * otherwise; −1 outside the canvas.
+   * The stored value of one pixel at display coordinates: 0 or 1 on mono,
+   * the RGB565 word otherwise; −1 outside the canvas or the window.
    */
   pixel(x: i32, y: i32): i32 {
     if (x < 0 || y < 0 || x >= this.width || y >= this.height) return -1;
-    const at = (y * this.width + x) * this.bytesPerPixel;
+    if (y < this.top || y >= this.top + this.rows) return -1;
+    const at = ((y - this.top) * this.width + x) * this.bytesPerPixel;
     if (this.bytesPerPixel == 1) return this.buffer[at];
     return <i32>this.buffer[at] | (<i32>this.buffer[at + 1] << 8);
   }
@@ -86,13 +108,20 @@ export class Canvas {
    */
   drawText(x: i32, y: i32, text: string, color: u32, scale: i32 = 1): i32 {
     const s = <i64>max(scale, 1);
+    // Nothing of this line falls inside the window: only the advance.
+    if (<i64>y + <i64>GLYPH_HEIGHT * s <= <i64>this.top || <i64>y >= <i64>(this.top + this.rows)) {
+      return this.textWidth(text, scale);
+    }
+    // Only the glyph rows that reach into the window.
+    const firstRow = <i32>max<i64>((<i64>this.top - <i64>y) / s, 0);
+    const endRow = <i32>min<i64>((<i64>(this.top + this.rows) - <i64>y + s - 1) / s, <i64>GLYPH_HEIGHT);
     let penX = <i64>x;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (isLowSurrogateAfterHigh(text, i)) continue; // one box per code point
       if (penX >= <i64>this.width) break;
       if (penX + <i64>GLYPH_WIDTH * s > 0) {
-        for (let row = 0; row < GLYPH_HEIGHT; row++) {
+        for (let row = firstRow; row < endRow; row++) {
           const bits = glyphRow(code, row);
           for (let col = 0; col < GLYPH_WIDTH; col++) {
             if ((bits >> <u32>(GLYPH_WIDTH - 1 - col)) & 1) {
@@ -112,11 +141,7 @@ export class Canvas {
    * the BMP (a UTF-16 surrogate pair) counts once. Capped at i32.MAX_VALUE.
    */
   textWidth(text: string, scale: i32 = 1): i32 {
-    let chars: i64 = 0;
-    for (let i = 0; i < text.length; i++) {
-      if (!isLowSurrogateAfterHigh(text, i)) chars++;
-    }
-    return clampI32(chars * <i64>CELL_WIDTH * <i64>max(scale, 1));
+    return textWidth(text, scale);
   }
 
   /**
@@ -142,7 +167,13 @@ export class Canvas {
     this.fill(x, y, side, side, WHITE);
     const left = <i64>x + quiet * px;
     const top = <i64>y + quiet * px;
+    // Only the module rows that reach into the window.
+    const wTop = <i64>this.top;
+    const wBottom = wTop + <i64>this.rows;
     for (let my = 0; my < qr.size; my++) {
+      const rowY = top + <i64>my * px;
+      if (rowY + px <= wTop) continue;
+      if (rowY >= wBottom) break;
       for (let mx = 0; mx < qr.size; mx++) {
         if (qr.getModule(mx, my)) this.fill(left + <i64>mx * px, top + <i64>my * px, px, px, BLACK);
       }
@@ -154,14 +185,15 @@ export class Canvas {
     if (w <= 0 || h <= 0) return;
     // Clip in i64 and narrow only once the edges are known to lie inside.
     const left = max<i64>(x, 0);
-    const top = max<i64>(y, 0);
+    const top = max<i64>(y, <i64>this.top);
     const right = min<i64>(x + w, <i64>this.width);
-    const bottom = min<i64>(y + h, <i64>this.height);
+    const bottom = min<i64>(y + h, <i64>(this.top + this.rows));
     if (left >= right || top >= bottom) return;
+    // Buffer rows from here on.
     const x0 = <i32>left;
-    const y0 = <i32>top;
+    const y0 = <i32>top - this.top;
     const x1 = <i32>right;
-    const y1 = <i32>bottom;
+    const y1 = <i32>bottom - this.top;
     const value = this.encode(color);
     if (this.bytesPerPixel == 1) {
       for (let row = y0; row < y1; row++) {
@@ -169,13 +201,15 @@ export class Canvas {
       }
       return;
     }
-    const lo = <u8>(value & 0xff);
-    const hi = <u8>(value >> 8);
+    // RGB565, low byte first: one little-endian 16-bit store per pixel
+    // (wasm memory is little-endian), inside the clipped rectangle.
+    const base = this.buffer.dataStart;
+    const pixel = <u16>value;
     for (let row = y0; row < y1; row++) {
-      let at = (row * this.width + x0) * 2;
-      for (let col = x0; col < x1; col++) {
-        this.buffer[at] = lo;
-        this.buffer[at + 1] = hi;
+      let at = base + ((<usize>(row * this.width + x0)) << 1);
+      const end = at + ((<usize>(x1 - x0)) << 1);
+      while (at < end) {
+        store<u16>(at, pixel);
         at += 2;
       }
     }
@@ -193,6 +227,19 @@ export class Canvas {
     }
     return ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
   }
+}
+
+/**
+ * Advance width of `text` in pixels: one 6-pixel cell (5 glyph columns
+ * plus 1 of spacing) per character, times `scale`; a character outside
+ * the BMP (a UTF-16 surrogate pair) counts once. Capped at i32.MAX_VALUE.
+ */
+export function textWidth(text: string, scale: i32 = 1): i32 {
+  let chars: i64 = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!isLowSurrogateAfterHigh(text, i)) chars++;
+  }
+  return clampI32(chars * <i64>CELL_WIDTH * <i64>max(scale, 1));
 }
 
 /** Whether position i is the second half of a UTF-16 surrogate pair. */

@@ -1,6 +1,15 @@
 // Screens for boards with a pixel display: lays a ScreenModel out on a
-// framebuffer of any size in the board's pixel format (boards/ABI.md,
-// display_blit). Pure: it draws into memory; the app blits `pixels`.
+// display of any size in the board's pixel format (boards/ABI.md,
+// display_blit). Pure: it draws into memory and hands each changed band to
+// the blit function it is given.
+//
+// Band rendering (as LVGL's partial buffers): the layout records its
+// drawing calls in a display list, which is replayed into a strip of a few
+// rows for each band of the display in turn. Each band's pixels are
+// hashed; only a band whose hash differs from the last frame's is handed
+// on. The module holds one strip, never the whole frame; the board (the
+// simulator's host) keeps the full frame. A screen built without a band
+// height holds the whole frame as one band (unit tests read its pixels).
 //
 // The layout is chosen from the size, never from a board name:
 //
@@ -39,11 +48,33 @@
 // there is room. On any other screen the title, the lines and the status
 // are shown, wrapped.
 
-import { Canvas, FORMAT_RGB565, BLACK, WHITE, MIN_QUIET_MODULES } from "./canvas";
+import { Canvas, FORMAT_RGB565, BLACK, WHITE, MIN_QUIET_MODULES, textWidth } from "./canvas";
+import { DisplayList } from "./display_list";
 import { CELL_HEIGHT, CELL_WIDTH } from "./font";
 import { ScreenModel } from "./model";
 import { openLabel, wrapLine } from "./text_screen";
 import { Ecl, QrCode, encodeQr } from "../qr/qr";
+
+/**
+ * Receives one band: a w × h rectangle at (x, y) of pixels in the
+ * display's format, row after row (the signature of board.displayBlit).
+ */
+export type BlitFn = (x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array) => i32;
+
+/** The largest strip the firmware keeps for band rendering. */
+export const BAND_MAX_BYTES: i32 = 8192;
+/** The most rows a band has, however narrow the display. */
+export const BAND_MAX_ROWS: i32 = 16;
+
+/**
+ * Rows per band for a display `width` pixels wide: as many as fit
+ * BAND_MAX_BYTES, at most BAND_MAX_ROWS, at least 1 (a TV's 480 × 272
+ * RGB565 gets 8 rows, 7,680 bytes; a 128 × 64 mono OLED 16 rows, 2,048).
+ */
+export function bandRowsFor(width: i32, format: i32): i32 {
+  const rowBytes = max(width, 1) * (format == FORMAT_RGB565 ? 2 : 1);
+  return min(max(BAND_MAX_BYTES / rowBytes, 1), BAND_MAX_ROWS);
+}
 
 /** What a drawn text line is, for tests and diagnostics. */
 export const ROLE_TITLE: i32 = 1;
@@ -140,8 +171,12 @@ export class PixelScreen {
   readonly height: i32;
   /** 1 mono, 2 RGB565 (boards/ABI.md DISPLAY_FORMAT). */
   readonly format: i32;
+  /** Rows per band; the height when the screen holds the whole frame. */
+  readonly bandRows: i32;
   private readonly canvas: Canvas;
   private readonly frame: Uint8Array;
+  private readonly list: DisplayList = new DisplayList();
+  private bandHashes: StaticArray<u64>;
   private readonly colors: Colors;
   private readonly large: bool;
 
@@ -158,14 +193,17 @@ export class PixelScreen {
   qrEcl: Ecl = Ecl.M;
 
   private rendered: bool = false;
-  private lastHash: u64 = 0;
   private seen: Array<string> = [];
   private qrFor: string = "";
   private qrM: QrCode | null = null;
   private qrL: QrCode | null = null;
 
-  constructor(width: i32, height: i32, format: i32) {
-    const canvas = new Canvas(width, height, format);
+  /**
+   * `bandRows` ≤ 0 (the default) keeps the whole frame as one band; the
+   * firmware passes bandRowsFor(width, format).
+   */
+  constructor(width: i32, height: i32, format: i32, bandRows: i32 = 0) {
+    const canvas = new Canvas(width, height, format, bandRows);
     this.canvas = canvas;
     // A view of the canvas's own buffer (an ArrayBuffer's reference is its
     // data address): the frame is not copied.
@@ -175,11 +213,21 @@ export class PixelScreen {
     this.height = canvas.height;
     this.format = canvas.format;
     this.large = canvas.width >= LARGE_MIN_WIDTH && canvas.height >= LARGE_MIN_HEIGHT;
+    this.bandRows = canvas.rows;
+    this.bandHashes = new StaticArray<u64>(bandCount(canvas.height, canvas.rows));
   }
 
-  /** The whole frame: width · height pixels, row after row, in the board's format. */
+  /**
+   * The strip: the band last drawn, width · bandRows pixels, row after row,
+   * in the board's format. The whole frame when there is one band.
+   */
   get pixels(): Uint8Array {
     return this.frame;
+  }
+
+  /** Bands per frame. */
+  get bands(): i32 {
+    return this.bandHashes.length;
   }
 
   /** Bytes per pixel: 1 mono, 2 RGB565. */
@@ -187,7 +235,10 @@ export class PixelScreen {
     return this.format == FORMAT_RGB565 ? 2 : 1;
   }
 
-  /** The stored value of one pixel (0/1 mono, the RGB565 word), −1 outside. */
+  /**
+   * The stored value of one pixel (0/1 mono, the RGB565 word), −1 outside
+   * the display or the band last drawn.
+   */
   pixel(x: i32, y: i32): i32 {
     return this.canvas.pixel(x, y);
   }
@@ -198,19 +249,31 @@ export class PixelScreen {
   }
 
   /**
-   * Draws the model. Returns true when the frame differs from the one the
-   * last call drew (always true on the first call); an unchanged model is
-   * not drawn again.
+   * Draws the model band by band and hands every band whose pixels differ
+   * from the last frame's to `blit` (every band on the first call). Returns
+   * whether any band changed; an unchanged model is not drawn again.
    */
-  render(m: ScreenModel): bool {
-    const key = modelKey(m);
-    if (this.rendered && sameStrings(key, this.seen)) return false;
-    this.seen = key;
+  render(m: ScreenModel, blit: BlitFn | null = null): bool {
+    // Compared in place: an unchanged model (most entries) allocates nothing.
+    if (this.rendered && sameModel(m, this.seen)) return false;
+    this.seen = modelKey(m);
+    this.list.reset();
     this.draw(m);
-    const hash = frameHash(this.canvas.dataPtr, this.canvas.byteLength);
-    const changed = !this.rendered || hash != this.lastHash;
+    const c = this.canvas;
+    const rows = c.rows;
+    let changed = false;
+    for (let band = 0; band < this.bandHashes.length; band++) {
+      c.setTop(band * rows);
+      this.list.replay(c);
+      const hash = frameHash(c.dataPtr, c.byteLength);
+      if (this.rendered && hash == this.bandHashes[band]) continue;
+      this.bandHashes[band] = hash;
+      changed = true;
+      if (blit !== null && c.width > 0 && rows > 0) blit(0, c.top, c.width, rows, this.frame);
+    }
     this.rendered = true;
-    this.lastHash = hash;
+    // Nothing the frame needs is kept but the QR codes (cached by text).
+    this.list.reset();
     return changed;
   }
 
@@ -222,7 +285,7 @@ export class PixelScreen {
     this.qrSide = 0;
     this.qrModulePx = 0;
     this.qrVersion = 0;
-    this.canvas.clear(c.background);
+    this.list.fillRect(0, 0, this.width, this.height, c.background);
     if (this.width == 0 || this.height == 0) return;
 
     let top = 0;
@@ -319,7 +382,7 @@ export class PixelScreen {
         // Title, labels and notes may go to make room; never the URL,
         // code, countdown or status, and nothing is cut.
         if (!fitColumn(blocks, textWidth, height, DROP_NOTE, false)) continue;
-        this.canvas.drawQr(qr, qx, qy, px, MIN_QUIET_MODULES);
+        this.list.drawQr(qr, qx, qy, px, MIN_QUIET_MODULES);
         this.qrX = qx;
         this.qrY = qy;
         this.qrSide = side;
@@ -343,12 +406,12 @@ export class PixelScreen {
     const margin = 8;
     const room = this.width - 2 * margin;
     let scale = 2;
-    if (this.canvas.textWidth(text, scale) > room) scale = 1;
+    if (textWidth(text, scale) > room) scale = 1;
     const lines = new Array<string>();
     lines.push(fitLine(text, columns(room, scale)));
     const h = CELL_HEIGHT * scale + 2 * pad;
     const barTop = fromBottom ? y - h : y;
-    this.canvas.fillRect(0, barTop, this.width, h, c.bar);
+    this.list.fillRect(0, barTop, this.width, h, c.bar);
     this.drawLines(lines, margin, barTop + pad, scale, c.barText, role, barTop + h);
     return fromBottom ? barTop : barTop + h;
   }
@@ -380,7 +443,7 @@ export class PixelScreen {
     let cy = y;
     for (let i = 0; i < lines.length; i++) {
       if (cy + rowHeight > limit) break;
-      const w = this.canvas.drawText(x, cy, lines[i], color, scale);
+      const w = this.list.drawText(x, cy, lines[i], color, scale);
       this.texts.push(new DrawnText(x, cy, w, rowHeight, lines[i], role, scale));
       cy += rowHeight;
     }
@@ -588,9 +651,18 @@ function modelKey(m: ScreenModel): Array<string> {
   return k;
 }
 
-function sameStrings(a: Array<string>, b: Array<string>): bool {
-  if (a.length != b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+/** Bands of `rows` rows that cover `height` rows (the last may overlap the one before). */
+function bandCount(height: i32, rows: i32): i32 {
+  if (rows <= 0) return 1;
+  return max((height + rows - 1) / rows, 1);
+}
+
+/** Whether `m` is the model whose modelKey is `key`. */
+function sameModel(m: ScreenModel, key: Array<string>): bool {
+  if (key.length != 6 + m.lines.length) return false;
+  if (m.title != key[0] || m.verificationUri != key[1] || m.userCode != key[2]) return false;
+  if (m.qrText != key[3] || m.countdown != key[4] || m.status != key[5]) return false;
+  for (let i = 0; i < m.lines.length; i++) if (m.lines[i] != key[6 + i]) return false;
   return true;
 }
 

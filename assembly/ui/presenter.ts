@@ -6,7 +6,7 @@ import { Cap } from "../board/board";
 import { DeviceState, stateName } from "../device_state";
 import { Frame } from "./render";
 import { ScreenModel } from "./model";
-import { PixelScreen } from "./pixel_screen";
+import { PixelScreen, bandRowsFor } from "./pixel_screen";
 import { layout } from "./text_screen";
 import { ledFor } from "./status";
 
@@ -22,7 +22,7 @@ export class Presenter {
 
   constructor() {
     const w = board.cap(Cap.DisplayWidth), h = board.cap(Cap.DisplayHeight), fmt = board.cap(Cap.DisplayFormat);
-    if (fmt > 0 && w > 0 && h > 0 && w <= 4096 && h <= 4096) this.pixels = new PixelScreen(w, h, fmt);
+    if (fmt > 0 && w > 0 && h > 0 && w <= 4096 && h <= 4096) this.pixels = new PixelScreen(w, h, fmt, bandRowsFor(w, fmt));
     this.cols = board.cap(Cap.TextCols);
     this.rows = board.cap(Cap.TextRows);
     this.speaker = board.cap(Cap.HasSpeaker) > 0;
@@ -52,7 +52,8 @@ export class Presenter {
 
   private draw(m: ScreenModel): void {
     const px = this.pixels;
-    if (px !== null && px.render(m)) board.displayBlit(0, 0, px.width, px.height, px.pixels);
+    // Band by band; only the bands that changed are blitted.
+    if (px !== null) px.render(m, board.displayBlit);
     if (this.cols <= 0 || this.rows <= 0) return;
     const text = new Array<string>();
     text.push(m.title);

@@ -2,6 +2,8 @@
 // without a screen reads the code out). Pure text in, text out; the board's
 // text-to-speech reads the result.
 
+import { asciiLower } from "../text/case";
+
 const DIGITS: StaticArray<string> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 
 // Letters that sound alike over a small speaker get a word from the ICAO
@@ -85,7 +87,7 @@ function symbolWord(c: i32): string {
  */
 export function speakableUrl(uri: string): string {
   let rest = uri.trim();
-  const lower = rest.toLowerCase();
+  const lower = asciiLower(rest);
   let prefix = "";
   if (lower.startsWith("https://")) {
     rest = rest.substring(8);

@@ -41,3 +41,12 @@ export function qr_mask(): i32 {
   const qr = current;
   return qr === null ? -1 : qr.mask;
 }
+
+/**
+ * Frees what the encodes left behind. The release build's minimal runtime
+ * never collects by itself (the firmware collects at the end of every
+ * entry), so a caller that encodes in a loop calls this in between.
+ */
+export function qr_collect(): void {
+  __collect();
+}
