@@ -38,11 +38,16 @@ function tempDir(): string {
 /** Runs `npm start -s -- ARGS` (as the README says) and feeds `input` lines once the device has booted. */
 function npmStart(args: string[], input: string[], until: (lines: any[]) => boolean, timeoutMs = 60000): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolvePromise, reject) => {
-    const p = spawn("npm", ["start", "-s", "--", ...args], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group, so a timeout stops npm and the simulator under it.
+    const p = spawn("npm", ["start", "-s", "--", ...args], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], detached: true });
     let stdout = "", stderr = "", fed = false;
     const parsed: any[] = [];
     const timer = setTimeout(() => {
-      p.kill("SIGTERM");
+      try {
+        process.kill(-p.pid!, "SIGTERM");
+      } catch {
+        p.kill("SIGTERM");
+      }
       reject(new Error(`npm start ${args.join(" ")} did not finish:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
     }, timeoutMs);
     p.stdout.setEncoding("utf8");
