@@ -31,7 +31,7 @@
 static board_profile profile = {
   .name = "posix", .display_width = 0, .display_height = 0, .display_format = 0,
   .text_cols = 40, .text_rows = 8, .led_count = 1, .has_speaker = 1, .device_type = 1,
-  .flash_bytes = 8192, .sector_bytes = 4096, .net_body_cap = 65536, .max_in_flight = 4,
+  .flash_bytes = 16384, .sector_bytes = 4096, .net_body_cap = 16384, .max_in_flight = 4,
 };
 
 static Z_fw_instance_t fw;

@@ -21,11 +21,18 @@ const MIN_STORAGE: number = abi.minimums.storage_bytes;
 /** The answer the budget promises to link (DESIGN budgets: ≥ 16 KiB). */
 const ANSWER_BYTES = 16 * 1024;
 
-/** Pads the access token (an enterprise JWT is this large) so the whole answer is exactly `size` bytes. */
+/**
+ * The answer issue "Fit the boards" names: a 6 KiB JWT access token, a
+ * refresh token and an id_token padded so the whole answer is exactly
+ * `size` bytes (an enterprise server's tokens are this large).
+ */
 function padTo(size: number) {
   return (b: Record<string, unknown>) => {
+    b.access_token = `${b.access_token}.${"A".repeat(Math.max(0, 6 * 1024 - String(b.access_token).length - 1))}`;
+    const idToken = String(b.id_token ?? "eyJhbGciOiJub25lIn0.e30");
+    b.id_token = "";
     const base = JSON.stringify(b).length + 1; // the "." added below
-    b.access_token = `${b.access_token}.${"A".repeat(size - base)}`;
+    b.id_token = `${idToken}.${"B".repeat(size - base - idToken.length)}`;
     return b;
   };
 }
