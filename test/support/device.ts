@@ -7,12 +7,12 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { performance } from "node:perf_hooks";
 import { createSimDevice, SimDevice } from "../../host/device.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export type TraceLine = { t: number; ev: string; at: number; [k: string]: any };
+import { Trace, type TraceLine } from "./trace.ts";
+export type { TraceLine };
 
 export interface DeviceOptions {
   config: object | string;
@@ -23,18 +23,15 @@ export interface DeviceOptions {
   env?: Record<string, string>;
 }
 
-export class Device {
-  readonly lines: TraceLine[] = [];
-  readonly raw: string[] = [];
-  readonly stderr: string[] = [];
+export class Device extends Trace {
   readonly dataDir: string;
   private proc: ChildProcess;
-  private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
   private exited: Promise<number | null>;
   private ownData: boolean;
   private configPath: string;
 
   constructor(opts: DeviceOptions) {
+    super();
     this.ownData = !opts.dataDir;
     this.dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "linkfw-dev-"));
     this.configPath = join(this.dataDir, "device-config.json");
@@ -42,81 +39,12 @@ export class Device {
     const args = ["--import", "tsx", join(ROOT, "host", "sim.ts"), "--headless", "--config", this.configPath,
       "--board", opts.board ?? "tv", "--data", this.dataDir, ...(opts.extraArgs ?? [])];
     this.proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
-    let buf = "";
-    this.proc.stdout!.setEncoding("utf8");
-    this.proc.stdout!.on("data", (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const text = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        this.raw.push(text);
-        let l: TraceLine;
-        try {
-          l = { ...JSON.parse(text), at: performance.now() };
-        } catch {
-          l = { t: -1, ev: "unparsable", text, at: performance.now() };
-        }
-        this.lines.push(l);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.pred(l)) return true;
-          w.resolve(l);
-          return false;
-        });
-      }
-    });
-    this.proc.stderr!.setEncoding("utf8");
-    this.proc.stderr!.on("data", (c: string) => this.stderr.push(c));
+    this.follow(this.proc);
     this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
   }
 
   get pid(): number {
     return this.proc.pid!;
-  }
-
-  /** Resolves with the first trace line (already seen or future) that matches. */
-  waitFor(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
-    const seen = this.lines.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return this.next(pred, timeoutMs, what);
-  }
-
-  /** Resolves with the next future trace line that matches. */
-  next(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        const tail = this.raw.slice(-15).join("\n");
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last trace lines:\n${tail}\nstderr: ${this.stderr.join("").slice(-2000)}`));
-      }, timeoutMs);
-      const done = (l: TraceLine) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-      this.waiters.push({ pred, resolve: done });
-    });
-  }
-
-  waitState(state: string, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "state" && l.state === state, timeoutMs, `state ${state}`);
-  }
-
-  nextState(state: string, timeoutMs = 20000): Promise<TraceLine> {
-    return this.next((l) => l.ev === "state" && l.state === state, timeoutMs, `state ${state}`);
-  }
-
-  /** Waits until the screen shows text matching `re` (a state line comes before its screen). */
-  waitDisplay(re: RegExp, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "display" && re.test(l.text), timeoutMs, `display matching ${re}`);
-  }
-
-  states(): string[] {
-    return this.lines.filter((l) => l.ev === "state").map((l) => l.state);
-  }
-
-  lastDisplay(): string {
-    const d = this.lines.filter((l) => l.ev === "display");
-    return d.length ? d[d.length - 1].text : "";
   }
 
   send(msg: object): void {
@@ -129,11 +57,6 @@ export class Device {
 
   say(text: string): void {
     this.send({ say: text });
-  }
-
-  /** The whole trace as text, for "never contains a secret" checks. */
-  traceText(): string {
-    return this.raw.join("\n") + this.stderr.join("");
   }
 
   kill(signal: NodeJS.Signals = "SIGKILL"): Promise<number | null> {
@@ -181,12 +104,11 @@ function codeFrom(text: string): { userCode: string; uri: string } {
  * host/device.ts: for tests that need the board itself (its `refuse` hook,
  * the runtime's counters) rather than a child process.
  */
-export class LocalDevice {
-  readonly lines: TraceLine[] = [];
+export class LocalDevice extends Trace {
   readonly sim: SimDevice;
-  private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
 
   constructor(opts: { config: object | string; board?: string; actionTable?: string | null; dataDir?: string }) {
+    super();
     const actions = opts.actionTable === undefined ? readFileSync(join(ROOT, "config", "actions.json"), "utf8") : opts.actionTable;
     this.sim = createSimDevice({
       wasm: join(ROOT, "build", "firmware.wasm"),
@@ -194,46 +116,13 @@ export class LocalDevice {
       deviceConfig: typeof opts.config === "string" ? opts.config : JSON.stringify(opts.config),
       actionTable: actions,
       dataDir: opts.dataDir,
-      trace: (e) => {
-        const l = { ...(e as object), at: performance.now() } as TraceLine;
-        this.lines.push(l);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.pred(l)) return true;
-          w.resolve(l);
-          return false;
-        });
-      },
+      trace: (e) => this.add(e),
     });
     this.sim.runtime.start();
   }
 
   get board() {
     return this.sim.runtime.board;
-  }
-
-  waitFor(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
-    const seen = this.lines.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        const tail = this.lines.slice(-15).map((l) => JSON.stringify(l)).join("\n");
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last trace lines:\n${tail}`));
-      }, timeoutMs);
-      const done = (l: TraceLine) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-      this.waiters.push({ pred, resolve: done });
-    });
-  }
-
-  waitState(state: string, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "state" && l.state === state, timeoutMs, `state ${state}`);
-  }
-
-  waitDisplay(re: RegExp, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "display" && re.test(l.text), timeoutMs, `display matching ${re}`);
   }
 
   press(button: "link" | "unlink" | "action"): void {

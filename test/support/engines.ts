@@ -7,8 +7,9 @@ import { spawn, spawnSync, ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { ROOT } from "./device.ts";
+import { Trace, type TraceLine } from "./trace.ts";
+export type { TraceLine };
 
 export type EngineName = "node" | "wasmtime" | "c";
 export const ENGINES: EngineName[] = ["node", "wasmtime", "c"];
@@ -47,7 +48,6 @@ export function buildCBoard(wasm?: string, out?: string): string {
   return out ? join(out, "linkfw-posix") : C_BOARD;
 }
 
-export type TraceLine = { t: number; ev: string; at: number; [k: string]: any };
 
 export interface EngineOptions {
   engine: EngineName;
@@ -116,91 +116,23 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
 }
 
 /** One engine process: its trace read line by line, its stdin the buttons and the microphone. */
-export class EngineDevice {
-  readonly lines: TraceLine[] = [];
-  readonly raw: string[] = [];
-  readonly stderr: string[] = [];
+export class EngineDevice extends Trace {
   private proc: ChildProcess;
-  private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
   private exited: Promise<number | null>;
 
   constructor(readonly opts: EngineOptions) {
+    super(opts.engine);
     const bin = opts.cBinary ?? C_BOARD;
     if (opts.engine === "c" && !existsSync(bin)) throw new Error(`${bin} missing: call buildCBoard() first`);
     const { cmd, args } = commandFor(opts);
     this.proc = spawn(cmd, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
-    let buf = "";
-    this.proc.stdout!.setEncoding("utf8");
-    this.proc.stdout!.on("data", (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const text = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        this.raw.push(text);
-        let l: TraceLine;
-        try {
-          l = { ...JSON.parse(text), at: performance.now() };
-        } catch {
-          l = { t: -1, ev: "unparsable", text, at: performance.now() };
-        }
-        this.lines.push(l);
-        this.waiters = this.waiters.filter((w) => {
-          if (!w.pred(l)) return true;
-          w.resolve(l);
-          return false;
-        });
-      }
-    });
-    this.proc.stderr!.setEncoding("utf8");
-    this.proc.stderr!.on("data", (c: string) => this.stderr.push(c));
+    this.follow(this.proc);
     this.proc.stdin!.on("error", () => { /* the process is gone; exited says so */ });
     this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
   }
 
   get engine(): EngineName {
     return this.opts.engine;
-  }
-
-  waitFor(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
-    const seen = this.lines.find(pred);
-    return seen ? Promise.resolve(seen) : this.next(pred, timeoutMs, what);
-  }
-
-  next(pred: (l: TraceLine) => boolean, timeoutMs = 20000, what = "a trace line"): Promise<TraceLine> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`[${this.engine}] timed out after ${timeoutMs} ms waiting for ${what}; last trace lines:\n` +
-          `${this.raw.slice(-15).join("\n")}\nstderr: ${this.stderr.join("").slice(-2000)}`));
-      }, timeoutMs);
-      const done = (l: TraceLine) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-      this.waiters.push({ pred, resolve: done });
-    });
-  }
-
-  waitState(state: string, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "state" && l.state === state, timeoutMs, `state ${state}`);
-  }
-
-  waitDisplay(re: RegExp, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "display" && re.test(l.text), timeoutMs, `display matching ${re}`);
-  }
-
-  waitLog(re: RegExp, timeoutMs = 20000): Promise<TraceLine> {
-    return this.waitFor((l) => l.ev === "log" && re.test(l.text), timeoutMs, `log matching ${re}`);
-  }
-
-  states(): string[] {
-    return this.lines.filter((l) => l.ev === "state").map((l) => l.state);
-  }
-
-  lastDisplay(): string {
-    const d = this.lines.filter((l) => l.ev === "display");
-    return d.length ? d[d.length - 1].text : "";
   }
 
   press(button: "link" | "unlink" | "action"): void {
@@ -218,9 +150,7 @@ export class EngineDevice {
     return (await p).text;
   }
 
-  traceText(): string {
-    return this.raw.join("\n") + this.stderr.join("");
-  }
+
 
   /** A power cut: the process dies at once, flash keeps what was written. */
   kill(): Promise<number | null> {
