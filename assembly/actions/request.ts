@@ -136,7 +136,7 @@ function readOutput(out: JsonValue, r: ActionResult): string {
   const d = stringMember(out, "display");
   if (d < 0) return "backend answer output.display was not a string";
   // What the backend says is shown and spoken, never interpreted: controls go.
-  const speech = s > 0 ? stripControls(out.getString("speech")!, false) : "";
+  const speech = s > 0 ? stripControls(out.getString("speech")!, true) : "";
   const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;

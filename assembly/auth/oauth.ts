@@ -21,6 +21,8 @@ export function oauthError(obj: JsonValue | null): OAuthError | null {
   // The code is an ASCII token (RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E);
   // anything else is shown cleaned, never trusted as markup.
   e.code = cleanText(code, 64);
+  // An empty (or all-control) code still names a failure: never an empty reason.
+  if (e.code.length == 0) e.code = "unnamed_error";
   const d = obj.getString("error_description");
   if (d !== null) e.description = cleanText(d, 120);
   e.interval = numberField(obj, "interval");

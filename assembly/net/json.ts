@@ -51,6 +51,8 @@ export class JsonValue {
   private _bool: bool = false;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
+  /** Member index of an object read from text: (name start, value start, value end) per member. */
+  private index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
     const v = new JsonValue();
@@ -161,21 +163,44 @@ export class JsonValue {
       }
       return null;
     }
-    // Scan the bytes; nothing is allocated for members that do not match.
+    // One scan builds a small index of the members' byte ranges (at most
+    // JSON_MAX_MEMBERS, 12 bytes each); lookups then compare names only.
+    if (this.index === null) this.buildIndex();
     const doc = this.doc!;
-    let found = -1, foundEnd = -1;
+    const idx = this.index!;
+    for (let m = idx.length - 3; m >= 0; m -= 3) {
+      const ks = unchecked(idx[m]);
+      if (nameEquals(doc, ks, skipString(doc, ks), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+    }
+    return null;
+  }
+
+  private buildIndex(): void {
+    const doc = this.doc!;
+    let count = 0;
     let i = skipWs(doc, this.start + 1);
-    if (doc[i] == 0x7d) return null;
-    while (true) {
+    if (doc[i] != 0x7d) {
+      while (true) {
+        const ke = skipString(doc, i);
+        const ve = skipValue(doc, skipWs(doc, skipWs(doc, ke) + 1));
+        count++;
+        i = skipWs(doc, ve);
+        if (doc[i] == 0x7d) break;
+        i = skipWs(doc, i + 1);
+      }
+    }
+    const idx = new StaticArray<i32>(count * 3);
+    i = skipWs(doc, this.start + 1);
+    for (let m = 0; m < count; m++) {
       const ke = skipString(doc, i);
       const vs = skipWs(doc, skipWs(doc, ke) + 1);
       const ve = skipValue(doc, vs);
-      if (nameEquals(doc, i, ke, key)) { found = vs; foundEnd = ve; }
-      i = skipWs(doc, ve);
-      if (doc[i] == 0x7d) break;
-      i = skipWs(doc, i + 1);
+      unchecked(idx[m * 3] = i);
+      unchecked(idx[m * 3 + 1] = vs);
+      unchecked(idx[m * 3 + 2] = ve);
+      i = skipWs(doc, skipWs(doc, ve) + 1);
     }
-    return found < 0 ? null : JsonValue.view(doc, found, foundEnd);
+    this.index = idx;
   }
 
   has(key: string): bool {
@@ -221,20 +246,26 @@ export class JsonResult {
 // Navigation over text already validated by Checker: no bounds surprises.
 
 function skipWs(doc: Uint8Array, i: i32): i32 {
+  const base = doc.dataStart;
   const n = doc.length;
   while (i < n) {
-    const c = doc[i];
+    const c = load<u8>(base + <usize>i);
     if (c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d) i++;
     else break;
   }
   return i;
 }
 
+// The navigation below reads with unchecked loads: it only ever runs over a
+// document the Checker accepted, so every string is closed and every
+// container balanced before the end of the bytes.
+
 /** End (one past the closing quote) of the string starting at i. */
 function skipString(doc: Uint8Array, i: i32): i32 {
+  const base = doc.dataStart;
   i++;
   while (true) {
-    const c = doc[i];
+    const c = load<u8>(base + <usize>i);
     if (c == 0x22) return i + 1;
     i += c == 0x5c ? 2 : 1;
   }
@@ -242,12 +273,13 @@ function skipString(doc: Uint8Array, i: i32): i32 {
 
 /** End of the value starting at i. */
 function skipValue(doc: Uint8Array, i: i32): i32 {
-  const c = doc[i];
+  const base = doc.dataStart;
+  const c = load<u8>(base + <usize>i);
   if (c == 0x22) return skipString(doc, i);
   if (c == 0x7b || c == 0x5b) {
     let depth = 0;
     while (true) {
-      const d = doc[i];
+      const d = load<u8>(base + <usize>i);
       if (d == 0x22) { i = skipString(doc, i); continue; }
       if (d == 0x7b || d == 0x5b) depth++;
       else if (d == 0x7d || d == 0x5d) {
@@ -259,7 +291,7 @@ function skipValue(doc: Uint8Array, i: i32): i32 {
   }
   const n = doc.length;
   while (i < n) {
-    const d = doc[i];
+    const d = load<u8>(base + <usize>i);
     if (d == 0x2c || d == 0x7d || d == 0x5d || d == 0x20 || d == 0x09 || d == 0x0a || d == 0x0d) break;
     i++;
   }
@@ -501,64 +533,78 @@ class Checker {
     const n = doc.length;
     const base = doc.dataStart;
     const stop = base + <usize>n;
-    this.pos++; // opening quote
-    while (this.pos < n) {
-      const c = <i32>doc[this.pos];
-      if (c == 0x22) { this.pos++; return true; }
+    let pos = this.pos + 1; // after the opening quote
+    while (pos < n) {
+      const c = <i32>load<u8>(base + <usize>pos);
+      if (c == 0x22) { this.pos = pos + 1; return true; }
+      if (c >= 0x20 && c < 0x80 && c != 0x5c) { pos++; continue; }
+      this.pos = pos;
       if (c < 0x20) return this.failAt("control character in string"); // §7
       if (c == 0x5c) {
-        const e = this.pos + 1 < n ? <i32>doc[this.pos + 1] : -1;
+        const e = pos + 1 < n ? <i32>doc[pos + 1] : -1;
         if (e == 0x75) {
-          if (this.pos + 6 > n) return this.failAt("bad \\u escape");
-          for (let k = 2; k < 6; k++) if (hexDigit(doc[this.pos + k]) < 0) return this.failAt("bad \\u escape");
-          const u = hex4At(doc, this.pos + 2);
+          if (pos + 6 > n) return this.failAt("bad \\u escape");
+          for (let k = 2; k < 6; k++) if (hexDigit(doc[pos + k]) < 0) return this.failAt("bad \\u escape");
+          const u = hex4At(doc, pos + 2);
           // RFC 8259 §8.2: an unpaired surrogate names no character; refused.
           if (u >= 0xdc00 && u <= 0xdfff) return this.failAt("unpaired surrogate escape");
           if (u >= 0xd800 && u <= 0xdbff) {
-            const p = this.pos + 6;
+            const p = pos + 6;
             if (p + 6 > n || doc[p] != 0x5c || doc[p + 1] != 0x75) return this.failAt("unpaired surrogate escape");
             for (let k = 2; k < 6; k++) if (hexDigit(doc[p + k]) < 0) return this.failAt("bad \\u escape");
             const lo = hex4At(doc, p + 2);
             if (lo < 0xdc00 || lo > 0xdfff) return this.failAt("unpaired surrogate escape");
-            this.pos += 6;
+            pos += 6;
           }
-          this.pos += 6;
+          pos += 6;
         } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
-          this.pos += 2;
+          pos += 2;
         } else return this.failAt("bad escape");
         continue;
       }
-      if (c < 0x80) { this.pos++; continue; }
-      const len = utf8SeqLen(base + <usize>this.pos, stop);
-      if (len == 0) return this.fail(utf8Error("JSON text", this.pos) + " (RFC 8259 §8.1)");
-      this.pos += len;
+      const len = utf8SeqLen(base + <usize>pos, stop);
+      if (len == 0) return this.fail(utf8Error("JSON text", pos) + " (RFC 8259 §8.1)");
+      pos += len;
     }
+    this.pos = pos;
     return this.failAt("unterminated string");
   }
 
   number(): bool {
-    if (this.peek() == 0x2d) this.pos++;
-    const intStart = this.pos;
-    while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-    const intLen = this.pos - intStart;
+    const doc = this.doc;
+    const base = doc.dataStart;
+    const n = doc.length;
+    let pos = this.pos;
+    if (pos < n && load<u8>(base + <usize>pos) == 0x2d) pos++;
+    const intStart = pos;
+    while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
+    const intLen = pos - intStart;
+    this.pos = pos;
     if (intLen == 0) return this.failAt("bad number");
-    if (intLen > 1 && this.doc[intStart] == 0x30) return this.failAt("leading zero in number");
-    if (this.peek() == 0x2e) {
-      this.pos++;
-      const f = this.pos;
-      while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-      if (this.pos == f) return this.failAt("bad fraction");
+    if (intLen > 1 && load<u8>(base + <usize>intStart) == 0x30) return this.failAt("leading zero in number");
+    if (pos < n && load<u8>(base + <usize>pos) == 0x2e) {
+      pos++;
+      const f = pos;
+      while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
+      this.pos = pos;
+      if (pos == f) return this.failAt("bad fraction");
     }
-    if (this.peek() == 0x65 || this.peek() == 0x45) {
-      this.pos++;
-      if (this.peek() == 0x2b || this.peek() == 0x2d) this.pos++;
-      const e = this.pos;
-      while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-      if (this.pos == e) return this.failAt("bad exponent");
+    if (pos < n && (load<u8>(base + <usize>pos) | 0x20) == 0x65) {
+      pos++;
+      if (pos < n && (load<u8>(base + <usize>pos) == 0x2b || load<u8>(base + <usize>pos) == 0x2d)) pos++;
+      const e = pos;
+      while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
+      this.pos = pos;
+      if (pos == e) return this.failAt("bad exponent");
     }
+    this.pos = pos;
     return true;
   }
 }
+
+// @ts-ignore: decorator
+@inline
+function isDigitByte(c: u8): bool { return c >= 0x30 && c <= 0x39; }
 
 /**
  * Reads one JSON text from bytes. Never traps; allocates nothing but the

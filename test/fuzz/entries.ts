@@ -11,6 +11,12 @@ import { decodeUtf8 } from "../../assembly/net/utf8";
 import { TokenRecord, decodeRecord, encodeRecord } from "../../assembly/auth/token_record";
 import { Flash, Sealer, TokenStore } from "../../assembly/auth/store";
 
+export {
+  mem_in_ptr, mem_linear_bytes, mem_collect,
+  mem_setup_device, mem_device, mem_setup_token, mem_token, mem_setup_refresh, mem_refresh,
+  mem_setup_discovery, mem_discovery, mem_setup_action, mem_action,
+} from "./memory_entries";
+
 const IN_CAP: i32 = 1 << 17;
 const input = new Uint8Array(IN_CAP);
 let output: ArrayBuffer = new ArrayBuffer(0);

@@ -11,15 +11,14 @@
 // replayed first on every run.
 //
 //   node --import tsx test/fuzz/run.ts [--seed S] [--count N] [--target a,b] [--replay-only]
-import { readFileSync, writeFileSync, readdirSync, mkdirSync, existsSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, mkdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import asc from "assemblyscript/asc";
+import { fuzzModule, instantiate } from "./module.ts";
 import { ENDPOINTS, Endpoint, VALID, boardFor, reach, leaks, secretsOf, CLIENT_SECRET, classify } from "./scenario.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const CORPUS = join(ROOT, "test/fuzz/corpus");
-const FUZZ_WASM = join(ROOT, "build/fuzz.wasm");
 
 // ---- options ---------------------------------------------------------------
 
@@ -107,37 +106,13 @@ function mutate(src: Uint8Array, dict: Uint8Array[], seeds: Uint8Array[]): Uint8
 
 // ---- the fuzz module -------------------------------------------------------
 
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const f of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, f.name);
-    t = Math.max(t, f.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-async function fuzzModule(): Promise<WebAssembly.Module> {
-  const fresh = existsSync(FUZZ_WASM) &&
-    statSync(FUZZ_WASM).mtimeMs > Math.max(newestSource(join(ROOT, "assembly")), statSync(join(ROOT, "test/fuzz/entries.ts")).mtimeMs, statSync(join(ROOT, "asconfig.json")).mtimeMs);
-  if (!fresh) {
-    const { error, stderr } = await asc.main(["test/fuzz/entries.ts", "--config", "asconfig.json", "--target", "release", "--outFile", FUZZ_WASM], {});
-    if (error) throw new Error("fuzz entries do not compile:\n" + stderr.toString());
-  }
-  return new WebAssembly.Module(readFileSync(FUZZ_WASM));
-}
-
 let lastAccepted = 0;
 class Entries {
   ex: any;
   peak = 0;
   constructor(private mod: WebAssembly.Module) { this.fresh(); }
   fresh(): void {
-    const wasi = {
-      fd_write: () => 0, proc_exit: (c: number) => { throw new Error("proc_exit " + c); },
-      random_get: () => 0, clock_time_get: () => 0,
-    };
-    this.ex = new WebAssembly.Instance(this.mod, { wasi_snapshot_preview1: wasi } as any).exports;
-    this.ex._start();
+    this.ex = instantiate(this.mod);
   }
   /** Runs entry `name` on `input`: [status, output] or throws the trap (after re-instantiating). */
   call(name: string, input: Uint8Array): [number, string] {

@@ -190,7 +190,8 @@ class Hostile {
 
 // ---- one device --------------------------------------------------------------
 
-const WASM = readFileSync(join(ROOT, "build", "firmware.wasm"));
+// HOSTILE_WASM runs the table against another build (e.g. an older release, to see which rows it fails).
+const WASM = readFileSync(process.env.HOSTILE_WASM ?? join(ROOT, "build", "firmware.wasm"));
 const TABLE = readFileSync(join(ROOT, "config", "actions.json"), "utf8");
 const PROFILE = loadProfile("tv");
 

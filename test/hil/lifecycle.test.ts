@@ -146,6 +146,8 @@ test("30 SIGKILLs at random moments during refresh: the device comes back linked
       const spentEarlier = refreshes.slice(0, -1).some((e) => e.detail.rt === presented && e.detail.outcome === "success");
       assert.ok(spentEarlier, `cycle ${i}: unlinked although the stored refresh token had not been spent (rotation persisted in the wrong order)`);
       assert.ok(!persistedBeforeKill, `cycle ${i}: the device said the new record was stored, yet came back with a spent refresh token`);
+      // It says what happened, not a generic "unlinked" (the record was marked refresh-in-flight).
+      await d.waitFor((l) => l.ev === "say" && /power cut during a token refresh ended the link/i.test(l.text), 5000, "the power-cut reason");
       lostInWindow++;
       await d.stop();
       d = await link(r);

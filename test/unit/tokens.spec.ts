@@ -135,6 +135,13 @@ test("rotation window: a refresh in flight is marked in flash; invalid_grant aft
   expect(!ok.pending!.refreshInFlight, "new record not marked");
 });
 
+test("an error with an empty code still gives a reason", () => {
+  const l = linked(100);
+  l.check(80000);
+  l.onResponse(json(400, '{"error":"\u001b"}'), 80010, WALL);
+  expect(l.reason.length > "Refresh failed: ".length, "reason names the failure: " + l.reason);
+});
+
 test("network errors retry with capped backoff until it works, then expired state shown", () => {
   const l = linked(100);
   let now: i64 = 80000;

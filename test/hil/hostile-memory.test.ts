@@ -1,0 +1,162 @@
+// The largest and most complex answer each endpoint's cap allows, 10,000
+// times in a row in one instance: memory stays flat, nothing traps, and the
+// heap's high-water mark per answer is measured from the runtime's own
+// allocation trace. Two levels:
+//   - parser level: test/fuzz/memory_entries.ts (each endpoint's real answer
+//     handling, release settings, ASC_RTRACE) gives exact heap figures;
+//   - firmware level: the release firmware on the in-process board gets the
+//     same answers through its real completions (action, refresh, token
+//     polls), memory flat across 10,000 answers.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import asc from "assemblyscript/asc";
+import { fuzzModule, instantiate } from "../fuzz/module.ts";
+import { ROOT } from "../support/device.ts";
+import { boardFor, reach, classify } from "../fuzz/scenario.ts";
+
+const BODY_CAP = 65536; // the tv and speaker boards' net body cap (boards/*.json)
+const ACTION_CAP = 16384; // ACTION_RESPONSE_MAX_CHARS
+const MAX_VALUES = 16384; // JSON_MAX_VALUES
+const RUNS = Number(process.env.MEMORY_RUNS ?? 10000);
+/** Answers per endpoint at firmware level (each also drives the device there); MEMORY_FIRMWARE_RUNS=10000 for the long form. */
+const FIRMWARE_RUNS = Number(process.env.MEMORY_FIRMWARE_RUNS ?? 1000);
+
+/** Pads `o` with an array of zeros (values) and a long string until the JSON is exactly `size` bytes. */
+function fill(o: Record<string, unknown>, size: number, values: number): string {
+  const arr = Array.from({ length: values }, () => 0);
+  const base = JSON.stringify({ ...o, n: arr, pad: "" });
+  const padLen = size - Buffer.byteLength(base);
+  assert.ok(padLen >= 0, `base answer of ${Buffer.byteLength(base)} bytes does not fit in ${size}`);
+  const s = JSON.stringify({ ...o, n: arr, pad: "P".repeat(padLen) });
+  assert.equal(Buffer.byteLength(s), size);
+  return s;
+}
+const nest = (d: number) => { let v: unknown = 0; for (let i = 0; i < d; i++) v = [v]; return v; };
+
+// Values left for padding: every answer also holds a 15-deep nesting and its own members.
+const ROOM = MAX_VALUES - 64;
+const LARGEST: Record<string, string> = {
+  device: fill({ device_code: "D".repeat(1024), user_code: "BCDFGHJK", verification_uri: "https://as.example/device",
+    verification_uri_complete: "https://as.example/device?user_code=BCDFGHJK", expires_in: 600, interval: 5, deep: nest(14) }, BODY_CAP, ROOM),
+  token: fill({ access_token: "A".repeat(4096), refresh_token: "R".repeat(4096), token_type: "Bearer", expires_in: 3600,
+    scope: "openid offline_access", deep: nest(14) }, BODY_CAP, ROOM),
+  refresh: fill({ access_token: "B".repeat(4096), refresh_token: "S".repeat(4096), token_type: "Bearer", expires_in: 3600, deep: nest(14) }, BODY_CAP, ROOM),
+  discovery: fill({ issuer: "https://as.example", device_authorization_endpoint: "https://as.example/device", token_endpoint: "https://as.example/token",
+    revocation_endpoint: "https://as.example/revoke", ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => ["m" + i, i])), deep: nest(14) }, BODY_CAP, ROOM - 600),
+  action: fill({ version: "2.0", resultCode: "OK", output: { speech: "big answer", display: "big answer" }, directives: [], deep: nest(14) }, ACTION_CAP, 8000),
+};
+/** The 16 KiB token answer of the memory budget: an unread id_token beside the tokens. */
+const TOKEN_16K = fill({ access_token: "A".repeat(2048), refresh_token: "R".repeat(512), token_type: "Bearer", expires_in: 3600,
+  id_token: "I".repeat(12000) }, 16384, 0);
+/** Over every limit at once, at the cap: refused, and just as flat. */
+const TOO_COMPLEX = "[" + Array.from({ length: 32767 }, () => "0").join(",") + "]";
+
+let loopMod: WebAssembly.Module;
+let stubMod: WebAssembly.Module;
+before(async () => {
+  loopMod = await fuzzModule();
+  const out = join(ROOT, "build", "memory-stub.wasm");
+  const { error, stderr } = await asc.main(["test/fuzz/memory_entries.ts", "--config", "asconfig.json", "--target", "release",
+    "--runtime", "stub", "--outFile", out], {});
+  if (error) throw new Error(stderr.toString());
+  stubMod = new WebAssembly.Module(readFileSync(out));
+});
+
+/** Feeds answers to an entry: on fresh endpoint state each time, with everything dropped after. */
+function feeder(ex: any) {
+  return (entry: string, body: Buffer): number => {
+    ex["mem_setup_" + entry]();
+    new Uint8Array(ex.memory.buffer, ex.mem_in_ptr(), body.length).set(body);
+    const status = ex["mem_" + entry](body.length);
+    ex.mem_collect?.();
+    return status;
+  };
+}
+
+/** Heap bytes one answer takes at its high-water mark (body buffer included), from a fresh stub-runtime instance. */
+function heapFor(entry: string, body: Buffer): { status: number; bytes: number } {
+  const ex = instantiate(stubMod);
+  ex["mem_setup_" + entry]();
+  new Uint8Array(ex.memory.buffer, ex.mem_in_ptr(), body.length).set(body);
+  const before = Number(ex.heap_mark());
+  const status = ex["mem_" + entry](body.length);
+  return { status, bytes: Number(ex.heap_mark()) - before };
+}
+
+const report: string[] = [];
+
+for (const [endpoint, text] of Object.entries(LARGEST)) {
+  test(`${endpoint}: the largest answer (${Buffer.byteLength(text)} bytes, ~${ROOM} values, depth 16) ${RUNS} times in one instance: used, memory flat`, () => {
+    const body = Buffer.from(text);
+    const ex = instantiate(loopMod);
+    const feed = feeder(ex);
+    let memAtWarm = 0;
+    const warm = Math.min(100, RUNS >> 1);
+    for (let i = 1; i <= RUNS; i++) {
+      assert.equal(feed(endpoint, body), 1, `answer ${i} used`);
+      if (i === warm) memAtWarm = ex.mem_linear_bytes();
+    }
+    assert.equal(ex.mem_linear_bytes(), memAtWarm, "linear memory did not grow after the first answers");
+    const tooComplex = Buffer.from(TOO_COMPLEX);
+    for (let i = 0; i < 1000; i++) assert.equal(feed(endpoint, tooComplex), 0, "over the limits: refused with a reason");
+    assert.equal(ex.mem_linear_bytes(), memAtWarm, "refusals do not grow memory either");
+    const heap = heapFor(endpoint, body);
+    assert.equal(heap.status, 1);
+    const msg = `${endpoint}: ${body.length}-byte answer x${RUNS}: heap high-water ${heap.bytes} bytes per answer (body buffer included), linear memory ${ex.mem_linear_bytes()} bytes`;
+    report.push(msg);
+    console.log(msg);
+  });
+}
+
+test("a 16 KiB token answer is handled in well under 40 KiB of heap", () => {
+  const heap = heapFor("token", Buffer.from(TOKEN_16K));
+  assert.equal(heap.status, 1, "links");
+  const msg = `16 KiB token answer: heap high-water ${heap.bytes} bytes (body buffer included)`;
+  report.push(msg);
+  console.log(msg);
+  assert.ok(heap.bytes < 40 * 1024, msg);
+});
+
+test("the release firmware: the largest answers in one instance through its real completions, memory flat", () => {
+  const cases: [string, string][] = [["action", LARGEST.action], ["refresh", LARGEST.refresh]];
+  for (const [endpoint, body] of cases) {
+    const { board, n } = boardFor(endpoint as any);
+    let mem100 = 0;
+    for (let i = 1; i <= FIRMWARE_RUNS; i++) {
+      const req = reach(board, endpoint as any, n);
+      assert.ok(req, `${endpoint}: request ${i} reached`);
+      board.answer(req!, { status: 200, contentType: "application/json", body });
+      if (i === Math.min(100, FIRMWARE_RUNS >> 1)) mem100 = board.memoryBytes;
+    }
+    assert.equal(board.traps, 0, `${endpoint}: no trap (${board.lastTrap})`);
+    assert.equal(board.memoryBytes, mem100, `${endpoint}: firmware memory flat after 100 answers`);
+    board.tick();
+    assert.ok(["linked", "refreshing"].includes(board.state), `${endpoint}: still linked (${board.state})`);
+    report.push(`firmware ${endpoint}: ${FIRMWARE_RUNS} answers of ${Buffer.byteLength(body)} bytes, linear memory ${board.memoryBytes} bytes, ${board.traps} traps`);
+  }
+  // Token polls: authorization_pending padded to the cap, 10,000 polls.
+  const { board } = boardFor("token");
+  const pending = fill({ error: "authorization_pending", deep: nest(14) }, BODY_CAP, ROOM);
+  let polls = 0, mem100 = 0;
+  for (let i = 0; i < 40 && polls < FIRMWARE_RUNS; i++) {
+    let r = board.runUntilRequest(3600 * 1000);
+    while (r && polls < FIRMWARE_RUNS) {
+      const e = classify(r);
+      if (e === "token") {
+        board.answer(r, { status: 400, contentType: "application/json", body: pending });
+        if (++polls === Math.min(100, FIRMWARE_RUNS >> 1)) mem100 = board.memoryBytes;
+      } else {
+        board.answer(r, { status: 200, contentType: "application/json", body: LARGEST.device });
+      }
+      r = board.runUntilRequest(3600 * 1000);
+    }
+    if (!r) board.press(1);
+  }
+  assert.equal(polls, FIRMWARE_RUNS, "every poll answered");
+  assert.equal(board.traps, 0, "no trap: " + board.lastTrap);
+  assert.equal(board.memoryBytes, mem100, "memory flat across the polls");
+  report.push(`firmware token polls: ${polls} padded authorization_pending answers of ${BODY_CAP} bytes, linear memory ${board.memoryBytes} bytes`);
+  console.log(report.join("\n"));
+});
