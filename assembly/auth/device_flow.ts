@@ -356,10 +356,35 @@ export class DeviceFlow {
  * simulator or test rig, where the whole exchange never leaves the machine). A plain-http page
  * on the internet would let anyone on the path swap the sign-in page.
  */
+/**
+ * A page the person may be sent to (RFC 8628 §3.2): https, or plain http
+ * only from an authorization server on loopback (a development setup) to a
+ * page on loopback or on a private network address of that machine (RFC
+ * 1918, the simulator's --lan); never plain http to a public name.
+ */
 function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
   if (!u.valid) return false;
-  return u.scheme == "https" || (u.scheme == "http" && asLoopback && isLoopbackHost(u.host));
+  return u.scheme == "https" || (u.scheme == "http" && asLoopback && (isLoopbackHost(u.host) || isPrivateIpv4(u.host)));
+}
+
+/** 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 as a dotted-quad literal (RFC 1918 §3). */
+function isPrivateIpv4(host: string): bool {
+  const parts = host.split(".");
+  if (parts.length != 4) return false;
+  const o = new Array<i32>(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i];
+    if (p.length == 0 || p.length > 3) return false;
+    for (let j = 0; j < p.length; j++) {
+      const c = p.charCodeAt(j);
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
+    o[i] = I32.parseInt(p);
+    if (o[i] > 255) return false;
+  }
+  return o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || (o[0] == 192 && o[1] == 168);
 }
 
 function isLoopbackUrl(s: string): bool {

@@ -38,7 +38,8 @@ export class TokenSet {
   expiresIn: i32 = 0;
 }
 
-export const TOKEN_MAX_CHARS: i32 = 16384;
+/** Longest access or refresh token kept: a 6 KiB JWT fits with room, and the record still fits an 8 KiB slot of the minimum storage (boards/ABI.md, section 9). */
+export const TOKEN_MAX_CHARS: i32 = 8192;
 
 
 export class TokenParse {
