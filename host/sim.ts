@@ -29,7 +29,8 @@ import { Framebuffer } from "./framebuffer.ts";
 
 /** The board profiles in boards/. */
 export function boardNames(): string[] {
-  return readdirSync(BOARDS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  // abi.json beside the profiles is the ABI's machine-readable description, not a board.
+  return readdirSync(BOARDS_DIR).filter((f) => f.endsWith(".json") && f !== "abi.json").map((f) => f.slice(0, -5)).sort();
 }
 
 /**

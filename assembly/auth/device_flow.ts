@@ -359,20 +359,19 @@ export class DeviceFlow {
 /**
  * A page the person may be sent to (RFC 8628 §3.2): https, or plain http
  * only from an authorization server on loopback (a development setup) to a
- * page on loopback or on a private network address of that machine (RFC
- * 1918, the simulator's --lan); never plain http to a public name.
+ * page on loopback or on an IPv4 address literal (that machine's own
+ * network address, the simulator's --lan); never plain http to a name.
  */
 function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
   if (!u.valid) return false;
-  return u.scheme == "https" || (u.scheme == "http" && asLoopback && (isLoopbackHost(u.host) || isPrivateIpv4(u.host)));
+  return u.scheme == "https" || (u.scheme == "http" && asLoopback && (isLoopbackHost(u.host) || isIpv4Literal(u.host)));
 }
 
-/** 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 as a dotted-quad literal (RFC 1918 §3). */
-function isPrivateIpv4(host: string): bool {
+/** A dotted-quad IPv4 literal in its one canonical form (no leading zeros, each part 0-255). */
+function isIpv4Literal(host: string): bool {
   const parts = host.split(".");
   if (parts.length != 4) return false;
-  const o = new Array<i32>(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i];
     if (p.length == 0 || p.length > 3) return false;
@@ -381,10 +380,9 @@ function isPrivateIpv4(host: string): bool {
       if (c < 0x30 || c > 0x39) return false;
     }
     if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
-    o[i] = I32.parseInt(p);
-    if (o[i] > 255) return false;
+    if (I32.parseInt(p) > 255) return false;
   }
-  return o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || (o[0] == 192 && o[1] == 168);
+  return true;
 }
 
 function isLoopbackUrl(s: string): bool {

@@ -333,21 +333,21 @@ test("§3.3 plain-http verification_uri refused unless the authorization server 
   g.due(0);
   g.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}'), 0);
   expectEq<string>(linkStateName(g.state), "error", "but not to a public name");
-  const lan = ["http://192.168.1.20:43123/device", "http://10.0.0.7/device", "http://172.20.1.2/device"];
+  const lan = ["http://192.168.1.20:43123/device", "http://10.0.0.7/device", "http://192.0.2.2:40000/device"];
   for (let i = 0; i < lan.length; i++) {
     const h = new DeviceFlow(c, new FixedRng(0));
     h.begin(0);
     h.due(0);
     h.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"' + lan[i] + '","expires_in":60}'), 0);
-    expectEq<string>(linkStateName(h.state), "awaiting_approval", "a private network page (--lan): " + lan[i]);
+    expectEq<string>(linkStateName(h.state), "awaiting_approval", "this machine's address as an IPv4 literal (--lan): " + lan[i]);
   }
-  const notLan = ["http://172.32.0.1/device", "http://192.169.0.1/device", "http://8.8.8.8/device", "http://010.0.0.1/device"];
+  const notLan = ["http://lan.example/device", "http://192.168.1/device", "http://256.1.1.1/device", "http://010.0.0.1/device"];
   for (let i = 0; i < notLan.length; i++) {
     const h = new DeviceFlow(c, new FixedRng(0));
     h.begin(0);
     h.due(0);
     h.onResponse(json(200, '{"device_code":"d","user_code":"ABCD","verification_uri":"' + notLan[i] + '","expires_in":60}'), 0);
-    expectEq<string>(linkStateName(h.state), "error", "not a private network page: " + notLan[i]);
+    expectEq<string>(linkStateName(h.state), "error", "not an IPv4 literal: " + notLan[i]);
   }
 });
 
