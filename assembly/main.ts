@@ -5,6 +5,7 @@
 import * as board from "./board/board";
 import { randomSeed } from "./board/random";
 import { App } from "./app";
+import { collectUnlessRoom, roomLog2, ENTRY_ROOM_LOG2 } from "./heap";
 
 let app: App | null = null;
 
@@ -13,12 +14,21 @@ export function fw_abi_version(): i32 {
 }
 
 // The release build uses the minimal runtime, which never collects by
-// itself: every entry ends with __collect(), where nothing managed is left
-// on the stack (only globals hold the app).
+// itself. Collections happen only at the start or end of an entry, where
+// nothing managed is left on the stack (only globals hold the app), and
+// only when the heap has too little room left for the next entry (heap.ts).
+
+/** How much an answer may allocate while it is read and parsed, per body byte. */
+const ANSWER_BYTES_PER_BODY_BYTE: i32 = 6;
 
 export function fw_init(): i32 {
   const a = new App(randomSeed());
   app = a;
+  // Booting parses the configuration and the action table: collect their
+  // garbage between phases (the app's fields hold what is kept).
+  __collect();
+  a.wire();
+  __collect();
   const r = a.boot(board.monotonicMs());
   __collect();
   return r;
@@ -27,24 +37,28 @@ export function fw_init(): i32 {
 export function fw_tick(now_ms: i64): i64 {
   if (app === null) return -1;
   const next = app!.tick(now_ms);
-  __collect();
+  collectUnlessRoom(ENTRY_ROOM_LOG2);
   return next;
 }
 
 export function fw_on_net_response(id: i32, status: i32, body_len: i32): void {
   if (app === null) return;
+  // Room for the answer and what is built from it, plus half an ordinary
+  // entry's; a large answer (a token answer with JWTs) gets a clean heap.
+  const expected = body_len > 0 ? body_len : 0;
+  collectUnlessRoom(roomLog2(expected < 0x1000000 ? expected * ANSWER_BYTES_PER_BODY_BYTE + (1 << (ENTRY_ROOM_LOG2 - 1)) : 0x7fffffff));
   app!.onNetResponse(id, status, body_len, board.monotonicMs());
-  __collect();
+  collectUnlessRoom(ENTRY_ROOM_LOG2);
 }
 
 export function fw_on_button(button: i32): void {
   if (app === null) return;
   app!.onButton(button, board.monotonicMs());
-  __collect();
+  collectUnlessRoom(ENTRY_ROOM_LOG2);
 }
 
 export function fw_on_utterance(len: i32): void {
   if (app === null) return;
   app!.onUtterance(len, board.monotonicMs());
-  __collect();
+  collectUnlessRoom(ENTRY_ROOM_LOG2);
 }
