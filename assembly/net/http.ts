@@ -111,11 +111,17 @@ export function numberField(obj: JsonValue, key: string): f64 {
   if (v.kind == JsonKind.String) {
     const s = v.str;
     if (s.length == 0 || s.length > 15) return NaN;
-    for (let i = 0; i < s.length; i++) {
+    // At most 15 decimal digits: exact in an f64 when summed as an integer,
+    // so no float parser is needed.
+    const negative = s.charCodeAt(0) == 0x2d;
+    if (negative && s.length == 1) return NaN;
+    let n: i64 = 0;
+    for (let i = negative ? 1 : 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (!(c >= 0x30 && c <= 0x39) && !(i == 0 && c == 0x2d)) return NaN;
+      if (c < 0x30 || c > 0x39) return NaN;
+      n = n * 10 + (c - 0x30);
     }
-    return parseFloat(s);
+    return <f64>(negative ? -n : n);
   }
   return NaN;
 }
