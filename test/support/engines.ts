@@ -3,6 +3,7 @@
 // wasmtime board (Cranelift, test/wasmtime_board.py) and the reference C
 // board (wasm2c output linked with ports/posix). A test gets an EngineDevice
 // and drives it the same way whichever engine runs underneath.
+import { expandNote } from "../../host/notes.ts";
 import { spawn, spawnSync, ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -141,6 +142,8 @@ export class EngineDevice {
         let l: TraceLine;
         try {
           l = { ...JSON.parse(text), at: performance.now() };
+          // Numbered log lines (assembly/notes.ts) read as words, as the simulator prints them.
+          if (l.ev === "log" && typeof l.text === "string") l.text = expandNote(l.text);
         } catch {
           l = { t: -1, ev: "unparsable", text, at: performance.now() };
         }
