@@ -40,7 +40,9 @@ export class Device {
   codeRepeat: i32 = 0;
   /** Why the device is unlinked, when it is. */
   private unlinkedReason: string = "";
-  private pending: Map<i32, i32> = new Map();
+  /** Requests in flight: their ids and, at the same index, their Purpose (a few at most). */
+  private pendingIds: Array<i32> = [];
+  private pendingPurposes: Array<i32> = [];
   /** Requests the board refused, completed with an error on the next pass (never inside send()). */
   private refused: Array<i32> = [];
   /** Counts sends and completions; a pass without a change made no progress. */
@@ -201,9 +203,11 @@ export class Device {
   }
 
   onResponse(id: i32, resp: HttpResponse, now: i64): void {
-    if (!this.pending.has(id)) return; // a completion for something dropped
-    const purpose = this.pending.get(id);
-    this.pending.delete(id);
+    const at = this.pendingIds.indexOf(id);
+    if (at < 0) return; // a completion for something dropped
+    const purpose = this.pendingPurposes[at];
+    this.pendingIds.splice(at, 1);
+    this.pendingPurposes.splice(at, 1);
     this.complete(purpose, resp, now);
   }
 
@@ -287,7 +291,8 @@ export class Device {
     this.progress++;
     const id = this.port.send(req);
     if (id > 0) {
-      this.pending.set(id, purpose);
+      this.pendingIds.push(id);
+      this.pendingPurposes.push(purpose);
       return;
     }
     // Refused by the board (busy, full): a failed connection, delivered on the next pass.

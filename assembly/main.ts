@@ -5,7 +5,7 @@
 import * as board from "./board/board";
 import { randomSeed } from "./board/random";
 import { App } from "./app";
-import { collectUnlessRoom, roomLog2, ENTRY_ROOM_LOG2 } from "./heap";
+import { collectUnlessRoom, blockLog2, ENTRY_BLOCK_LOG2, ENTRY_FREE_BYTES } from "./heap";
 
 let app: App | null = null;
 
@@ -19,7 +19,7 @@ export function fw_abi_version(): i32 {
 // only when the heap has too little room left for the next entry (heap.ts).
 
 /** How much an answer may allocate while it is read and parsed, per body byte. */
-const ANSWER_BYTES_PER_BODY_BYTE: i32 = 6;
+const ANSWER_BYTES_PER_BODY_BYTE: i32 = 8;
 
 export function fw_init(): i32 {
   const a = new App(randomSeed());
@@ -37,28 +37,28 @@ export function fw_init(): i32 {
 export function fw_tick(now_ms: i64): i64 {
   if (app === null) return -1;
   const next = app!.tick(now_ms);
-  collectUnlessRoom(ENTRY_ROOM_LOG2);
+  collectUnlessRoom(ENTRY_BLOCK_LOG2, ENTRY_FREE_BYTES);
   return next;
 }
 
 export function fw_on_net_response(id: i32, status: i32, body_len: i32): void {
   if (app === null) return;
-  // Room for the answer and what is built from it, plus half an ordinary
-  // entry's; a large answer (a token answer with JWTs) gets a clean heap.
-  const expected = body_len > 0 ? body_len : 0;
-  collectUnlessRoom(roomLog2(expected < 0x1000000 ? expected * ANSWER_BYTES_PER_BODY_BYTE + (1 << (ENTRY_ROOM_LOG2 - 1)) : 0x7fffffff));
+  // Room for the body in one block, and for what is built from it: a large
+  // answer (a token answer with JWTs) gets a clean heap.
+  const body = body_len <= 0 ? 0 : (body_len < 0x100000 ? body_len : 0x100000);
+  collectUnlessRoom(blockLog2(body), body * ANSWER_BYTES_PER_BODY_BYTE + ENTRY_FREE_BYTES);
   app!.onNetResponse(id, status, body_len, board.monotonicMs());
-  collectUnlessRoom(ENTRY_ROOM_LOG2);
+  collectUnlessRoom(ENTRY_BLOCK_LOG2, ENTRY_FREE_BYTES);
 }
 
 export function fw_on_button(button: i32): void {
   if (app === null) return;
   app!.onButton(button, board.monotonicMs());
-  collectUnlessRoom(ENTRY_ROOM_LOG2);
+  collectUnlessRoom(ENTRY_BLOCK_LOG2, ENTRY_FREE_BYTES);
 }
 
 export function fw_on_utterance(len: i32): void {
   if (app === null) return;
   app!.onUtterance(len, board.monotonicMs());
-  collectUnlessRoom(ENTRY_ROOM_LOG2);
+  collectUnlessRoom(ENTRY_BLOCK_LOG2, ENTRY_FREE_BYTES);
 }
