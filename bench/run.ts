@@ -624,13 +624,13 @@ async function memoryPhase(rig: Rig, wasm: Uint8Array, actionTable: string | nul
       fig({
         id: `memory.peak.${board}`, section: S, name: `${board}: peak linear memory in use (reached at: ${moment})`, value: peak, unit: "B",
         ratio: declaredBytes ? peak / declaredBytes : null, reference: declaredBytes ? "declared maximum" : undefined,
-        note: `high-water after ${steps}; ${SETTINGS.memoryActions} voice actions; the firmware collects only when room for the next entry runs short (assembly/heap.ts), so this includes garbage`
+        note: `high-water after ${steps}; ${SETTINGS.memoryActions} voice actions`
           + (r.traps ? `; ${r.traps} trap(s): ${r.lastTrap}` : ""),
         status: r.traps ? "error" : "ok",
       });
       fig({
         id: `memory.live.${board}`, section: S, name: `${board}: live heap after boot`, value: r.liveAfterBoot, unit: "B",
-        note: `in allocator blocks after fw_init's collection; during the actions: lowest ${r.liveLow.toLocaleString("en-US")}, highest ${r.usedHigh.toLocaleString("en-US")} (with uncollected garbage)`,
+        note: `in allocator blocks after fw_init (which ends with a collection); after each voice action: lowest ${r.liveLow.toLocaleString("en-US")}, highest ${r.usedHigh.toLocaleString("en-US")}`,
       });
       if (declaredBytes) {
         fig({ id: `memory.headroom.${board}`, section: S, name: `${board}: headroom (declared − peak)`, value: declaredBytes - peak, unit: "B",

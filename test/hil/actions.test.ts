@@ -330,10 +330,11 @@ test("10,000 actions in one process: the live heap stops growing", { timeout: 24
     assert.ok(issued, "the proxy saw the device authorization answer");
     await approve(issued!.uri, issued!.code);
     while (!events.some((e) => e.ev === "state" && e.state === "linked")) await new Promise((r) => setTimeout(r, 20));
-    // The heap is walked after every action. The firmware collects only when
-    // room runs short, so what is in use swings between live data and live
-    // data plus garbage; its low point over a window is the live data. A
-    // leak raises that low point from one window to the next.
+    // The heap is walked after every action (host/heap.ts): the bytes in
+    // blocks not free. Its low point over a window of 1,000 actions is the
+    // live data (an answer may still be held while the next line is said);
+    // a leak raises that low point from one window to the next, long
+    // before memory runs out and the firmware traps.
     const dataEnd = staticDataEnd(readFileSync(join(ROOT, "build", "firmware.wasm")));
     const lowest = new Map<number, number>(); // window (1,000 actions) -> lowest bytes in use
     let highest = 0;
