@@ -8,7 +8,7 @@ import { Cap, ConfigKind, LogLevel } from "./board/board";
 import { readResponse } from "./board/net";
 import { BoardFlash, BoardSealer } from "./board/storage";
 import { BoardPort } from "./board/port";
-import { parseDeviceConfigBytes } from "./auth/config";
+import { DeviceConfig, parseDeviceConfigBytes } from "./auth/config";
 import { XorShift } from "./auth/backoff";
 import { TokenStore } from "./auth/store";
 import { ActionTable, loadActionTable } from "./actions/table";
@@ -19,13 +19,21 @@ import { Presenter } from "./ui/presenter";
 import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_MAX_BYTES } from "./limits";
 
 export class App {
-  private device: Device;
+  private device!: Device;
   private presenter: Presenter;
   private bodyCap: i32;
+  private cfg: DeviceConfig;
 
-  constructor(seed: u32) {
+  /** Boot, first phase: the device configuration (main.ts collects after each phase). */
+  constructor(private seed: u32) {
     this.presenter = new Presenter();
-    const cfg = parseDeviceConfigBytes(board.readConfigBytes(ConfigKind.Device, CONFIG_MAX_BYTES));
+    this.cfg = parseDeviceConfigBytes(board.readConfigBytes(ConfigKind.Device, CONFIG_MAX_BYTES));
+    const cap = board.cap(Cap.NetBodyCap);
+    this.bodyCap = cap > 0 ? cap : DEFAULT_BODY_CAP;
+  }
+
+  /** Boot, second phase: the action table, then the device that uses it. */
+  wire(): void {
     let table: ActionTable | null = null;
     let tableError = "no action table";
     const actions = board.readConfig(ConfigKind.Actions, ACTION_TABLE_MAX_BYTES);
@@ -37,11 +45,9 @@ export class App {
         board.log(LogLevel.Error, tableError);
       }
     }
-    const cap = board.cap(Cap.NetBodyCap);
-    this.bodyCap = cap > 0 ? cap : DEFAULT_BODY_CAP;
     const store = new TokenStore(new BoardFlash(), new BoardSealer());
     const deviceType = board.cap(Cap.DeviceType) == 2 ? "tv" : "speaker";
-    this.device = new Device(cfg, table, tableError, store, new BoardPort(), new XorShift(seed), deviceType);
+    this.device = new Device(this.cfg, table, tableError, store, new BoardPort(), new XorShift(this.seed), deviceType);
   }
 
   /** fw_init: 0, or -1 when the configuration is unusable. */

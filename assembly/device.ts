@@ -22,6 +22,7 @@ import { Button } from "./board/board";
 import { REPLY_MAX_CHARS } from "./limits";
 import { SpinGuard } from "./spin_guard";
 import * as msg from "./ui/messages";
+import { Note, noteLine } from "./notes";
 
 const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Unlink = 4, Action = 5 }
 
@@ -39,7 +40,9 @@ export class Device {
   codeRepeat: i32 = 0;
   /** Why the device is unlinked, when it is. */
   private unlinkedReason: string = "";
-  private pending: Map<i32, i32> = new Map();
+  /** Requests in flight: their ids and, at the same index, their Purpose (a few at most). */
+  private pendingIds: Array<i32> = [];
+  private pendingPurposes: Array<i32> = [];
   /** Requests the board refused, completed with an error on the next pass (never inside send()). */
   private refused: Array<i32> = [];
   /** Counts sends and completions; a pass without a change made no progress. */
@@ -80,16 +83,16 @@ export class Device {
   /** Boot: a valid stored record brings the device up linked, without a new code. */
   private loadStored(now: i64): void {
     const rec = this.store.load();
-    if (this.store.lastError.length > 0) this.port.log(LOG_WARN, "token store: " + this.store.lastError);
+    if (this.store.lastError.length > 0) this.note(LOG_WARN, Note.StoreWarning, this.store.lastError);
     if (rec === null) return;
     if (rec.issuer != this.cfg.issuer || rec.clientId != this.cfg.clientId) {
       // A record for another server or client is not this device's link any more.
-      this.port.log(LOG_WARN, "stored link belongs to another issuer or client; ignoring it");
+      this.note(LOG_WARN, Note.ForeignRecord);
       this.store.wipe();
       return;
     }
     this.tokens.adopt(rec, now, this.port.wallSeconds(), false);
-    this.port.log(LOG_INFO, "linked from flash (record " + this.store.sequence.toString() + ")");
+    this.note(LOG_INFO, Note.LinkedFromFlash, this.store.sequence.toString());
   }
 
   state(): DeviceState {
@@ -127,6 +130,11 @@ export class Device {
     return v;
   }
 
+  /** A fixed log line, by number (notes.ts; the host has the words). */
+  private note(level: i32, n: Note, arg: string = ""): void {
+    this.port.log(level, noteLine(n, arg));
+  }
+
   // ---- events ---------------------------------------------------------------
 
   onButton(button: i32, now: i64): void {
@@ -137,7 +145,7 @@ export class Device {
 
   /** LINK: a new code, or discovery again when it failed (the server may be fixed now). */
   link(now: i64): void {
-    this.port.log(LOG_INFO, "button: link");
+    this.note(LOG_INFO, Note.ButtonLink);
     if (!this.configOk || this.unlinker.active) return;
     if (!this.discovery.ready) {
       this.discovery.start(now);
@@ -157,7 +165,7 @@ export class Device {
   }
 
   unlink(now: i64): void {
-    this.port.log(LOG_INFO, "unlink requested");
+    this.note(LOG_INFO, Note.UnlinkRequested);
     if (this.unlinker.active) return;
     this.flow.reset();
     this.exchange.cancel();
@@ -170,7 +178,7 @@ export class Device {
   }
 
   onUtterance(text: string, now: i64): void {
-    this.port.log(LOG_INFO, "heard: " + cleanText(text, 120));
+    this.note(LOG_INFO, Note.Heard, cleanText(text, 120));
     const table = this.table;
     if (table === null) return this.answer(msg.SAY_NO_ACTIONS + this.tableError + ".");
     const m = match(table, text);
@@ -185,7 +193,7 @@ export class Device {
       return this.answer(msg.SAY_RECONNECTING);
     }
     this.exchange.start(m);
-    this.port.log(LOG_INFO, "action " + m.actionName);
+    this.note(LOG_INFO, Note.Action, m.actionName);
   }
 
   /** A reply to the person: said, and shown on every display. */
@@ -195,9 +203,11 @@ export class Device {
   }
 
   onResponse(id: i32, resp: HttpResponse, now: i64): void {
-    if (!this.pending.has(id)) return; // a completion for something dropped
-    const purpose = this.pending.get(id);
-    this.pending.delete(id);
+    const at = this.pendingIds.indexOf(id);
+    if (at < 0) return; // a completion for something dropped
+    const purpose = this.pendingPurposes[at];
+    this.pendingIds.splice(at, 1);
+    this.pendingPurposes.splice(at, 1);
     this.complete(purpose, resp, now);
   }
 
@@ -207,7 +217,7 @@ export class Device {
       this.discovery.onResponse(resp, now);
       const d = this.discovery.state;
       if (d == DiscoveryState.Done) {
-        this.port.log(LOG_INFO, "discovered endpoints for " + this.cfg.issuer);
+        this.note(LOG_INFO, Note.Discovered, this.cfg.issuer);
         if (this.tokens.record === null) this.startLinking(now);
       } else if (d == DiscoveryState.Failed) {
         this.port.log(LOG_ERROR, this.discovery.reason);
@@ -215,13 +225,13 @@ export class Device {
     } else if (purpose == Purpose.Flow) {
       this.flow.onResponse(resp, now);
       // A stopped flow's reason reaches the log too, not only the screen.
-      if (this.flow.state == LinkState.Error) this.port.log(LOG_ERROR, "linking stopped: " + this.flow.message);
+      if (this.flow.state == LinkState.Error) this.note(LOG_ERROR, Note.LinkingStopped, this.flow.message);
       this.afterFlow(now);
     } else if (purpose == Purpose.Refresh) {
       this.onRefreshed(resp, now);
     } else if (purpose == Purpose.Unlink) {
       this.unlinker.onResponse(resp, now);
-      if (this.unlinker.note.length > 0) this.port.log(LOG_WARN, "unlink: " + this.unlinker.note);
+      if (this.unlinker.note.length > 0) this.note(LOG_WARN, Note.UnlinkNote, this.unlinker.note);
       this.unlinker.note = "";
       this.finishUnlinkIfDone();
     } else if (purpose == Purpose.Action) {
@@ -240,7 +250,7 @@ export class Device {
     this.pump(now);
     const next = this.nextDeadline(now);
     const guarded = this.spin.check(now, next, this.progress);
-    if (guarded != next) this.port.log(LOG_WARN, "a deadline already past came back without progress; waiting");
+    if (guarded != next) this.note(LOG_WARN, Note.Spinning);
     return guarded;
   }
 
@@ -281,11 +291,12 @@ export class Device {
     this.progress++;
     const id = this.port.send(req);
     if (id > 0) {
-      this.pending.set(id, purpose);
+      this.pendingIds.push(id);
+      this.pendingPurposes.push(purpose);
       return;
     }
     // Refused by the board (busy, full): a failed connection, delivered on the next pass.
-    this.port.log(LOG_WARN, "net_request refused with status " + id.toString());
+    this.note(LOG_WARN, Note.SendRefused, id.toString());
     this.refused.push(purpose);
   }
 
@@ -311,14 +322,14 @@ export class Device {
       // Never claim a link that a reboot would lose: name the limit instead (boards/ABI.md, Minimum sizes).
       const why = "Cannot store the tokens: " + this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
       f.failAfterLink(why);
-      this.port.log(LOG_ERROR, "linking stopped: " + why);
+      this.note(LOG_ERROR, Note.LinkingStopped, why);
       return;
     }
     this.tokens.adopt(rec, now, wall, true);
     this.exchange.newSession(this.port.sessionId());
     this.reply = "";
     f.reset();
-    this.port.log(LOG_INFO, "linked; tokens stored (record " + this.store.sequence.toString() + ")");
+    this.note(LOG_INFO, Note.Linked, this.store.sequence.toString());
   }
 
   private onRefreshed(resp: HttpResponse, now: i64): void {
@@ -326,10 +337,10 @@ export class Device {
     if (act == TokenAction.Persist) {
       // The new refresh token reaches flash before the new access token is used.
       if (!this.persist(this.tokens.pending!)) {
-        this.port.log(LOG_ERROR, "refreshed tokens kept in memory only; a reboot will need a new link");
+        this.note(LOG_ERROR, Note.RefreshNotStored);
       }
       this.tokens.commit(now, this.port.wallSeconds());
-      this.port.log(LOG_INFO, "tokens refreshed and stored (record " + this.store.sequence.toString() + ")");
+      this.note(LOG_INFO, Note.RefreshStored, this.store.sequence.toString());
     } else if (act == TokenAction.Unlink) {
       const why = msg.reasonOr(this.tokens.reason);
       this.wipe(why);
@@ -346,13 +357,13 @@ export class Device {
       this.reply = x.display.length > REPLY_MAX_CHARS ? x.display.substring(0, REPLY_MAX_CHARS) + "..." : x.display;
     } else if (r == ExchangeResult.Refresh) {
       this.tokens.refreshNow(now);
-      this.port.log(LOG_INFO, "backend said invalid_token; refreshing, then retrying once");
+      this.note(LOG_INFO, Note.InvalidToken);
     } else if (r == ExchangeResult.Unauthorized) {
       this.wipe(msg.WHY_REJECTED);
       this.speech.push(msg.SAY_NO_LONGER_AUTHORIZED);
     } else if (r == ExchangeResult.Failed) {
       // The backend's codes go to the log; the person hears words.
-      this.port.log(LOG_WARN, "action " + name + ": " + cleanText(x.error, 120));
+      this.note(LOG_WARN, Note.ActionError, name + ": " + cleanText(x.error, 120));
       this.answer(msg.actionFailureWords(x.failure, x.speech));
     }
   }
@@ -375,14 +386,14 @@ export class Device {
   private persist(rec: TokenRecord): bool {
     const rc = this.store.save(rec);
     if (rc == 0) return true;
-    this.port.log(LOG_ERROR, "token store: save failed (" + rc.toString() + "): " + this.store.lastError);
+    this.note(LOG_ERROR, Note.SaveFailed, "(" + rc.toString() + "): " + this.store.lastError);
     return false;
   }
 
   private wipe(reason: string): void {
     this.exchange.cancel();
     this.reply = "";
-    if (this.store.wipe() != 0) this.port.log(LOG_ERROR, "token store: wipe failed: " + this.store.lastError);
+    if (this.store.wipe() != 0) this.note(LOG_ERROR, Note.WipeFailed, this.store.lastError);
     this.tokens.clear(reason);
     this.flow.reset();
     this.unlinkedReason = reason;

@@ -14,11 +14,19 @@ export function fw_abi_version(): i32 {
 
 // The release build uses the minimal runtime, which never collects by
 // itself: every entry ends with __collect(), where nothing managed is left
-// on the stack (only globals hold the app).
+// on the stack (only globals hold the app). Collecting at every entry end
+// also keeps the live objects packed low in the heap: collecting only when
+// room ran short let them scatter, and a large answer body then found no
+// contiguous block in the fixed 2-page memory.
 
 export function fw_init(): i32 {
   const a = new App(randomSeed());
   app = a;
+  // Booting parses the configuration and the action table: collect their
+  // garbage between phases (the app's fields hold what is kept).
+  __collect();
+  a.wire();
+  __collect();
   const r = a.boot(board.monotonicMs());
   __collect();
   return r;

@@ -11,6 +11,7 @@
 // the last free block's back pointer there from the start.
 
 import { anatomy } from "./anatomy.ts";
+import { heapCensus, HeapCensus } from "../host/heap.ts";
 
 const PAINT = 0xa7;
 /** Bytes at the top of memory the allocator writes at initialization. */
@@ -59,6 +60,14 @@ export class HeapWatch {
       if (b[i] !== PAINT) return i + 1;
     }
     return this.base;
+  }
+
+  /**
+   * The allocator's blocks now (host/heap.ts): bytes in use, live objects
+   * plus garbage not yet collected. Between entries only.
+   */
+  census(dataEnd: number): HeapCensus | null {
+    return this.memory ? heapCensus(new Uint8Array(this.memory.buffer), dataEnd) : null;
   }
 
   /** The memory's size now, bytes. */

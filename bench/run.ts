@@ -31,6 +31,7 @@ import type { SizeReport } from "./size.ts";
 import { MODULE_BUDGET_BYTES } from "./size.ts";
 import { memoryLimits } from "./wasm.ts";
 import { HeapWatch, heapBase } from "./memory.ts";
+import { staticDataEnd } from "../host/heap.ts";
 import { cpuMsSince, median, summary } from "./stats.ts";
 
 // ---- settings ---------------------------------------------------------------
@@ -557,14 +558,18 @@ const MOMENTS = ["boot", "code answer", "token answer", "action"] as const;
  * each moment (boot: fw_init done; code answer: awaiting_approval shown;
  * token answer: linked and stored; action: after the voice actions).
  */
-async function memoryOnBoard(rig: Rig, wasm: Uint8Array, board: string, actionTable: string | null): Promise<{ peaks: Record<string, number>; size: number; traps: number; lastTrap: string | null }> {
+async function memoryOnBoard(rig: Rig, wasm: Uint8Array, board: string, actionTable: string | null): Promise<{ peaks: Record<string, number>; size: number; traps: number; lastTrap: string | null; liveAfterBoot: number; liveLow: number; usedHigh: number }> {
   const profile = loadProfile(board);
   const dev = new BenchDevice({ wasm, profile, actionTable, deviceConfig: JSON.stringify(rig.deviceConfig), keep: 400 });
   const watch = new HeapWatch(dev.rt, heapBase(wasm));
+  const dataEnd = staticDataEnd(wasm);
   const peaks: Record<string, number> = {};
   try {
     dev.start();
     peaks["boot"] = watch.peak();
+    // fw_init ends with a full collection: what is in use then is live.
+    const liveAfterBoot = watch.census(dataEnd)?.used ?? 0;
+    let liveLow = Infinity, usedHigh = 0;
     await dev.waitState("awaiting_approval", 20000);
     peaks["code answer"] = watch.peak();
     const answer = rig.deviceAnswer;
@@ -582,9 +587,14 @@ async function memoryOnBoard(rig: Rig, wasm: Uint8Array, board: string, actionTa
       dev.rt.utter(utterances[i % utterances.length]);
       await answered;
       await sleep(2);
+      const c = watch.census(dataEnd);
+      if (c) {
+        liveLow = Math.min(liveLow, c.used);
+        usedHigh = Math.max(usedHigh, c.used);
+      }
     }
     peaks["action"] = watch.peak();
-    return { peaks, size: watch.size(), traps: dev.rt.stats.traps, lastTrap: dev.rt.lastTrap };
+    return { peaks, size: watch.size(), traps: dev.rt.stats.traps, lastTrap: dev.rt.lastTrap, liveAfterBoot, liveLow, usedHigh };
   } finally {
     dev.stop();
   }
@@ -617,6 +627,10 @@ async function memoryPhase(rig: Rig, wasm: Uint8Array, actionTable: string | nul
         note: `high-water after ${steps}; ${SETTINGS.memoryActions} voice actions`
           + (r.traps ? `; ${r.traps} trap(s): ${r.lastTrap}` : ""),
         status: r.traps ? "error" : "ok",
+      });
+      fig({
+        id: `memory.live.${board}`, section: S, name: `${board}: live heap after boot`, value: r.liveAfterBoot, unit: "B",
+        note: `in allocator blocks after fw_init (which ends with a collection); after each voice action: lowest ${r.liveLow.toLocaleString("en-US")}, highest ${r.usedHigh.toLocaleString("en-US")}`,
       });
       if (declaredBytes) {
         fig({ id: `memory.headroom.${board}`, section: S, name: `${board}: headroom (declared − peak)`, value: declaredBytes - peak, unit: "B",

@@ -2,6 +2,7 @@
 // the WASI calls the firmware makes, over a board profile, a flash file, a
 // sealer and real HTTP. It moves bytes and keeps time; it decides nothing.
 // The scheduler (scheduler.ts) owns the instance, the queue and the timer.
+import { expandNote } from "./notes.ts";
 import { randomFillSync } from "node:crypto";
 import { BoardProfile } from "./profile.ts";
 import { Flash } from "./flash.ts";
@@ -161,7 +162,7 @@ export class Board {
         if (level < 0 || level >= LOG_LEVELS.length) return EINVAL;
         const s = this.str(ptr, len);
         if (s === null) return EINVAL;
-        trace({ ev: "log", level: LOG_LEVELS[level], text: s });
+        trace({ ev: "log", level: LOG_LEVELS[level], text: expandNote(s) });
         return 0;
       },
       clock_monotonic_ms: () => BigInt(h.now()),

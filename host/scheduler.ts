@@ -149,6 +149,11 @@ export class Scheduler {
     return this.exports ? this.exports.memory.buffer.byteLength : 0;
   }
 
+  /** The current instance's linear memory (null before start or after a trap). */
+  memoryView(): Uint8Array | null {
+    return this.exports ? new Uint8Array(this.exports.memory.buffer) : null;
+  }
+
   private enqueue(e: Event): void {
     if (this.stopped) return;
     if (this.queue.length >= EVENT_QUEUE_CAP && e.kind !== "net") {

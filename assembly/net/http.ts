@@ -111,11 +111,17 @@ export function numberField(obj: JsonValue, key: string): f64 {
   if (v.kind == JsonKind.String) {
     const s = v.str;
     if (s.length == 0 || s.length > 15) return NaN;
-    for (let i = 0; i < s.length; i++) {
+    // At most 15 decimal digits: exact in an f64 when summed as an integer,
+    // so no float parser is needed.
+    const negative = s.charCodeAt(0) == 0x2d;
+    if (negative && s.length == 1) return NaN;
+    let n: i64 = 0;
+    for (let i = negative ? 1 : 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (!(c >= 0x30 && c <= 0x39) && !(i == 0 && c == 0x2d)) return NaN;
+      if (c < 0x30 || c > 0x39) return NaN;
+      n = n * 10 + (c - 0x30);
     }
-    return parseFloat(s);
+    return <f64>(negative ? -n : n);
   }
   return NaN;
 }
@@ -125,13 +131,22 @@ export function numberField(obj: JsonValue, key: string): f64 {
  * HTTP-date (the device may not know the wall time; the caller backs off).
  */
 export function retryAfterSeconds(value: string): i32 {
-  const s = value.trim();
-  if (s.length == 0 || s.length > 9) return -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  // Optional whitespace around the value (RFC 9110 §5.6.3: SP / HTAB).
+  let from = 0, to = value.length;
+  while (from < to && isOws(value.charCodeAt(from))) from++;
+  while (to > from && isOws(value.charCodeAt(to - 1))) to--;
+  if (to == from || to - from > 9) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
   }
-  return I32.parseInt(s);
+  return n;
+}
+
+function isOws(c: i32): bool {
+  return c == 0x20 || c == 0x09;
 }
 
 /** Visible ASCII and space (%x20-7E): RFC 6749 Appendix A's VSCHAR, and what a user code may hold. */

@@ -86,7 +86,7 @@ function symbolWord(c: i32): string {
  *                                      zero slash device"
  */
 export function speakableUrl(uri: string): string {
-  let rest = uri.trim();
+  let rest = uri; // a verification_uri, checked as a URL: no surrounding spaces
   const lower = asciiLower(rest);
   let prefix = "";
   if (lower.startsWith("https://")) {

@@ -3,6 +3,7 @@
 // waits on it with a clear timeout message.
 import type { ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { expandNote } from "../../host/notes.ts";
 
 export type TraceLine = { t: number; ev: string; at: number; [k: string]: any };
 
@@ -18,6 +19,8 @@ export class Trace {
   /** Takes one event (already parsed), stamped with the time it arrived here. */
   protected add(event: object, text: string = JSON.stringify(event)): void {
     const l = { ...event, at: performance.now() } as TraceLine;
+    // Numbered log lines (assembly/notes.ts) read as words, as the simulator prints them.
+    if (l.ev === "log" && typeof l.text === "string") l.text = expandNote(l.text);
     this.raw.push(text);
     this.lines.push(l);
     this.waiters = this.waiters.filter((w) => {
