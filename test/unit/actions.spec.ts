@@ -2,10 +2,9 @@
 // (assembly/actions/table.ts) and the NUGU-style request and answer
 // (assembly/actions/request.ts).
 import { test, expect, expectEq, report } from "./harness";
-import {
-  ActionTable, Match, parseActionTable, actionTableError, loadActionTable, match, normalizeWords,
-  MAX_ACTIONS,
-} from "../../assembly/actions/table";
+import { ActionTable, Match, parseActionTable, actionTableError, loadActionTable, MAX_ACTIONS } from "../../assembly/actions/table";
+import { match } from "../../assembly/actions/match";
+import { normalizeWords } from "../../assembly/actions/words";
 import {
   buildActionRequest, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
 } from "../../assembly/actions/request";

@@ -2,7 +2,8 @@
 // one refresh → one retry, the wait for that refresh, a second 401.
 import { test, expect, expectEq, report } from "./harness";
 import { Exchange, ExchangeResult, ExchangeState, Failure } from "../../assembly/actions/exchange";
-import { loadActionTable, match, Match } from "../../assembly/actions/table";
+import { loadActionTable, Match } from "../../assembly/actions/table";
+import { match } from "../../assembly/actions/match";
 import { HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "../../assembly/net/http";
 import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../../assembly/limits";
 import { json, SMALL_TABLE } from "./fakes";

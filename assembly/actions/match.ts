@@ -1,0 +1,170 @@
+// Matching an utterance against the action table (actions/table.ts loads
+// it): the most specific pattern wins, ties go to the first.
+//
+// Pure logic: no board access, never traps on bad input.
+
+import { MAX_PARAMS_PER_ACTION, PARAM_NUMBER } from "./table";
+import { ActionDef, ActionTable, Match, Pattern, isSlot, wordIndex } from "./model";
+import { MAX_UTTERANCE_CHARS, MAX_UTTERANCE_WORDS, foldedUnits, rawUnits, splitWords, wordEnd, wordIs, wordStart, isDigit } from "./words";
+
+// ---------------------------------------------------------------------------
+// Matching
+//
+// Works on the scratch words of splitWords: the search allocates nothing;
+// only the winning pattern's parameters become strings, in one Match.
+
+const SPOKEN_DIGITS: StaticArray<string> = [
+  "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+const ALL_DIGITS: i32 = -2;
+const NOT_A_NUMBER: i32 = -1;
+
+/**
+ * What word i stands for in a NUMBER slot: ALL_DIGITS for "7" or "12345",
+ * 0–9 for a spoken digit ("seven", "oh" for 0), NOT_A_NUMBER otherwise.
+ */
+function digitOf(i: i32): i32 {
+  const start = unchecked(wordStart[i]);
+  const end = unchecked(wordEnd[i]);
+  let all = end > start;
+  for (let k = start; k < end && all; k++) all = isDigit(unchecked(foldedUnits[k]));
+  if (all) return ALL_DIGITS;
+  if (wordIs(i, "oh")) return 0;
+  for (let d = 0; d < SPOKEN_DIGITS.length; d++) {
+    if (wordIs(i, unchecked(SPOKEN_DIGITS[d]))) return d;
+  }
+  return NOT_A_NUMBER;
+}
+
+// Slot captures of the pattern being tried, and of the best match so far.
+const slotStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const slotEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const bestStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+const bestEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
+
+// The table and action being matched.
+let matchWords: Array<string> = [];
+let matchNumberSlots: i32 = 0;
+
+/** Whether tokens[pi..] match words [ui, n), filling slotStart/slotEnd. */
+function matchFrom(toks: StaticArray<i32>, pi: i32, ui: i32, n: i32): bool {
+  if (pi == toks.length) return ui == n;
+  const t = unchecked(toks[pi]);
+  if (!isSlot(t)) {
+    return ui < n && wordIs(ui, unchecked(matchWords[wordIndex(t)])) && matchFrom(toks, pi + 1, ui + 1, n);
+  }
+  const isNumber = ((matchNumberSlots >> t) & 1) != 0;
+  const last = pi + 1 == toks.length;
+  // After a slot comes a word (two slots are never adjacent).
+  const nextWord = last ? "" : unchecked(matchWords[wordIndex(unchecked(toks[pi + 1]))]);
+  // Shortest capture first; a slot is one or more words.
+  for (let end = ui + 1; end <= n; end++) {
+    if (isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
+    if (last && end != n) continue;
+    if (!last && (end >= n || !wordIs(end, nextWord))) continue;
+    unchecked(slotStart[t] = ui);
+    unchecked(slotEnd[t] = end);
+    if (matchFrom(toks, pi + 1, end, n)) return true;
+  }
+  unchecked(slotStart[t] = -1);
+  unchecked(slotEnd[t] = -1);
+  return false;
+}
+
+/** The value of a captured slot: digits for NUMBER, the words as spoken for TEXT. */
+function slotValue(start: i32, end: i32, isNumber: bool): string {
+  if (isNumber) {
+    let len = 0;
+    for (let i = start; i < end; i++) {
+      const d = digitOf(i);
+      len += d == ALL_DIGITS ? unchecked(wordEnd[i]) - unchecked(wordStart[i]) : 1;
+    }
+    const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+    let at: usize = changetype<usize>(out);
+    for (let i = start; i < end; i++) {
+      const d = digitOf(i);
+      if (d == ALL_DIGITS) {
+        const ws = unchecked(wordStart[i]);
+        const wl = <usize>(unchecked(wordEnd[i]) - ws);
+        memory.copy(at, changetype<usize>(foldedUnits) + (<usize>ws << 1), wl << 1);
+        at += wl << 1;
+      } else {
+        store<u16>(at, <u16>(0x30 + d));
+        at += 2;
+      }
+    }
+    return out;
+  }
+  // Words joined by one space, as written.
+  let len = end - start - 1;
+  for (let i = start; i < end; i++) len += unchecked(wordEnd[i]) - unchecked(wordStart[i]);
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  let at: usize = changetype<usize>(out);
+  for (let i = start; i < end; i++) {
+    if (i > start) {
+      store<u16>(at, 0x20);
+      at += 2;
+    }
+    const ws = unchecked(wordStart[i]);
+    const wl = <usize>(unchecked(wordEnd[i]) - ws);
+    memory.copy(at, changetype<usize>(rawUnits) + (<usize>ws << 1), wl << 1);
+    at += wl << 1;
+  }
+  return out;
+}
+
+/**
+ * Resolves an utterance against the table: the matching pattern with the
+ * most literal words wins; on a tie, the one that comes first in the table.
+ * Null when nothing matches (or the utterance is empty or too long).
+ */
+export function match(table: ActionTable, utterance: string): Match | null {
+  if (utterance.length > MAX_UTTERANCE_CHARS) return null;
+  const n = splitWords(utterance, MAX_UTTERANCE_WORDS);
+  if (n == 0 || n > MAX_UTTERANCE_WORDS) return null;
+  let bestAction: ActionDef | null = null;
+  let bestPattern: Pattern | null = null;
+  let bestLiterals = -1;
+  const actions = table.actions;
+  matchWords = table.words;
+  for (let a = 0; a < actions.length; a++) {
+    const action = unchecked(actions[a]);
+    matchNumberSlots = action.numberSlots;
+    const patterns = action.patterns;
+    const params = action.paramNames.length;
+    for (let p = 0; p < patterns.length; p++) {
+      const pattern = unchecked(patterns[p]);
+      if (pattern.literals <= bestLiterals || pattern.literals > n) continue;
+      // Cheap refusal: a pattern that starts with a word needs it first.
+      const first = unchecked(pattern.tokens[0]);
+      if (!isSlot(first) && !wordIs(0, unchecked(matchWords[wordIndex(first)]))) continue;
+      for (let k = 0; k < params; k++) {
+        unchecked(slotStart[k] = -1);
+        unchecked(slotEnd[k] = -1);
+      }
+      if (!matchFrom(pattern.tokens, 0, 0, n)) continue;
+      bestAction = action;
+      bestPattern = pattern;
+      bestLiterals = pattern.literals;
+      for (let k = 0; k < params; k++) {
+        unchecked(bestStart[k] = slotStart[k]);
+        unchecked(bestEnd[k] = slotEnd[k]);
+      }
+    }
+  }
+  if (bestAction === null || bestPattern === null) return null;
+  const m = new Match();
+  m.actionName = bestAction.name;
+  m.local = bestAction.local;
+  m.pattern = bestPattern.source;
+  for (let k = 0; k < bestAction.paramNames.length; k++) {
+    const s = unchecked(bestStart[k]);
+    if (s < 0) continue;
+    const isNumber = ((bestAction.numberSlots >> k) & 1) != 0;
+    m.paramNames.push(bestAction.paramNames[k]);
+    m.paramTypes.push(bestAction.paramTypes[k]);
+    m.paramValues.push(slotValue(s, unchecked(bestEnd[k]), isNumber));
+  }
+  return m;
+}
