@@ -7,7 +7,7 @@
 // the band. Op objects are reused from frame to frame, so recording a
 // frame that has no more calls than the last one allocates nothing.
 
-import { Canvas, textWidth } from "./canvas";
+import { Canvas, FORMAT_RGB565, textWidth } from "./canvas";
 import { QrCode } from "../qr/qr";
 
 const OP_FILL: u8 = 0;
@@ -86,4 +86,38 @@ export class DisplayList {
     op.color = color;
     return op;
   }
+}
+
+/** Bands of `rows` rows that cover `height` rows (the last may overlap the one before). */
+export function bandCount(height: i32, rows: i32): i32 {
+  if (rows <= 0) return 1;
+  return max((height + rows - 1) / rows, 1);
+}
+
+/** A 64-bit hash of the frame (FNV-1a style over 8-byte words, then the tail). */
+export function frameHash(ptr: usize, len: i32): u64 {
+  let h: u64 = 0xcbf29ce484222325;
+  const prime: u64 = 0x100000001b3;
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    h = (h ^ load<u64>(ptr + <usize>i)) * prime;
+    h ^= h >> 29;
+  }
+  for (; i < len; i++) h = (h ^ <u64>load<u8>(ptr + <usize>i)) * prime;
+  return h ^ (<u64>len << 32);
+}
+
+/** The largest strip the firmware keeps for band rendering. */
+export const BAND_MAX_BYTES: i32 = 8192;
+/** The most rows a band has, however narrow the display. */
+export const BAND_MAX_ROWS: i32 = 16;
+
+/**
+ * Rows per band for a display `width` pixels wide: as many as fit
+ * BAND_MAX_BYTES, at most BAND_MAX_ROWS, at least 1 (a TV's 480 × 272
+ * RGB565 gets 8 rows, 7,680 bytes; a 128 × 64 mono OLED 16 rows, 2,048).
+ */
+export function bandRowsFor(width: i32, format: i32): i32 {
+  const rowBytes = max(width, 1) * (format == FORMAT_RGB565 ? 2 : 1);
+  return min(max(BAND_MAX_BYTES / rowBytes, 1), BAND_MAX_ROWS);
 }

@@ -37,11 +37,7 @@
 // when M fits the space, else level L, with a quiet zone of 4 modules
 // (ISO/IEC 18004 §6.3.8) drawn light, so it scans on a mono display too.
 //
-// Text never leaves the display: every block is wrapped to its column and
-// shrunk from its largest scale towards 1 until the column holds it; then
-// the least needed blocks are left out (title, labels, notes, countdown,
-// status, in that order); what still does not fit is cut with "...". The
-// user code is never cut.
+// Text never leaves the display: ui/column.ts fits each column.
 //
 // On a linking screen (userCode != "") the labels are the screen's own,
 // `lines` are extra notes (e.g. why the device is retrying) shown when
@@ -49,10 +45,10 @@
 // are shown, wrapped.
 
 import { Canvas, FORMAT_RGB565, BLACK, WHITE, MIN_QUIET_MODULES, textWidth } from "./canvas";
-import { DisplayList } from "./display_list";
+import { DisplayList, bandCount, frameHash } from "./display_list";
 import { CELL_HEIGHT, CELL_WIDTH } from "./font";
-import { ScreenModel } from "./model";
-import { openLabel, wrapLine } from "./text_screen";
+import { ScreenModel, modelKey, sameModel } from "./model";
+import { openLabel } from "./text_screen";
 import { Ecl, QrCode, encodeQr } from "../qr/qr";
 
 /**
@@ -61,51 +57,17 @@ import { Ecl, QrCode, encodeQr } from "../qr/qr";
  */
 export type BlitFn = (x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array) => i32;
 
-/** The largest strip the firmware keeps for band rendering. */
-export const BAND_MAX_BYTES: i32 = 8192;
-/** The most rows a band has, however narrow the display. */
-export const BAND_MAX_ROWS: i32 = 16;
-
-/**
- * Rows per band for a display `width` pixels wide: as many as fit
- * BAND_MAX_BYTES, at most BAND_MAX_ROWS, at least 1 (a TV's 480 × 272
- * RGB565 gets 8 rows, 7,680 bytes; a 128 × 64 mono OLED 16 rows, 2,048).
- */
-export function bandRowsFor(width: i32, format: i32): i32 {
-  const rowBytes = max(width, 1) * (format == FORMAT_RGB565 ? 2 : 1);
-  return min(max(BAND_MAX_BYTES / rowBytes, 1), BAND_MAX_ROWS);
-}
-
-/** What a drawn text line is, for tests and diagnostics. */
-export const ROLE_TITLE: i32 = 1;
-export const ROLE_LABEL: i32 = 2;
-export const ROLE_URL: i32 = 3;
-export const ROLE_CODE: i32 = 4;
-export const ROLE_COUNTDOWN: i32 = 5;
-export const ROLE_STATUS: i32 = 6;
-export const ROLE_LINE: i32 = 7;
-
-/** Appended to a block that had to be cut. */
-export const ELLIPSIS = "...";
+export { BAND_MAX_BYTES, BAND_MAX_ROWS, bandRowsFor } from "./display_list";
+export { ROLE_TITLE, ROLE_LABEL, ROLE_URL, ROLE_CODE, ROLE_COUNTDOWN, ROLE_STATUS, ROLE_LINE, ELLIPSIS, fitLine, wrapAt } from "./column";
+import { ROLE_TITLE, ROLE_LABEL, ROLE_URL, ROLE_CODE, ROLE_COUNTDOWN, ROLE_STATUS, ROLE_LINE, fitLine } from "./column";
+import { Block, Wrap, DROP_TITLE, DROP_LABEL, DROP_NOTE, DROP_COUNTDOWN, DROP_STATUS } from "./column";
+import { fitColumn, setGaps, columns, columnHeight, withEllipsis } from "./column";
 
 /** A display at least this large gets the large layout. */
 export const LARGE_MIN_WIDTH: i32 = 192;
 export const LARGE_MIN_HEIGHT: i32 = 128;
 
 const LABEL_CODE = "and enter the code:";
-
-const enum Wrap {
-  Words,
-  Url,
-  Code,
-}
-
-// Which blocks go first when the column is too short. 0 = never left out.
-const DROP_TITLE: i32 = 5;
-const DROP_LABEL: i32 = 4;
-const DROP_NOTE: i32 = 3;
-const DROP_COUNTDOWN: i32 = 2;
-const DROP_STATUS: i32 = 1;
 
 /** One line of text as drawn: its box on the display and its role. */
 export class DrawnText {
@@ -138,33 +100,6 @@ class Colors {
 const COLOR_SCREEN = new Colors(0x0b1526, 0x1d3b6e, WHITE, WHITE, 0x9fb0c8, 0x8fd3ff, 0xffd24a, 0xc8d0dc);
 // Mono: an OLED lights what is drawn; every text is lit, the ground dark.
 const MONO_SCREEN = new Colors(BLACK, BLACK, WHITE, WHITE, WHITE, WHITE, WHITE, WHITE);
-
-/** A piece of text the layout places in a column. */
-class Block {
-  scale: i32 = 1;
-  lines: Array<string> = [];
-  shown: bool = true;
-  /** Lines were left out; the last shown line ends in "...". */
-  cut: bool = false;
-  /** Space above the block when it follows another; set by the layout. */
-  gapAbove: i32 = 0;
-
-  constructor(
-    public role: i32,
-    public text: string,
-    public color: u32,
-    public maxScale: i32,
-    public wrap: Wrap,
-    /** 0 never left out; higher values are left out first. */
-    public dropRank: i32,
-    /** May lose lines (with "...") when nothing else helps. */
-    public cuttable: bool,
-    /** Keep to one line while a smaller scale can do it. */
-    public oneLine: bool,
-    /** Shrunk after the others: the code last, then the URL. */
-    public keepSize: i32,
-  ) {}
-}
 
 export class PixelScreen {
   readonly width: i32;
@@ -449,232 +384,4 @@ export class PixelScreen {
     }
     return cy;
   }
-}
-
-// ---- fitting ------------------------------------------------------------------
-
-/** Gaps between blocks: a value sits close under its label. */
-function setGaps(blocks: Array<Block>, gap: i32): void {
-  for (let i = 0; i < blocks.length; i++) {
-    const afterLabel = i > 0 && blocks[i - 1].role == ROLE_LABEL;
-    blocks[i].gapAbove = afterLabel ? gap / 3 : gap;
-  }
-}
-
-/**
- * Makes the blocks fit a `width` × `height` column: shrink, then leave out
- * blocks whose drop rank is at least `dropFloor` (highest rank first). When
- * that is not enough and `allowCut`, start again with every block and cut
- * cuttable ones before leaving more out. Returns whether they fit; the
- * blocks keep the last attempt's scales, lines and visibility.
- */
-function fitColumn(blocks: Array<Block>, width: i32, height: i32, dropFloor: i32, allowCut: bool): bool {
-  if (fitDropping(blocks, width, height, dropFloor, false)) return true;
-  return allowCut && fitDropping(blocks, width, height, dropFloor, true);
-}
-
-function fitDropping(blocks: Array<Block>, width: i32, height: i32, dropFloor: i32, withCut: bool): bool {
-  let cutoff = i32.MAX_VALUE;
-  while (true) {
-    for (let i = 0; i < blocks.length; i++) {
-      const b = blocks[i];
-      b.shown = b.dropRank == 0 || b.dropRank < cutoff;
-      b.cut = false;
-    }
-    if (shrink(blocks, width, height)) return true;
-    if (withCut && cut(blocks, width, height)) return true;
-    let next = 0;
-    for (let i = 0; i < blocks.length; i++) {
-      const b = blocks[i];
-      if (b.shown && b.dropRank >= dropFloor && b.dropRank > next) next = b.dropRank;
-    }
-    if (next == 0) return false;
-    cutoff = next;
-  }
-}
-
-/** Every shown block at its largest scale, then smaller ones until the column holds them. */
-function shrink(blocks: Array<Block>, width: i32, height: i32): bool {
-  for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i];
-    if (!b.shown) continue;
-    b.scale = max(b.maxScale, 1);
-    if (b.oneLine) {
-      while (b.scale > 1 && b.text.length * CELL_WIDTH * b.scale > width) b.scale--;
-    }
-    b.lines = wrapBlock(b, width);
-  }
-  while (true) {
-    if (columnHeight(blocks) <= height) return true;
-    // The largest text shrinks first; on a tie, the one least needed big.
-    let pick = -1;
-    for (let i = 0; i < blocks.length; i++) {
-      const b = blocks[i];
-      if (!b.shown || b.scale <= 1) continue;
-      if (pick < 0) {
-        pick = i;
-        continue;
-      }
-      const p = blocks[pick];
-      if (b.scale > p.scale || (b.scale == p.scale && b.keepSize > p.keepSize)) pick = i;
-    }
-    if (pick < 0) return false;
-    const b = blocks[pick];
-    b.scale--;
-    b.lines = wrapBlock(b, width);
-  }
-}
-
-/**
- * Takes lines away, one at a time, from the least needed cuttable block:
- * first the ones that may be left out anyway (title, labels, notes), then
- * the body (URL, lines: down to one line each), then the countdown and the
- * status. A block of the first and last kind goes away when it is down to
- * one line. Returns whether the column then fits.
- */
-function cut(blocks: Array<Block>, width: i32, height: i32): bool {
-  while (columnHeight(blocks) > height) {
-    let pick = -1;
-    let best = -1;
-    for (let i = blocks.length - 1; i >= 0; i--) {
-      const b = blocks[i];
-      if (!b.shown || !b.cuttable) continue;
-      if (b.lines.length <= 1 && b.dropRank == 0) continue;
-      const p = cutOrder(b);
-      if (p > best) {
-        best = p;
-        pick = i;
-      }
-    }
-    if (pick < 0) return false;
-    const b = blocks[pick];
-    if (b.lines.length > 1) {
-      b.lines.pop();
-      b.cut = true;
-    } else {
-      b.shown = false;
-    }
-  }
-  return true;
-}
-
-/** Higher is cut first. */
-function cutOrder(b: Block): i32 {
-  if (b.dropRank >= DROP_NOTE) return 100 + b.dropRank;
-  if (b.dropRank == 0) return 50;
-  return b.dropRank;
-}
-
-function columnHeight(blocks: Array<Block>): i32 {
-  let h = 0;
-  let first = true;
-  for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i];
-    if (!b.shown || b.lines.length == 0) continue;
-    if (!first) h += b.gapAbove;
-    first = false;
-    h += b.lines.length * CELL_HEIGHT * b.scale;
-  }
-  return h;
-}
-
-/** Characters of the font at `scale` that fit `width` pixels. */
-function columns(width: i32, scale: i32): i32 {
-  return max(width, 0) / (CELL_WIDTH * max(scale, 1));
-}
-
-function wrapBlock(b: Block, width: i32): Array<string> {
-  const cols = columns(width, b.scale);
-  const out = new Array<string>();
-  if (cols <= 0) return out;
-  if (b.wrap == Wrap.Words) {
-    const paragraphs = b.text.split("\n");
-    for (let i = 0; i < paragraphs.length; i++) {
-      if (paragraphs[i].length > 0) wrapLine(paragraphs[i], cols, out);
-    }
-  } else {
-    wrapAt(b.text, cols, b.wrap == Wrap.Url ? "/:?&=.-_" : "- ", out);
-  }
-  return out;
-}
-
-/**
- * Hard wrap at `cols` characters, moved back to just after one of
- * `breaks` when there is one in the second half of the line.
- */
-export function wrapAt(text: string, cols: i32, breaks: string, out: Array<string>): void {
-  if (cols <= 0) return;
-  let rest = text;
-  while (rest.length > cols) {
-    let at = cols;
-    for (let i = cols - 1; i >= max(cols / 2, 1); i--) {
-      if (breaks.indexOf(rest.charAt(i)) >= 0) {
-        at = i + 1;
-        break;
-      }
-    }
-    out.push(rest.substring(0, at));
-    rest = rest.substring(at);
-  }
-  if (rest.length > 0) out.push(rest);
-}
-
-/** One line of at most `cols` characters, ending in "..." when `text` is longer. */
-export function fitLine(text: string, cols: i32): string {
-  if (text.length <= cols) return text;
-  if (cols <= ELLIPSIS.length) return ELLIPSIS.substring(0, max(cols, 0));
-  return text.substring(0, cols - ELLIPSIS.length) + ELLIPSIS;
-}
-
-/** The lines with "..." at the end of the last one, still within `cols`. */
-function withEllipsis(lines: Array<string>, cols: i32): Array<string> {
-  const out = lines.slice(0);
-  if (out.length == 0) return out;
-  const n = out.length - 1;
-  const last = out[n];
-  if (cols <= ELLIPSIS.length) out[n] = ELLIPSIS.substring(0, max(cols, 0));
-  else out[n] = last.substring(0, min(last.length, cols - ELLIPSIS.length)) + ELLIPSIS;
-  return out;
-}
-
-// ---- change detection -----------------------------------------------------------
-
-function modelKey(m: ScreenModel): Array<string> {
-  const k = new Array<string>();
-  k.push(m.title);
-  k.push(m.verificationUri);
-  k.push(m.userCode);
-  k.push(m.qrText);
-  k.push(m.countdown);
-  k.push(m.status);
-  for (let i = 0; i < m.lines.length; i++) k.push(m.lines[i]);
-  return k;
-}
-
-/** Bands of `rows` rows that cover `height` rows (the last may overlap the one before). */
-function bandCount(height: i32, rows: i32): i32 {
-  if (rows <= 0) return 1;
-  return max((height + rows - 1) / rows, 1);
-}
-
-/** Whether `m` is the model whose modelKey is `key`. */
-function sameModel(m: ScreenModel, key: Array<string>): bool {
-  if (key.length != 6 + m.lines.length) return false;
-  if (m.title != key[0] || m.verificationUri != key[1] || m.userCode != key[2]) return false;
-  if (m.qrText != key[3] || m.countdown != key[4] || m.status != key[5]) return false;
-  for (let i = 0; i < m.lines.length; i++) if (m.lines[i] != key[6 + i]) return false;
-  return true;
-}
-
-/** A 64-bit hash of the frame (FNV-1a style over 8-byte words, then the tail). */
-function frameHash(ptr: usize, len: i32): u64 {
-  let h: u64 = 0xcbf29ce484222325;
-  const prime: u64 = 0x100000001b3;
-  let i = 0;
-  for (; i + 8 <= len; i += 8) {
-    h = (h ^ load<u64>(ptr + <usize>i)) * prime;
-    h ^= h >> 29;
-  }
-  for (; i < len; i++) h = (h ^ <u64>load<u8>(ptr + <usize>i)) * prime;
-  return h ^ (<u64>len << 32);
 }
