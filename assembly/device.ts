@@ -216,7 +216,7 @@ export class Device {
       this.flow.onResponse(resp, now);
       // A stopped flow's reason reaches the log too, not only the screen.
       if (this.flow.state == LinkState.Error) this.port.log(LOG_ERROR, "linking stopped: " + this.flow.message);
-      this.afterFlow(now);
+      // The tokens are stored by the fw_tick that always follows (boards/ABI.md §4), once the answer's bytes are freed.
     } else if (purpose == Purpose.Refresh) {
       this.onRefreshed(resp, now);
     } else if (purpose == Purpose.Unlink) {
@@ -250,6 +250,7 @@ export class Device {
     const fr = this.flow.due(now);
     if (fr !== null) this.send(fr, Purpose.Flow);
     this.afterFlow(now);
+    this.storeRefreshed(now);
     if (this.unlinker.active) {
       const ur = this.unlinker.due(now);
       if (ur !== null) this.send(ur, Purpose.Unlink);
@@ -324,12 +325,8 @@ export class Device {
   private onRefreshed(resp: HttpResponse, now: i64): void {
     const act = this.tokens.onResponse(resp, now, this.port.wallSeconds());
     if (act == TokenAction.Persist) {
-      // The new refresh token reaches flash before the new access token is used.
-      if (!this.persist(this.tokens.pending!)) {
-        this.port.log(LOG_ERROR, "refreshed tokens kept in memory only; a reboot will need a new link");
-      }
-      this.tokens.commit(now, this.port.wallSeconds());
-      this.port.log(LOG_INFO, "tokens refreshed and stored (record " + this.store.sequence.toString() + ")");
+      // Stored by the fw_tick that always follows (boards/ABI.md §4), once the answer's bytes are freed.
+      return;
     } else if (act == TokenAction.Unlink) {
       const why = msg.reasonOr(this.tokens.reason);
       this.wipe(why);
@@ -337,6 +334,16 @@ export class Device {
     } else if (this.tokens.reason.length > 0) {
       this.port.log(LOG_WARN, this.tokens.reason);
     }
+  }
+
+  /** A refreshed record waiting in `tokens.pending`: its new refresh token reaches flash before the new access token is used. */
+  private storeRefreshed(now: i64): void {
+    if (this.tokens.pending === null) return;
+    if (!this.persist(this.tokens.pending!)) {
+      this.port.log(LOG_ERROR, "refreshed tokens kept in memory only; a reboot will need a new link");
+    }
+    this.tokens.commit(now, this.port.wallSeconds());
+    this.port.log(LOG_INFO, "tokens refreshed and stored (record " + this.store.sequence.toString() + ")");
   }
 
   private onExchange(r: ExchangeResult, name: string, now: i64): void {
