@@ -7,6 +7,7 @@
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError } from "../net/http";
 import { Match } from "./table";
 import { buildActionRequest, parseActionResponse } from "./request";
+import { joinAll } from "../net/join";
 import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../limits";
 
 export const enum ExchangeState {
@@ -123,7 +124,8 @@ export class Exchange {
     const req = new HttpRequest();
     req.url = this.backend + "/" + m.actionName;
     // RFC 6750 §2.1: the access token goes in the Authorization header.
-    req.headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: application/json";
+    // One allocation (net/join.ts): a 6 KiB token is copied once, not once per "+".
+    req.headers = joinAll(["Authorization: Bearer ", token, "\r\nContent-Type: application/json\r\nAccept: application/json"]);
     req.body = buildActionRequest(m, this.sessionId, this.sessionIsNew, token, this.deviceType);
     req.timeoutMs = ACTION_TIMEOUT_MS;
     return req;

@@ -4,6 +4,7 @@ import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
 import { decodeUtf8 } from "./utf8";
+import { joinAll, rawString } from "./join";
 
 /** Transport errors reported as a negative status (boards/ABI.md, Network). */
 export const NET_CONNECT_FAILED: i32 = -10;
@@ -145,16 +146,26 @@ export function isVisibleAscii(s: string): bool {
 
 /** Untrusted text made safe to show or say: printable characters only, bounded. */
 export function cleanText(s: string, max: i32): string {
-  const parts = new Array<string>();
+  // Measured, then written once (see join.ts): no string per character.
   let n = 0;
-  for (let i = 0; i < s.length && n < max; i++) {
+  let end = 0;
+  for (; end < s.length && n < max; end++) {
+    if (!isControl(s.charCodeAt(end))) n++;
+  }
+  const more = s.length > max;
+  const out = rawString(n + (more ? 3 : 0));
+  let q = changetype<usize>(out);
+  for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
     if (isControl(c)) continue;
-    parts.push(String.fromCharCode(c));
-    n++;
+    store<u16>(q, <u16>c);
+    q += 2;
   }
-  let out = parts.join("");
-  if (s.length > max) out += "...";
+  if (more) {
+    store<u16>(q, 0x2e);
+    store<u16>(q, 0x2e, 2);
+    store<u16>(q, 0x2e, 4);
+  }
   return out;
 }
 
@@ -183,7 +194,7 @@ export function stripControls(s: string, keepNewlines: bool): string {
     }
   }
   if (run < s.length) parts.push(s.substring(run));
-  return parts.join("");
+  return joinAll(parts);
 }
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */

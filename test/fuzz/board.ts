@@ -220,17 +220,21 @@ export class FuzzBoard {
     this.current = { id: req.id, answer: a, body };
     const ok = this.guard(() => this.ex.fw_on_net_response(req.id, a.status, a.status < 0 ? 0 : body.length));
     this.current = null;
+    this.tick(); // boards/ABI.md §4: fw_tick always follows an fw_on_* call
     return ok;
   }
 
   press(button: number): boolean {
-    return this.guard(() => this.ex.fw_on_button(button));
+    const ok = this.guard(() => this.ex.fw_on_button(button));
+    this.tick();
+    return ok;
   }
 
   say(text: string): boolean {
     this.utterance = utf8.encode(text);
     const ok = this.guard(() => this.ex.fw_on_utterance(this.utterance!.length));
     this.utterance = null;
+    this.tick();
     return ok;
   }
 
