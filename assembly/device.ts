@@ -179,7 +179,7 @@ export class Device {
     if (this.tokens.record === null || this.unlinker.active) return this.answer(msg.SAY_NOT_LINKED);
     if (this.exchange.busy) return this.answer(msg.SAY_BUSY); // one request in flight at a time
     if (this.cfg.backend.length == 0) return this.answer(msg.SAY_NO_BACKEND);
-    if (this.tokens.accessToken(now).length == 0) {
+    if (!this.tokens.usable(now)) {
       // Expired and reconnecting: answer at once rather than queue silently.
       this.tokens.refreshNow(now);
       return this.answer(msg.SAY_RECONNECTING);
@@ -256,7 +256,8 @@ export class Device {
       if (ur !== null) this.send(ur, Purpose.Unlink);
       return;
     }
-    const ar = this.exchange.due(now, this.tokens.accessToken(now), this.tokens.refreshing);
+    // The token's text is made only when an action needs it (it is twice its bytes).
+    const ar = this.exchange.due(now, this.exchange.needsToken ? this.tokens.accessToken(now) : "", this.tokens.refreshing);
     if (ar !== null) {
       this.send(ar, Purpose.Action);
     } else if (this.exchange.result != ExchangeResult.Nothing) {

@@ -92,6 +92,11 @@ export class Exchange {
     return this.state == ExchangeState.WaitingRefresh ? this.waitUntil : -1;
   }
 
+  /** due() would use an access token now (an action is ready or waits for a refresh). */
+  get needsToken(): bool {
+    return this.state == ExchangeState.Ready || this.state == ExchangeState.WaitingRefresh;
+  }
+
   /**
    * The request to send now, given the access token usable now ("" when
    * none) and whether a refresh is in flight. Returns null with `result`

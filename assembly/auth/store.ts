@@ -202,10 +202,9 @@ export class TokenStore {
   /**
    * Persists r as the newest record. 0 ok, < 0 one of the STORE_ERR_* codes.
    *
-   * Memory: three slot-sized buffers at most (the plaintext, which the slot
-   * scans reuse for unsealing; the slot image the record is sealed into;
-   * the read buffer for the scans and the read-back), so a save of the
-   * largest record the slots hold needs 3 x slotSize() bytes of heap.
+   * Memory: two slot-sized buffers (the scans' read and plaintext buffers,
+   * then the record's plaintext and its slot image), so a save of the
+   * largest record a slot holds needs 2 x slotSize() bytes of heap.
    */
   save(r: TokenRecord): i32 {
     this.lastError = "";
@@ -214,10 +213,18 @@ export class TokenStore {
 
     const size = this.slotSize();
     const sc = new Scratch(size);
+    const s0 = this.scanSlot(0, sc, false);
+    const s1 = this.scanSlot(1, sc, false);
+    if (!s0.readable || !s1.readable) {
+      return this.fail(STORE_ERR_READ, "cannot save: " + this.describe(s0, s1));
+    }
+
+    // The scans are done: the read buffer takes the plaintext, the other
+    // buffer the slot image the record is sealed into.
     const plainLen = recordSize(r);
-    const plain = plainLen <= size ? sc.plain.subarray(0, plainLen) : new Uint8Array(plainLen);
+    const plain = plainLen <= size ? sc.read.subarray(0, plainLen) : new Uint8Array(plainLen);
     encodeRecordInto(r, plain);
-    const image = new Uint8Array(size);
+    const image = sc.plain;
     const len = this.sealer.sealInto(plain, image.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + cap));
     if (len < 0) return this.fail(STORE_ERR_SEAL, "sealing failed");
     if (len > cap) {
@@ -227,12 +234,6 @@ export class TokenStore {
       );
     }
 
-    // The plaintext is sealed: the scans may reuse its buffer.
-    const s0 = this.scanSlot(0, sc, false);
-    const s1 = this.scanSlot(1, sc, false);
-    if (!s0.readable || !s1.readable) {
-      return this.fail(STORE_ERR_READ, "cannot save: " + this.describe(s0, s1));
-    }
     const newest = this.pickNewest(s0, s1);
     let target = 0;
     let seq: u32 = 1;
@@ -267,6 +268,7 @@ export class TokenStore {
     }
 
     putU32(image, 0, SLOT_MAGIC);
+    // Read back into the plaintext's buffer (sealed: no longer needed).
     const back = sc.read.subarray(0, total);
     if (this.flash.read(base, back) < 0) {
       return this.fail(STORE_ERR_READ, "read-back of slot " + target.toString() + " failed");

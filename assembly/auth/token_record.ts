@@ -42,8 +42,33 @@ export const RECORD_MIN_FIELDS: u8 = 9;
 /** Flag bit: a refresh was in flight when this record was last written. */
 export const FLAG_REFRESH_IN_FLIGHT: u32 = 1;
 
+/** ASCII (VSCHAR, RFC 6749 Appendix A.12) bytes as text; other bytes as strict UTF-8 ("" when invalid). */
+export function textOf(b: Uint8Array): string {
+  if (b.length == 0) return "";
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) { ascii = false; break; }
+  if (!ascii) {
+    if (!isValidUtf8(b, 0, b.length)) return "";
+    return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length, false);
+  }
+  const out = changetype<string>(__new(<usize>b.length << 1, idof<string>()));
+  for (let i = 0; i < b.length; i++) store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>b[i]);
+  return out;
+}
+
+/** `s` as UTF-8 bytes (an unpaired surrogate as U+FFFD). */
+export function bytesOf(s: string): Uint8Array {
+  return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
+}
+
 export class TokenRecord {
-  accessToken: string = "";
+  /**
+   * The access token as UTF-8 bytes: a 6 KiB JWT costs 6 KiB here, not the
+   * 12 KiB of a UTF-16 string. `accessToken` makes the text when needed.
+   */
+  access: Uint8Array = new Uint8Array(0);
+  get accessToken(): string { return textOf(this.access); }
+  set accessToken(s: string) { this.access = bytesOf(s); }
   /** "" = none: some providers issue no refresh token. */
   refreshToken: string = "";
   tokenType: string = "";
@@ -64,7 +89,7 @@ export class TokenRecord {
   /** A copy with the same tokens and the given flags. */
   withFlags(flags: u32): TokenRecord {
     const r = new TokenRecord();
-    r.accessToken = this.accessToken;
+    r.access = this.access; // never changed in place: shared
     r.refreshToken = this.refreshToken;
     r.tokenType = this.tokenType;
     r.scope = this.scope;
@@ -80,7 +105,7 @@ export class TokenRecord {
   /** True when every field equals `other`'s. */
   equals(other: TokenRecord): bool {
     return (
-      this.accessToken == other.accessToken &&
+      sameBytes(this.access, other.access) &&
       this.refreshToken == other.refreshToken &&
       this.tokenType == other.tokenType &&
       this.scope == other.scope &&
@@ -92,6 +117,11 @@ export class TokenRecord {
       this.flags == other.flags
     );
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  return memory.compare(a.dataStart, b.dataStart, <usize>a.length) == 0;
 }
 
 /** Bytes a string takes in the record: strict UTF-8, an unpaired surrogate as U+FFFD (3 bytes). */
@@ -108,7 +138,7 @@ function putUtf8(dst: Uint8Array, at: i32, s: string): i32 {
 /** Bytes encodeRecord(r) produces. */
 export function recordSize(r: TokenRecord): i32 {
   return 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8 + 4 +
-    utf8Size(r.accessToken) + utf8Size(r.refreshToken) + utf8Size(r.tokenType) +
+    r.access.length + utf8Size(r.refreshToken) + utf8Size(r.tokenType) +
     utf8Size(r.scope) + utf8Size(r.issuer) + utf8Size(r.clientId);
 }
 
@@ -127,7 +157,9 @@ export function encodeRecordInto(r: TokenRecord, out: Uint8Array): i32 {
   out[0] = RECORD_CODEC_VERSION;
   out[1] = RECORD_FIELD_COUNT;
   let at = 2;
-  at = putString(out, at, r.accessToken);
+  putU32(out, at, <u32>r.access.length);
+  out.set<Uint8Array>(r.access, at + 4);
+  at += 4 + r.access.length;
   at = putString(out, at, r.refreshToken);
   at = putString(out, at, r.tokenType);
   at = putString(out, at, r.scope);
@@ -200,6 +232,20 @@ class Reader {
     return String.UTF8.decodeUnsafe(this.buf.dataStart + <usize>start, <usize>len, false);
   }
 
+  /** A UTF-8 field as its own bytes (a copy; checked like string()). */
+  bytes(): Uint8Array {
+    const len = this.fieldLength();
+    if (len < 0) return new Uint8Array(0);
+    const start = this.pos;
+    this.pos += len;
+    if (!isValidUtf8(this.buf, start, start + len)) {
+      this.ok = false;
+      return new Uint8Array(0);
+    }
+    if (!this.text) return new Uint8Array(0);
+    return this.buf.slice(start, start + len);
+  }
+
   i64Field(): i64 {
     const len = this.fieldLength();
     if (len != 8) {
@@ -252,7 +298,7 @@ function readRecord(bytes: Uint8Array, text: bool): TokenRecord | null {
   const rd = new Reader(bytes, text);
   rd.pos = 2;
   const r = new TokenRecord();
-  r.accessToken = rd.string();
+  r.access = rd.bytes();
   r.refreshToken = rd.string();
   r.tokenType = rd.string();
   r.scope = rd.string();
