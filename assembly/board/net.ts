@@ -12,13 +12,14 @@ function utf8(s: string): ArrayBuffer {
 export function sendRequest(req: HttpRequest): i32 {
   const m = utf8(req.method);
   const u = utf8(req.url);
-  const h = utf8(req.headers);
-  const b = utf8(req.body);
+  // Bytes when the request was built as bytes (a token-sized request), else the text encoded here.
+  const h = req.headerBytes !== null ? req.headerBytes! : Uint8Array.wrap(utf8(req.headers));
+  const b = req.bodyBytes !== null ? req.bodyBytes! : Uint8Array.wrap(utf8(req.body));
   return abi.net_request(
     changetype<usize>(m), m.byteLength,
     changetype<usize>(u), u.byteLength,
-    changetype<usize>(h), h.byteLength,
-    changetype<usize>(b), b.byteLength,
+    h.dataStart, h.byteLength,
+    b.dataStart, b.byteLength,
     req.timeoutMs);
 }
 
