@@ -256,8 +256,8 @@ export class Device {
       if (ur !== null) this.send(ur, Purpose.Unlink);
       return;
     }
-    // The token's text is made only when an action needs it (it is twice its bytes).
-    const ar = this.exchange.due(now, this.exchange.needsToken ? this.tokens.accessToken(now) : "", this.tokens.refreshing);
+    // The token goes to the request as the bytes it is kept in (its text would be twice the size).
+    const ar = this.exchange.dueBytes(now, this.tokens.accessBytes(now), this.tokens.refreshing);
     if (ar !== null) {
       this.send(ar, Purpose.Action);
     } else if (this.exchange.result != ExchangeResult.Nothing) {

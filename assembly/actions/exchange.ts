@@ -19,11 +19,11 @@ function concatBytes(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
   return out;
 }
 
-/** FNV-1a over the UTF-16 units: tells a new token from the one sent (a collision only means one retry fewer). */
-function fingerprint(s: string): u32 {
+/** FNV-1a over the token's bytes: tells a new token from the one sent (a collision only means one retry fewer). */
+function fingerprint(b: Uint8Array): u32 {
   let h: u32 = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= <u32>s.charCodeAt(i);
+  for (let i = 0; i < b.length; i++) {
+    h ^= <u32>b[i];
     h *= 0x01000193;
   }
   return h;
@@ -127,6 +127,11 @@ export class Exchange {
    * Failed when the wait for a refresh ran out.
    */
   due(now: i64, token: string, refreshing: bool): HttpRequest | null {
+    return this.dueBytes(now, Uint8Array.wrap(String.UTF8.encode(token)), refreshing);
+  }
+
+  /** due() with the token as its UTF-8 bytes (how the device keeps it: no text copy). */
+  dueBytes(now: i64, token: Uint8Array, refreshing: bool): HttpRequest | null {
     this.result = ExchangeResult.Nothing;
     if (this.state == ExchangeState.Ready) {
       if (token.length == 0) return null;
@@ -144,10 +149,10 @@ export class Exchange {
   /** Set by due() when it ended the action. */
   result: ExchangeResult = ExchangeResult.Nothing;
 
-  private send(token: string): HttpRequest {
+  private send(tok: Uint8Array): HttpRequest {
     const m = this.action!;
-    this.sentLength = token.length;
-    this.sentHash = fingerprint(token);
+    this.sentLength = tok.length;
+    this.sentHash = fingerprint(tok);
     this.waitUntil = -1;
     this.sends++;
     this.state = ExchangeState.InFlight;
@@ -155,7 +160,6 @@ export class Exchange {
     req.url = this.backend + "/" + m.actionName;
     // Built as UTF-8 bytes: a 6 KiB token is copied into each once, with no
     // UTF-16 copies (net/http.ts, HttpRequest.headerBytes).
-    const tok = Uint8Array.wrap(String.UTF8.encode(token));
     // RFC 6750 §2.1: the access token goes in the Authorization header.
     req.headerBytes = concatBytes(AUTH_PREFIX, tok, AUTH_SUFFIX);
     req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType);

@@ -54,6 +54,7 @@
 
 import { crc32Update } from "./crc32";
 import { putU16, putU32, getU16, getU32 } from "./le";
+import { workBuffer } from "../net/buffer";
 import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
 
 /** A flash region addressed from 0 to size() - 1. */
@@ -415,12 +416,13 @@ class Scratch {
   constructor(private size: i32) {
     if (this.size < SLOT_OVERHEAD) this.size = SLOT_OVERHEAD;
   }
+  // Both come from the one working buffer (net/buffer.ts): no fresh 8 KiB holes to find.
   get read(): Uint8Array {
-    if (this._read === null) this._read = new Uint8Array(this.size);
+    if (this._read === null) this._read = workBuffer(this.size, 0);
     return this._read!;
   }
   get plain(): Uint8Array {
-    if (this._plain === null) this._plain = new Uint8Array(this.size);
+    if (this._plain === null) this._plain = workBuffer(this.size, this.size);
     return this._plain!;
   }
   /** A buffer for a slot header alone, not the whole slot when it is not needed yet. */

@@ -102,6 +102,11 @@ export class TokenLifecycle {
     return this.record!.accessToken;
   }
 
+  /** The access token's bytes when it may be used now, else empty; no copy. */
+  accessBytes(now: i64): Uint8Array {
+    return this.usable(now) ? this.record!.access : new Uint8Array(0);
+  }
+
   /** True when there is an access token that may be used now; allocates nothing. */
   usable(now: i64): bool {
     if (this.record === null || this.state == TokenState.None || this.state == TokenState.Expired) return false;

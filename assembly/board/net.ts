@@ -3,6 +3,7 @@
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
 import { decodeUtf8 } from "../net/utf8";
+import { workBuffer } from "../net/buffer";
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
@@ -56,7 +57,8 @@ export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): Http
   r.retryAfter = ra;
   r.wwwAuthenticate = wa;
   if (bodyLen > 0) {
-    const buf = new Uint8Array(bodyLen);
+    // The one working buffer (net/buffer.ts): valid until this entry ends.
+    const buf = workBuffer(bodyLen);
     let got = 0;
     while (got < bodyLen) {
       const n = abi.net_read_body(id, got, buf.dataStart + got, bodyLen - got);
