@@ -188,7 +188,7 @@ export class Device {
     if (this.tokens.record === null || this.unlinker.active) return this.answer(msg.SAY_NOT_LINKED);
     if (this.exchange.busy) return this.answer(msg.SAY_BUSY); // one request in flight at a time
     if (this.cfg.backend.length == 0) return this.answer(msg.SAY_NO_BACKEND);
-    if (this.tokens.accessToken(now).length == 0) {
+    if (!this.tokens.usable(now)) {
       // Expired and reconnecting: answer at once rather than queue silently.
       this.tokens.refreshNow(now);
       return this.answer(msg.SAY_RECONNECTING);
@@ -227,7 +227,7 @@ export class Device {
       this.flow.onResponse(resp, now);
       // A stopped flow's reason reaches the log too, not only the screen.
       if (this.flow.state == LinkState.Error) this.note(LOG_ERROR, Note.LinkingStopped, this.flow.message);
-      this.afterFlow(now);
+      // The tokens are stored by the fw_tick that always follows (boards/ABI.md §4), once the answer's bytes are freed.
     } else if (purpose == Purpose.Refresh) {
       this.onRefreshed(resp, now);
     } else if (purpose == Purpose.Unlink) {
@@ -261,12 +261,14 @@ export class Device {
     const fr = this.flow.due(now);
     if (fr !== null) this.send(fr, Purpose.Flow);
     this.afterFlow(now);
+    this.storeRefreshed(now);
     if (this.unlinker.active) {
       const ur = this.unlinker.due(now);
       if (ur !== null) this.send(ur, Purpose.Unlink);
       return;
     }
-    const ar = this.exchange.due(now, this.tokens.accessToken(now), this.tokens.refreshing);
+    // The token goes to the request as the bytes it is kept in (its text would be twice the size).
+    const ar = this.exchange.dueBytes(now, this.tokens.accessBytes(now), this.tokens.refreshing);
     if (ar !== null) {
       this.send(ar, Purpose.Action);
     } else if (this.exchange.result != ExchangeResult.Nothing) {
@@ -336,12 +338,8 @@ export class Device {
   private onRefreshed(resp: HttpResponse, now: i64): void {
     const act = this.tokens.onResponse(resp, now, this.port.wallSeconds());
     if (act == TokenAction.Persist) {
-      // The new refresh token reaches flash before the new access token is used.
-      if (!this.persist(this.tokens.pending!)) {
-        this.note(LOG_ERROR, Note.RefreshNotStored);
-      }
-      this.tokens.commit(now, this.port.wallSeconds());
-      this.note(LOG_INFO, Note.RefreshStored, this.store.sequence.toString());
+      // Stored by the fw_tick that always follows (boards/ABI.md §4), once the answer's bytes are freed.
+      return;
     } else if (act == TokenAction.Unlink) {
       const why = msg.reasonOr(this.tokens.reason);
       this.wipe(why);
@@ -349,6 +347,16 @@ export class Device {
     } else if (this.tokens.reason.length > 0) {
       this.port.log(LOG_WARN, this.tokens.reason);
     }
+  }
+
+  /** A refreshed record waiting in `tokens.pending`: its new refresh token reaches flash before the new access token is used. */
+  private storeRefreshed(now: i64): void {
+    if (this.tokens.pending === null) return;
+    if (!this.persist(this.tokens.pending!)) {
+      this.note(LOG_ERROR, Note.RefreshNotStored);
+    }
+    this.tokens.commit(now, this.port.wallSeconds());
+    this.note(LOG_INFO, Note.RefreshStored, this.store.sequence.toString());
   }
 
   private onExchange(r: ExchangeResult, name: string, now: i64): void {

@@ -6,7 +6,28 @@
 // this device.
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError } from "../net/http";
 import { Match } from "./table";
-import { buildActionRequest, parseActionResponse } from "./request";
+import { buildActionRequestBytes, parseActionResponse } from "./request";
+
+const AUTH_PREFIX = Uint8Array.wrap(String.UTF8.encode("Authorization: Bearer "));
+const AUTH_SUFFIX = Uint8Array.wrap(String.UTF8.encode("\r\nContent-Type: application/json\r\nAccept: application/json"));
+
+function concatBytes(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length + c.length);
+  out.set<Uint8Array>(a, 0);
+  out.set<Uint8Array>(b, a.length);
+  out.set<Uint8Array>(c, a.length + b.length);
+  return out;
+}
+
+/** FNV-1a over the token's bytes: tells a new token from the one sent (a collision only means one retry fewer). */
+function fingerprint(b: Uint8Array): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) {
+    h ^= <u32>b[i];
+    h *= 0x01000193;
+  }
+  return h;
+}
 import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../limits";
 
 export const enum ExchangeState {
@@ -47,7 +68,9 @@ export class Exchange {
   /** Sends so far for the current action: 1, or 2 after a refresh. */
   sends: i32 = 0;
   private action: Match | null = null;
-  private sentToken: string = "";
+  /** Length and fingerprint of the token last sent (the token itself is not kept: it may be 12 KiB as text). */
+  private sentLength: i32 = 0;
+  private sentHash: u32 = 0;
   private waitUntil: i64 = -1;
 
   constructor(private backend: string, private deviceType: string) {}
@@ -70,7 +93,8 @@ export class Exchange {
   start(m: Match): void {
     this.action = m;
     this.sends = 0;
-    this.sentToken = "";
+    this.sentLength = 0;
+    this.sentHash = 0;
     this.waitUntil = -1;
     this.speech = "";
     this.display = "";
@@ -82,7 +106,8 @@ export class Exchange {
   /** Drops the action (unlink, wipe); a late answer is ignored. */
   cancel(): void {
     this.action = null;
-    this.sentToken = "";
+    this.sentLength = 0;
+    this.sentHash = 0;
     this.waitUntil = -1;
     this.state = ExchangeState.Idle;
   }
@@ -91,19 +116,29 @@ export class Exchange {
     return this.state == ExchangeState.WaitingRefresh ? this.waitUntil : -1;
   }
 
+  /** due() would use an access token now (an action is ready or waits for a refresh). */
+  get needsToken(): bool {
+    return this.state == ExchangeState.Ready || this.state == ExchangeState.WaitingRefresh;
+  }
+
   /**
    * The request to send now, given the access token usable now ("" when
    * none) and whether a refresh is in flight. Returns null with `result`
    * Failed when the wait for a refresh ran out.
    */
   due(now: i64, token: string, refreshing: bool): HttpRequest | null {
+    return this.dueBytes(now, Uint8Array.wrap(String.UTF8.encode(token)), refreshing);
+  }
+
+  /** due() with the token as its UTF-8 bytes (how the device keeps it: no text copy). */
+  dueBytes(now: i64, token: Uint8Array, refreshing: bool): HttpRequest | null {
     this.result = ExchangeResult.Nothing;
     if (this.state == ExchangeState.Ready) {
       if (token.length == 0) return null;
       return this.send(token);
     }
     if (this.state != ExchangeState.WaitingRefresh) return null;
-    if (!refreshing && token.length > 0 && token != this.sentToken) return this.send(token);
+    if (!refreshing && token.length > 0 && (token.length != this.sentLength || fingerprint(token) != this.sentHash)) return this.send(token);
     if (now >= this.waitUntil) {
       this.finish(Failure.RefreshGaveUp, "no new access token after the refresh");
       this.result = ExchangeResult.Failed;
@@ -114,17 +149,20 @@ export class Exchange {
   /** Set by due() when it ended the action. */
   result: ExchangeResult = ExchangeResult.Nothing;
 
-  private send(token: string): HttpRequest {
+  private send(tok: Uint8Array): HttpRequest {
     const m = this.action!;
-    this.sentToken = token;
+    this.sentLength = tok.length;
+    this.sentHash = fingerprint(tok);
     this.waitUntil = -1;
     this.sends++;
     this.state = ExchangeState.InFlight;
     const req = new HttpRequest();
     req.url = this.backend + "/" + m.actionName;
+    // Built as UTF-8 bytes: a 6 KiB token is copied into each once, with no
+    // UTF-16 copies (net/http.ts, HttpRequest.headerBytes).
     // RFC 6750 §2.1: the access token goes in the Authorization header.
-    req.headers = "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nAccept: application/json";
-    req.body = buildActionRequest(m, this.sessionId, this.sessionIsNew, token, this.deviceType);
+    req.headerBytes = concatBytes(AUTH_PREFIX, tok, AUTH_SUFFIX);
+    req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType);
     req.timeoutMs = ACTION_TIMEOUT_MS;
     return req;
   }

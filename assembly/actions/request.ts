@@ -79,6 +79,46 @@ class ActionRequestBody {
   context: ActionContext = new ActionContext();
 }
 
+/**
+ * The JSON body of an action request as UTF-8 bytes, with the access token
+ * (`token`, its UTF-8 bytes) written straight into the bytes: json-as
+ * writes everything else, and the token never becomes a UTF-16 string
+ * (twice its size) in json-as's buffer and its output.
+ */
+export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string): Uint8Array {
+  const json = buildActionRequest(m, sessionId, isNew, "", deviceType);
+  // The session's empty token is the last such member: everything after
+  // it is the device object, which holds no user text.
+  const marker = "\"accessToken\":\"\"";
+  const at = json.lastIndexOf(marker);
+  const head = Uint8Array.wrap(String.UTF8.encode(json.substring(0, at + marker.length - 1)));
+  const tail = Uint8Array.wrap(String.UTF8.encode(json.substring(at + marker.length - 1)));
+  // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
+  let n = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i];
+    n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
+  }
+  const out = new Uint8Array(head.length + n + tail.length);
+  out.set<Uint8Array>(head, 0);
+  let q = head.length;
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i];
+    if (c == 0x22 || c == 0x5c) {
+      out[q++] = 0x5c;
+      out[q++] = c;
+    } else if (c < 0x20) {
+      out[q++] = 0x5c; out[q++] = 0x75; out[q++] = 0x30; out[q++] = 0x30;
+      out[q++] = <u8>HEX.charCodeAt(c >> 4);
+      out[q++] = <u8>HEX.charCodeAt(c & 15);
+    } else {
+      out[q++] = c;
+    }
+  }
+  out.set<Uint8Array>(tail, q);
+  return out;
+}
+
 /** Builds the JSON body of an action request, every string escaped per RFC 8259. */
 export function buildActionRequest(
   m: Match,

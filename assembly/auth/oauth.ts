@@ -2,6 +2,7 @@
 // shared by the device flow (RFC 8628 §3.5) and refresh (RFC 6749 §6).
 import { asciiLower } from "../text/case";
 import { JsonValue } from "../net/json";
+import { textOf, bytesOf } from "./token_record";
 import { cleanText, isVisibleAscii, numberField } from "../net/http";
 // RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E).
 
@@ -29,8 +30,20 @@ export function oauthError(obj: JsonValue | null): OAuthError | null {
   return e;
 }
 
+/** Every byte is visible ASCII or space (%x20-7E). */
+function isVisibleAsciiBytes(b: Uint8Array): bool {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 export class TokenSet {
-  accessToken: string = "";
+  /** The access token's bytes (VSCHAR, so one byte per character); see TokenRecord.access. */
+  access: Uint8Array = new Uint8Array(0);
+  get accessToken(): string { return textOf(this.access); }
+  set accessToken(s: string) { this.access = bytesOf(s); }
   refreshToken: string = "";
   tokenType: string = "";
   scope: string = "";
@@ -53,7 +66,9 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   const at = obj.get("access_token");
   if (at === null) { out.error = "token answer has no access_token"; return out; }
   if (!at.isString()) { out.error = "token answer's access_token is not a string"; return out; }
-  if (at.str.length == 0 || at.str.length > TOKEN_MAX_CHARS || !isVisibleAscii(at.str)) {
+  // Read as bytes: VSCHAR is ASCII, so bytes are characters, and no UTF-16 copy is made.
+  const access = at.utf8();
+  if (access.length == 0 || access.length > TOKEN_MAX_CHARS || !isVisibleAsciiBytes(access)) {
     out.error = "token answer's access_token is empty, too long or has invalid characters";
     return out;
   }
@@ -62,7 +77,7 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   if (tt === null) { out.error = "token answer has no token_type"; return out; }
   if (asciiLower(tt) != "bearer") { out.error = "token type '" + cleanText(tt, 20) + "' is not supported (only Bearer)"; return out; }
   const t = new TokenSet();
-  t.accessToken = at.str;
+  t.access = access;
   t.tokenType = "Bearer";
   const rt = obj.get("refresh_token");
   if (rt !== null) {

@@ -54,7 +54,8 @@
 
 import { crc32Update } from "./crc32";
 import { putU16, putU32, getU16, getU32 } from "./le";
-import { TokenRecord, encodeRecord, decodeRecord } from "./token_record";
+import { workBuffer } from "../net/buffer";
+import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
 
 /** A flash region addressed from 0 to size() - 1. */
 export abstract class Flash {
@@ -72,6 +73,31 @@ export abstract class Sealer {
   abstract seal(plain: Uint8Array): Uint8Array | null;
   /** Authenticates and decrypts; null when authentication fails. */
   abstract unseal(sealed: Uint8Array): Uint8Array | null;
+
+  /**
+   * Seals `plain` into `dst` when it fits. Returns the sealed length (a
+   * length above dst.length means it did not fit and nothing was written),
+   * or -1 when sealing failed. A board overrides this to seal in place; this
+   * default goes through seal() and copies.
+   */
+  sealInto(plain: Uint8Array, dst: Uint8Array): i32 {
+    const s = this.seal(plain);
+    if (s === null) return -1;
+    if (s.length <= dst.length) dst.set<Uint8Array>(s, 0);
+    return s.length;
+  }
+
+  /**
+   * Unseals `sealed` into `dst`; returns the plaintext length, or -1 when
+   * authentication fails or it does not fit. A board overrides this to
+   * unseal in place; this default goes through unseal() and copies.
+   */
+  unsealInto(sealed: Uint8Array, dst: Uint8Array): i32 {
+    const p = this.unseal(sealed);
+    if (p === null || p.length > dst.length) return -1;
+    dst.set<Uint8Array>(p, 0);
+    return p.length;
+  }
 }
 
 /** The magic bytes "LKT1" read as a little-endian u32. */
@@ -116,6 +142,7 @@ class SlotState {
   readable: bool = true;
   valid: bool = false;
   sequence: u32 = 0;
+  /** The record, when the scan was asked to decode it. */
   record: TokenRecord | null = null;
   /** Why the slot was not valid: "" when valid. */
   reason: string = "";
@@ -152,29 +179,55 @@ export class TokenStore {
   /** The newest valid record, or null when there is none. */
   load(): TokenRecord | null {
     this.lastError = "";
-    const s0 = this.scanSlot(0);
-    const s1 = this.scanSlot(1);
+    const sc = new Scratch(this.slotSize());
+    const s0 = this.scanSlot(0, sc, false);
+    const s1 = this.scanSlot(1, sc, false);
     const newest = this.pickNewest(s0, s1);
     if (newest < 0) {
       this.seq = 0;
       this.lastError = this.describe(s0, s1);
       return null;
     }
-    const s = newest == 0 ? s0 : s1;
+    // Only the record kept is decoded into text; the other was only checked.
+    const s = this.scanSlot(newest, sc, true);
+    if (!s.valid) {
+      this.seq = 0;
+      this.lastError = "slot " + newest.toString() + " changed while it was read";
+      return null;
+    }
     this.seq = s.sequence;
     if (!s0.readable || !s1.readable) this.lastError = this.describe(s0, s1);
     return s.record;
   }
 
-  /** Persists r as the newest record. 0 ok, < 0 one of the STORE_ERR_* codes. */
+  /**
+   * Persists r as the newest record. 0 ok, < 0 one of the STORE_ERR_* codes.
+   *
+   * Memory: two slot-sized buffers (the scans' read and plaintext buffers,
+   * then the record's plaintext and its slot image), so a save of the
+   * largest record a slot holds needs 2 x slotSize() bytes of heap.
+   */
   save(r: TokenRecord): i32 {
     this.lastError = "";
     const cap = this.capacity();
     if (cap < 0) return this.fail(STORE_ERR_REGION, "flash region too small for a slot");
 
-    const sealed = this.sealer.seal(encodeRecord(r));
-    if (sealed === null) return this.fail(STORE_ERR_SEAL, "sealing failed");
-    const len = sealed.length;
+    const size = this.slotSize();
+    const sc = new Scratch(size);
+    const s0 = this.scanSlot(0, sc, false);
+    const s1 = this.scanSlot(1, sc, false);
+    if (!s0.readable || !s1.readable) {
+      return this.fail(STORE_ERR_READ, "cannot save: " + this.describe(s0, s1));
+    }
+
+    // The scans are done: the read buffer takes the plaintext, the other
+    // buffer the slot image the record is sealed into.
+    const plainLen = recordSize(r);
+    const plain = plainLen <= size ? sc.read.subarray(0, plainLen) : new Uint8Array(plainLen);
+    encodeRecordInto(r, plain);
+    const image = sc.plain;
+    const len = this.sealer.sealInto(plain, image.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + cap));
+    if (len < 0) return this.fail(STORE_ERR_SEAL, "sealing failed");
     if (len > cap) {
       return this.fail(
         STORE_ERR_TOO_LARGE,
@@ -182,11 +235,6 @@ export class TokenStore {
       );
     }
 
-    const s0 = this.scanSlot(0);
-    const s1 = this.scanSlot(1);
-    if (!s0.readable || !s1.readable) {
-      return this.fail(STORE_ERR_READ, "cannot save: " + this.describe(s0, s1));
-    }
     const newest = this.pickNewest(s0, s1);
     let target = 0;
     let seq: u32 = 1;
@@ -199,13 +247,11 @@ export class TokenStore {
     }
 
     const total = SLOT_OVERHEAD + len;
-    const image = new Uint8Array(total);
     putU32(image, 0, SLOT_MAGIC);
     putU16(image, 4, SLOT_FORMAT_VERSION);
     putU16(image, 6, 0);
     putU32(image, 8, seq);
     putU32(image, 12, <u32>len);
-    image.set<Uint8Array>(sealed, SLOT_HEADER_SIZE);
     const crc = crc32Update(0xffffffff, image, 0, SLOT_HEADER_SIZE + len) ^ 0xffffffff;
     putU32(image, SLOT_HEADER_SIZE + len, crc);
 
@@ -213,8 +259,8 @@ export class TokenStore {
     putU32(magic, 0, SLOT_MAGIC);
     // Write 1: everything but the magic (written as zeros).
     putU32(image, 0, 0);
-    const base = target * this.slotSize();
-    if (this.flash.write(base, image) < 0) {
+    const base = target * size;
+    if (this.flash.write(base, image.subarray(0, total)) < 0) {
       return this.fail(STORE_ERR_WRITE, "flash write failed (slot " + target.toString() + " body)");
     }
     // Write 2: the magic commits the slot.
@@ -223,7 +269,8 @@ export class TokenStore {
     }
 
     putU32(image, 0, SLOT_MAGIC);
-    const back = new Uint8Array(total);
+    // Read back into the plaintext's buffer (sealed: no longer needed).
+    const back = sc.read.subarray(0, total);
     if (this.flash.read(base, back) < 0) {
       return this.fail(STORE_ERR_READ, "read-back of slot " + target.toString() + " failed");
     }
@@ -247,14 +294,17 @@ export class TokenStore {
       this.seq = 0;
       return STORE_OK;
     }
-    const s0 = this.scanSlot(0);
-    const s1 = this.scanSlot(1);
+    const sc = new Scratch(size);
+    const s0 = this.scanSlot(0, sc, false);
+    const s1 = this.scanSlot(1, sc, false);
     // Rank: 0 = no valid record, 1 = valid but older, 2 = newest or unknown.
     const newest = this.pickNewest(s0, s1);
     const r0 = !s0.readable || newest == 0 ? 2 : s0.valid ? 1 : 0;
     const r1 = !s1.readable || newest == 1 ? 2 : s1.valid ? 1 : 0;
     const first = r1 < r0 ? 1 : 0;
-    const zeros = new Uint8Array(size);
+    // The scans are done: their read buffer, zeroed, is the erase image.
+    const zeros = sc.read;
+    zeros.fill(0);
     for (let k = 0; k < 2; k++) {
       const slot = k == 0 ? first : 1 - first;
       if (this.flash.write(slot * size, zeros) < 0) {
@@ -285,7 +335,12 @@ export class TokenStore {
     return out;
   }
 
-  private scanSlot(slot: i32): SlotState {
+  /**
+   * Reads and checks one slot into `sc`'s buffers. The record is decoded
+   * into text only when `decode` is true; otherwise it is checked in place,
+   * so scanning both slots allocates nothing per slot but the small state.
+   */
+  private scanSlot(slot: i32, sc: Scratch, decode: bool): SlotState {
     const st = new SlotState();
     const size = this.slotSize();
     const cap = size - SLOT_OVERHEAD;
@@ -294,7 +349,7 @@ export class TokenStore {
       return st;
     }
     const base = slot * size;
-    const header = new Uint8Array(SLOT_HEADER_SIZE);
+    const header = sc.header();
     if (this.flash.read(base, header) < 0) {
       st.readable = false;
       st.reason = "read failed";
@@ -315,32 +370,63 @@ export class TokenStore {
       return st;
     }
     const n = <i32>len;
-    const body = new Uint8Array(n + SLOT_CRC_SIZE);
-    if (this.flash.read(base + SLOT_HEADER_SIZE, body) < 0) {
+    const buf = sc.read;
+    if (header.dataStart != buf.dataStart) buf.set<Uint8Array>(header, 0);
+    if (this.flash.read(base + SLOT_HEADER_SIZE, buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n + SLOT_CRC_SIZE)) < 0) {
       st.readable = false;
       st.reason = "read failed";
       return st;
     }
-    let crc = crc32Update(0xffffffff, header, 0, SLOT_HEADER_SIZE);
-    crc = crc32Update(crc, body, 0, n) ^ 0xffffffff;
-    if (crc != getU32(body, n)) {
+    const crc = crc32Update(0xffffffff, buf, 0, SLOT_HEADER_SIZE + n) ^ 0xffffffff;
+    if (crc != getU32(buf, SLOT_HEADER_SIZE + n)) {
       st.reason = "bad CRC";
       return st;
     }
-    const sealed = body.slice(0, n);
-    const plain = this.sealer.unseal(sealed);
-    if (plain === null) {
+    const plainLen = this.sealer.unsealInto(buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n), sc.plain);
+    if (plainLen < 0) {
       st.reason = "payload failed authentication";
       return st;
     }
-    const rec = decodeRecord(plain);
-    if (rec === null) {
+    const plain = sc.plain.subarray(0, plainLen);
+    let rec: TokenRecord | null = null;
+    if (decode) {
+      rec = decodeRecord(plain);
+      if (rec === null) {
+        st.reason = "payload does not decode";
+        return st;
+      }
+    } else if (!checkRecord(plain)) {
       st.reason = "payload does not decode";
       return st;
     }
     st.valid = true;
-    st.sequence = getU32(header, 8);
+    st.sequence = getU32(buf, 8);
     st.record = rec;
     return st;
+  }
+}
+
+/**
+ * Buffers one store operation reuses for every slot it reads: a slot image
+ * and a plaintext, each allocated on first use (an empty slot needs neither).
+ */
+class Scratch {
+  private _read: Uint8Array | null = null;
+  private _plain: Uint8Array | null = null;
+  constructor(private size: i32) {
+    if (this.size < SLOT_OVERHEAD) this.size = SLOT_OVERHEAD;
+  }
+  // Both come from the one working buffer (net/buffer.ts): no fresh 8 KiB holes to find.
+  get read(): Uint8Array {
+    if (this._read === null) this._read = workBuffer(this.size, 0);
+    return this._read!;
+  }
+  get plain(): Uint8Array {
+    if (this._plain === null) this._plain = workBuffer(this.size, this.size);
+    return this._plain!;
+  }
+  /** A buffer for a slot header alone, not the whole slot when it is not needed yet. */
+  header(): Uint8Array {
+    return this._read !== null ? this._read!.subarray(0, SLOT_HEADER_SIZE) : new Uint8Array(SLOT_HEADER_SIZE);
   }
 }

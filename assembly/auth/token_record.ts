@@ -42,8 +42,33 @@ export const RECORD_MIN_FIELDS: u8 = 9;
 /** Flag bit: a refresh was in flight when this record was last written. */
 export const FLAG_REFRESH_IN_FLIGHT: u32 = 1;
 
+/** ASCII (VSCHAR, RFC 6749 Appendix A.12) bytes as text; other bytes as strict UTF-8 ("" when invalid). */
+export function textOf(b: Uint8Array): string {
+  if (b.length == 0) return "";
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) { ascii = false; break; }
+  if (!ascii) {
+    if (!isValidUtf8(b, 0, b.length)) return "";
+    return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length, false);
+  }
+  const out = changetype<string>(__new(<usize>b.length << 1, idof<string>()));
+  for (let i = 0; i < b.length; i++) store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>b[i]);
+  return out;
+}
+
+/** `s` as UTF-8 bytes (an unpaired surrogate as U+FFFD). */
+export function bytesOf(s: string): Uint8Array {
+  return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
+}
+
 export class TokenRecord {
-  accessToken: string = "";
+  /**
+   * The access token as UTF-8 bytes: a 6 KiB JWT costs 6 KiB here, not the
+   * 12 KiB of a UTF-16 string. `accessToken` makes the text when needed.
+   */
+  access: Uint8Array = new Uint8Array(0);
+  get accessToken(): string { return textOf(this.access); }
+  set accessToken(s: string) { this.access = bytesOf(s); }
   /** "" = none: some providers issue no refresh token. */
   refreshToken: string = "";
   tokenType: string = "";
@@ -64,7 +89,7 @@ export class TokenRecord {
   /** A copy with the same tokens and the given flags. */
   withFlags(flags: u32): TokenRecord {
     const r = new TokenRecord();
-    r.accessToken = this.accessToken;
+    r.access = this.access; // never changed in place: shared
     r.refreshToken = this.refreshToken;
     r.tokenType = this.tokenType;
     r.scope = this.scope;
@@ -80,7 +105,7 @@ export class TokenRecord {
   /** True when every field equals `other`'s. */
   equals(other: TokenRecord): bool {
     return (
-      this.accessToken == other.accessToken &&
+      sameBytes(this.access, other.access) &&
       this.refreshToken == other.refreshToken &&
       this.tokenType == other.tokenType &&
       this.scope == other.scope &&
@@ -94,36 +119,52 @@ export class TokenRecord {
   }
 }
 
-function utf8(s: string): Uint8Array {
-  return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
+function sameBytes(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  return memory.compare(a.dataStart, b.dataStart, <usize>a.length) == 0;
 }
 
+/** Bytes a string takes in the record: strict UTF-8, an unpaired surrogate as U+FFFD (3 bytes). */
+function utf8Size(s: string): i32 {
+  return String.UTF8.byteLength(s, false);
+}
 
+/** Writes `s` as UTF-8 at dst[at..]; returns the bytes written. */
+function putUtf8(dst: Uint8Array, at: i32, s: string): i32 {
+  if (s.length == 0) return 0;
+  return <i32>String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, dst.dataStart + <usize>at, false, String.UTF8.ErrorMode.REPLACE);
+}
 
-/** Encodes `r` in the version-1 wire format. */
-export function encodeRecord(r: TokenRecord): Uint8Array {
-  const strings: Uint8Array[] = [
-    utf8(r.accessToken),
-    utf8(r.refreshToken),
-    utf8(r.tokenType),
-    utf8(r.scope),
-    utf8(r.issuer),
-    utf8(r.clientId),
-  ];
-  let total = 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8 + 4;
-  for (let i = 0; i < strings.length; i++) total += strings[i].length;
+/** Bytes encodeRecord(r) produces. */
+export function recordSize(r: TokenRecord): i32 {
+  return 2 + 4 * <i32>RECORD_FIELD_COUNT + 8 + 4 + 8 + 4 +
+    r.access.length + utf8Size(r.refreshToken) + utf8Size(r.tokenType) +
+    utf8Size(r.scope) + utf8Size(r.issuer) + utf8Size(r.clientId);
+}
 
-  const out = new Uint8Array(total);
+function putString(out: Uint8Array, at: i32, s: string): i32 {
+  const n = putUtf8(out, at + 4, s);
+  putU32(out, at, <u32>n);
+  return at + 4 + n;
+}
+
+/**
+ * Encodes `r` in the version-1 wire format into out[0, recordSize(r)),
+ * straight from the strings: no per-field copies (a 6 KiB access token is
+ * written once, where it belongs). `out` must hold recordSize(r) bytes.
+ */
+export function encodeRecordInto(r: TokenRecord, out: Uint8Array): i32 {
   out[0] = RECORD_CODEC_VERSION;
   out[1] = RECORD_FIELD_COUNT;
   let at = 2;
-  for (let i = 0; i < strings.length; i++) {
-    const s = strings[i];
-    putU32(out, at, <u32>s.length);
-    at += 4;
-    out.set(s, at);
-    at += s.length;
-  }
+  putU32(out, at, <u32>r.access.length);
+  out.set<Uint8Array>(r.access, at + 4);
+  at += 4 + r.access.length;
+  at = putString(out, at, r.refreshToken);
+  at = putString(out, at, r.tokenType);
+  at = putString(out, at, r.scope);
+  at = putString(out, at, r.issuer);
+  at = putString(out, at, r.clientId);
   putU32(out, at, 8);
   putU32(out, at + 4, <u32>r.expiresAtWall);
   putU32(out, at + 8, <u32>(r.expiresAtWall >>> 32));
@@ -137,6 +178,13 @@ export function encodeRecord(r: TokenRecord): Uint8Array {
   at += 12;
   putU32(out, at, 4);
   putU32(out, at + 4, r.flags);
+  return at + 8;
+}
+
+/** Encodes `r` in the version-1 wire format. */
+export function encodeRecord(r: TokenRecord): Uint8Array {
+  const out = new Uint8Array(recordSize(r));
+  encodeRecordInto(r, out);
   return out;
 }
 
@@ -149,7 +197,8 @@ export function isValidUtf8(b: Uint8Array, start: i32, end: i32): bool {
 class Reader {
   pos: i32 = 0;
   ok: bool = true;
-  constructor(public buf: Uint8Array) {}
+  /** false: strings are checked but not decoded (nothing is allocated for them). */
+  constructor(public buf: Uint8Array, public text: bool = true) {}
 
   remaining(): i32 {
     return this.buf.length - this.pos;
@@ -179,8 +228,22 @@ class Reader {
       this.ok = false;
       return "";
     }
-    if (len == 0) return "";
+    if (len == 0 || !this.text) return "";
     return String.UTF8.decodeUnsafe(this.buf.dataStart + <usize>start, <usize>len, false);
+  }
+
+  /** A UTF-8 field as its own bytes (a copy; checked like string()). */
+  bytes(): Uint8Array {
+    const len = this.fieldLength();
+    if (len < 0) return new Uint8Array(0);
+    const start = this.pos;
+    this.pos += len;
+    if (!isValidUtf8(this.buf, start, start + len)) {
+      this.ok = false;
+      return new Uint8Array(0);
+    }
+    if (!this.text) return new Uint8Array(0);
+    return this.buf.slice(start, start + len);
   }
 
   i64Field(): i64 {
@@ -214,15 +277,28 @@ class Reader {
 
 /** Decodes a version-1 record; null for anything that is not exactly one. */
 export function decodeRecord(bytes: Uint8Array): TokenRecord | null {
+  return readRecord(bytes, true);
+}
+
+/**
+ * True when `bytes` is exactly one version-1 record, as decodeRecord would
+ * accept it, without decoding its strings: the store checks a slot this
+ * way and decodes only the record it keeps.
+ */
+export function checkRecord(bytes: Uint8Array): bool {
+  return readRecord(bytes, false) !== null;
+}
+
+function readRecord(bytes: Uint8Array, text: bool): TokenRecord | null {
   if (bytes.length < 2) return null;
   if (bytes[0] != RECORD_CODEC_VERSION) return null;
   const count = <i32>bytes[1];
   if (count < <i32>RECORD_MIN_FIELDS) return null;
 
-  const rd = new Reader(bytes);
+  const rd = new Reader(bytes, text);
   rd.pos = 2;
   const r = new TokenRecord();
-  r.accessToken = rd.string();
+  r.access = rd.bytes();
   r.refreshToken = rd.string();
   r.tokenType = rd.string();
   r.scope = rd.string();

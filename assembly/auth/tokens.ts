@@ -96,17 +96,28 @@ export class TokenLifecycle {
     return this.inFlight;
   }
 
-  /** The access token when it may be used now, else "". */
+  /** The access token when it may be used now, else "". Made as text on each call (see usable()). */
   accessToken(now: i64): string {
-    if (this.record === null || this.state == TokenState.None || this.state == TokenState.Expired) return "";
-    if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) return "";
+    if (!this.usable(now)) return "";
     return this.record!.accessToken;
+  }
+
+  /** The access token's bytes when it may be used now, else empty; no copy. */
+  accessBytes(now: i64): Uint8Array {
+    return this.usable(now) ? this.record!.access : new Uint8Array(0);
+  }
+
+  /** True when there is an access token that may be used now; allocates nothing. */
+  usable(now: i64): bool {
+    if (this.record === null || this.state == TokenState.None || this.state == TokenState.Expired) return false;
+    if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) return false;
+    return this.record!.access.length > 0;
   }
 
   /** A record built from a token answer, judged against the wall clock when known. */
   recordFrom(t: TokenSet, wall: i64, previous: TokenRecord | null): TokenRecord {
     const r = new TokenRecord();
-    r.accessToken = t.accessToken;
+    r.access = t.access;
     // RFC 6749 §6: the server MAY issue a new refresh token; if it does not, the old one stays valid.
     r.refreshToken = t.refreshToken.length > 0 ? t.refreshToken : (previous !== null ? previous.refreshToken : "");
     r.tokenType = t.tokenType;

@@ -3,6 +3,7 @@
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
 import { decodeUtf8 } from "../net/utf8";
+import { workBuffer } from "../net/buffer";
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
@@ -12,13 +13,14 @@ function utf8(s: string): ArrayBuffer {
 export function sendRequest(req: HttpRequest): i32 {
   const m = utf8(req.method);
   const u = utf8(req.url);
-  const h = utf8(req.headers);
-  const b = utf8(req.body);
+  // Bytes when the request was built as bytes (a token-sized request), else the text encoded here.
+  const h = req.headerBytes !== null ? req.headerBytes! : Uint8Array.wrap(utf8(req.headers));
+  const b = req.bodyBytes !== null ? req.bodyBytes! : Uint8Array.wrap(utf8(req.body));
   return abi.net_request(
     changetype<usize>(m), m.byteLength,
     changetype<usize>(u), u.byteLength,
-    changetype<usize>(h), h.byteLength,
-    changetype<usize>(b), b.byteLength,
+    h.dataStart, h.byteLength,
+    b.dataStart, b.byteLength,
     req.timeoutMs);
 }
 
@@ -55,7 +57,8 @@ export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): Http
   r.retryAfter = ra;
   r.wwwAuthenticate = wa;
   if (bodyLen > 0) {
-    const buf = new Uint8Array(bodyLen);
+    // The one working buffer (net/buffer.ts): valid until this entry ends.
+    const buf = workBuffer(bodyLen);
     let got = 0;
     while (got < bodyLen) {
       const n = abi.net_read_body(id, got, buf.dataStart + got, bodyLen - got);

@@ -25,6 +25,21 @@ export class BoardSealer extends Sealer {
     if (n < 0 || n > out.byteLength) return null;
     return out.subarray(0, n);
   }
+  /** Seals straight into the slot image: no intermediate buffer (ABI.md, Sealing). */
+  sealInto(plain: Uint8Array, dst: Uint8Array): i32 {
+    const overhead = cap(Cap.SealOverhead);
+    if (overhead < 0) return -1;
+    const need = plain.byteLength + overhead;
+    if (need > dst.byteLength) return need;
+    const n = abi.seal(plain.dataStart, plain.byteLength, dst.dataStart, dst.byteLength);
+    if (n < 0 || n > dst.byteLength) return -1;
+    return n;
+  }
+  unsealInto(sealed: Uint8Array, dst: Uint8Array): i32 {
+    const n = abi.unseal(sealed.dataStart, sealed.byteLength, dst.dataStart, dst.byteLength);
+    if (n < 0 || n > dst.byteLength) return -1;
+    return n;
+  }
   unseal(sealed: Uint8Array): Uint8Array | null {
     const out = new Uint8Array(sealed.byteLength);
     const n = abi.unseal(sealed.dataStart, sealed.byteLength, out.dataStart, out.byteLength);

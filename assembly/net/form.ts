@@ -4,6 +4,7 @@
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
 import { decodeUtf8 } from "./utf8";
+import { joinAll, rawString } from "./join";
 
 const HEX = "0123456789ABCDEF";
 
@@ -13,15 +14,34 @@ function isUnreserved(b: u8): bool {
 }
 
 export function formEscape(s: string): string {
-  const bytes = Uint8Array.wrap(String.UTF8.encode(s));
-  const parts = new Array<string>();
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (isUnreserved(b)) parts.push(String.fromCharCode(b));
-    else if (b == 0x20) parts.push("+");
-    else parts.push("%" + HEX.charAt(b >> 4) + HEX.charAt(b & 15));
+  // Measured, then written once (see join.ts): a 6 KiB token costs its
+  // UTF-8 bytes and the result, nothing per character.
+  const buf = String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE);
+  const base = changetype<usize>(buf);
+  const len = buf.byteLength;
+  let units = 0;
+  for (let i = 0; i < len; i++) {
+    const b = load<u8>(base + <usize>i);
+    units += isUnreserved(b) || b == 0x20 ? 1 : 3;
   }
-  return parts.join("");
+  const out = rawString(units);
+  let q = changetype<usize>(out);
+  for (let i = 0; i < len; i++) {
+    const b = load<u8>(base + <usize>i);
+    if (isUnreserved(b)) {
+      store<u16>(q, <u16>b);
+      q += 2;
+    } else if (b == 0x20) {
+      store<u16>(q, 0x2b); // '+'
+      q += 2;
+    } else {
+      store<u16>(q, 0x25); // '%'
+      store<u16>(q, <u16>HEX.charCodeAt(b >> 4), 2);
+      store<u16>(q, <u16>HEX.charCodeAt(b & 15), 4);
+      q += 6;
+    }
+  }
+  return out;
 }
 
 /** Builds a form body from name/value pairs, in order. */
@@ -32,7 +52,7 @@ export class Form {
     return this;
   }
   toString(): string {
-    return this.parts.join("&");
+    return joinAll(this.parts, "&");
   }
 }
 

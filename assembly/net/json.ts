@@ -18,6 +18,7 @@
 // json-as writes JSON (its serializer is exact); its parser aborts the
 // module on malformed input, so network bytes never reach it.
 import { utf8SeqLen, utf8CodePoint, utf8Error, decodeUtf8 } from "./utf8";
+import { joinAll } from "./join";
 
 export const enum JsonKind {
   Null = 0,
@@ -30,9 +31,16 @@ export const enum JsonKind {
 
 /** Nesting deeper than this is refused. */
 export const JSON_MAX_DEPTH: i32 = 16;
-/** Bytes of JSON text read at most (a body cap is smaller on every board). */
-export const JSON_MAX_CHARS: i32 = 65536;
-/** Values (scalars and containers) in one document. */
+/**
+ * Bytes of JSON text read at most: every board's NET_BODY_CAP (16 KiB,
+ * boards/ABI.md section 9), and what the 2-page module's heap is sized for.
+ */
+export const JSON_MAX_CHARS: i32 = 16384;
+/**
+ * Values (scalars and containers) in one document. Values cost nothing
+ * until read (see above), so this only bounds work; at JSON_MAX_CHARS a
+ * text holds at most 8,192 values, so it is the byte limit that binds.
+ */
 export const JSON_MAX_VALUES: i32 = 16384;
 /** Members in one object: bounds every lookup and any duplicate-member flood. */
 export const JSON_MAX_MEMBERS: i32 = 512;
@@ -94,6 +102,21 @@ export class JsonValue {
     return s;
   }
   set str(s: string) { this._str = s; }
+
+  /**
+   * The string's text as UTF-8 bytes (empty for other kinds), without a
+   * UTF-16 copy when it has no escapes: a 6 KiB token costs 6 KiB, once.
+   */
+  utf8(): Uint8Array {
+    if (this.kind != JsonKind.String) return new Uint8Array(0);
+    if (this.doc !== null && this._str === null) {
+      const doc = this.doc!;
+      let escaped = false;
+      for (let i = this.start + 1; i < this.end - 1; i++) if (doc[i] == 0x5c) { escaped = true; break; }
+      if (!escaped) return doc.slice(this.start + 1, this.end - 1);
+    }
+    return Uint8Array.wrap(String.UTF8.encode(this.str));
+  }
 
   /** The number, exactly, or NaN when it cannot be read exactly (see above). */
   get num(): f64 {
@@ -669,5 +692,5 @@ export function jsonQuote(s: string): string {
   }
   if (run < s.length) parts.push(s.substring(run));
   parts.push("\"");
-  return parts.join("");
+  return joinAll(parts);
 }

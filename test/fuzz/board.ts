@@ -6,6 +6,7 @@
 // net_read_header / net_read_body) per second.
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { heapBase } from "../../bench/memory.ts";
 
 const ENOENT = -4, EINVAL = -1, EAUTH = -7, ETOOSMALL = -6;
 const utf8 = new TextEncoder();
@@ -37,9 +38,26 @@ function unseal(b: Uint8Array): Uint8Array | null {
   return Buffer.compare(Buffer.from(tag), Buffer.from(b.subarray(b.length - 8))) === 0 ? body.slice() : null;
 }
 
+const PAINT = 0xa7;
+/** Top bytes the allocator writes when it starts (bench/memory.ts). */
+const PAINT_TOP_SKIP = 64;
+
+/** Paints the heap of a fresh instance (before its start function) from `base`, the end of its static data; returns `base`. */
+export function paintHeap(memory: WebAssembly.Memory, base: number): number {
+  const m = new Uint8Array(memory.buffer);
+  const end = m.length - PAINT_TOP_SKIP;
+  if (base < end) m.fill(PAINT, base, end);
+  return base;
+}
+
 let cachedModule: WebAssembly.Module | null = null;
+let cachedHeapBase = 0;
 export function firmwareModule(path = "build/firmware.wasm"): WebAssembly.Module {
-  if (!cachedModule) cachedModule = new WebAssembly.Module(readFileSync(path));
+  if (!cachedModule) {
+    const bytes = readFileSync(path);
+    cachedModule = new WebAssembly.Module(bytes);
+    cachedHeapBase = heapBase(new Uint8Array(bytes));
+  }
   return cachedModule;
 }
 
@@ -62,11 +80,26 @@ export class FuzzBoard {
   private tableBytes: Uint8Array | null;
   private cap: number;
 
+  /**
+   * Heap high-water mark of the current instance, bytes of linear memory
+   * (the module's memory never grows, so this is what "memory flat" means):
+   * the heap is painted before the module's start function runs, and the
+   * highest byte no longer holding the paint is the highest the heap has
+   * used, garbage included (the method of bench/memory.ts).
+   */
+  get heapHighWater(): number {
+    if (!this.ex) return 0;
+    const m = new Uint8Array(this.ex.memory.buffer);
+    for (let i = m.length - PAINT_TOP_SKIP - 1; i >= this.heapBase; i--) if (m[i] !== PAINT) return i + 1;
+    return this.heapBase;
+  }
+  private heapBase = 0;
+
   constructor(private opts: BoardOptions) {
     this.flash = opts.flash ?? new Uint8Array(16384).fill(0xff);
     this.configBytes = utf8.encode(JSON.stringify(opts.config));
     this.tableBytes = opts.actionTable !== undefined ? utf8.encode(opts.actionTable) : null;
-    this.cap = opts.netBodyCap ?? 65536;
+    this.cap = opts.netBodyCap ?? 16384; // every board profile's NET_BODY_CAP (boards/*.json)
   }
 
   get memoryBytes(): number {
@@ -178,6 +211,7 @@ export class FuzzBoard {
     };
     const inst = new WebAssembly.Instance(firmwareModule(), { board, wasi_snapshot_preview1: wasi } as any);
     this.ex = inst.exports;
+    this.heapBase = paintHeap(this.ex.memory, cachedHeapBase);
     try {
       this.ex._start(); // static initialisers (WASI command layout)
       this.ex.fw_init();
@@ -220,17 +254,21 @@ export class FuzzBoard {
     this.current = { id: req.id, answer: a, body };
     const ok = this.guard(() => this.ex.fw_on_net_response(req.id, a.status, a.status < 0 ? 0 : body.length));
     this.current = null;
+    this.tick(); // boards/ABI.md §4: fw_tick always follows an fw_on_* call
     return ok;
   }
 
   press(button: number): boolean {
-    return this.guard(() => this.ex.fw_on_button(button));
+    const ok = this.guard(() => this.ex.fw_on_button(button));
+    this.tick();
+    return ok;
   }
 
   say(text: string): boolean {
     this.utterance = utf8.encode(text);
     const ok = this.guard(() => this.ex.fw_on_utterance(this.utterance!.length));
     this.utterance = null;
+    this.tick();
     return ok;
   }
 

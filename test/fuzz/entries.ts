@@ -4,6 +4,7 @@
 // in_ptr(), calls an entry with its length, and reads the outcome text at
 // out_ptr()/out_len(). An entry returns 1 when the input was accepted, 0
 // when it was refused with an error, and must never trap; a trap is a bug.
+import { joinAll } from "../../assembly/net/join";
 import { parseJsonBytes, JsonValue, JsonKind, jsonQuote } from "../../assembly/net/json";
 import { parseFormBytes } from "../../assembly/net/form";
 import { parseUrl } from "../../assembly/net/url";
@@ -17,8 +18,7 @@ export {
   mem_setup_discovery, mem_discovery, mem_setup_action, mem_action,
 } from "./memory_entries";
 
-const IN_CAP: i32 = 1 << 17;
-const input = new Uint8Array(IN_CAP);
+import { IN_CAP, input } from "./memory_entries";
 let output: ArrayBuffer = new ArrayBuffer(0);
 
 export function in_ptr(): usize { return input.dataStart; }
@@ -77,7 +77,7 @@ export function fuzz_json(len: i32): i32 {
   if (r.ok) {
     const parts = new Array<string>();
     canon(r.value!, parts);
-    say(parts.join(""));
+    say(joinAll(parts));
     ok = 1;
   } else {
     say(r.error);
@@ -96,7 +96,7 @@ export function fuzz_form(len: i32): i32 {
       parts.push(jsonQuote(keys[i]));
       parts.push(jsonQuote(f.items[i].str));
     }
-    say("[" + parts.join(",") + "]");
+    say("[" + joinAll(parts, ",") + "]");
     ok = 1;
   } else say("refused");
   __collect();

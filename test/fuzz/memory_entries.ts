@@ -7,6 +7,7 @@
 // The answer's bytes are copied into a fresh buffer per call, as the board
 // wrapper does with a real body (assembly/board/net.ts).
 import { HttpResponse, parseBody } from "../../assembly/net/http";
+import { JSON_MAX_CHARS } from "../../assembly/net/json";
 import { DeviceFlow, LinkState } from "../../assembly/auth/device_flow";
 import { DeviceConfig, parseDeviceConfig, applyDiscovery } from "../../assembly/auth/config";
 import { TokenLifecycle, TokenAction } from "../../assembly/auth/tokens";
@@ -14,8 +15,12 @@ import { TokenSet } from "../../assembly/auth/oauth";
 import { parseActionResponse } from "../../assembly/actions/request";
 import { Rng } from "../../assembly/auth/backoff";
 
-const IN_CAP: i32 = 1 << 17;
-const input = new Uint8Array(IN_CAP);
+/**
+ * The input buffer, shared with entries.ts (one buffer in a 2-page module):
+ * the largest JSON text the reader takes plus room to try larger ones.
+ */
+export const IN_CAP: i32 = JSON_MAX_CHARS + 1024;
+export const input = new Uint8Array(IN_CAP);
 export function mem_in_ptr(): usize { return input.dataStart; }
 export function mem_linear_bytes(): i32 { return <i32>memory.size() << 16; }
 /** The allocator's current top (stub runtime): differences are bytes allocated. */

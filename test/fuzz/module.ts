@@ -3,6 +3,8 @@
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
+import { paintHeap } from "./board.ts";
+import { heapBase } from "../../bench/memory.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 export const FUZZ_WASM = join(ROOT, "build/fuzz.wasm");
@@ -32,9 +34,16 @@ export function fuzzModule(): Promise<WebAssembly.Module> {
 }
 
 /** An instance of a module built from entries.ts or memory_entries.ts (WASI imports stubbed). */
-export function instantiate(mod: WebAssembly.Module): any {
+export function instantiate(mod: WebAssembly.Module, bytes?: Uint8Array): any {
   const wasi = { fd_write: () => 0, proc_exit: (c: number) => { throw new Error("proc_exit " + c); }, random_get: () => 0, clock_time_get: () => 0 };
-  const ex: any = new WebAssembly.Instance(mod, { wasi_snapshot_preview1: wasi } as any).exports;
+  const ex: any = { ...new WebAssembly.Instance(mod, { wasi_snapshot_preview1: wasi } as any).exports };
+  const base = paintHeap(ex.memory, heapBase(bytes ?? readFileSync(FUZZ_WASM)));
   ex._start?.();
+  /** Heap high-water mark so far, bytes of linear memory (see FuzzBoard.heapHighWater). */
+  ex.heapHighWater = (): number => {
+    const m = new Uint8Array(ex.memory.buffer);
+    for (let i = m.length - 65; i >= base; i--) if (m[i] !== 0xa7) return i + 1;
+    return base;
+  };
   return ex;
 }

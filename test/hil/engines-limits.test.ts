@@ -1,6 +1,8 @@
 // The limits a board must size for (boards/ABI.md, Minimum sizes), proven
-// on every engine: with the documented minimum NET_BODY_CAP and storage
-// size a 16 KiB token answer links and is stored; one step below either,
+// on every engine with the release module (2 pages of memory): with the
+// documented minimum NET_BODY_CAP and storage size a 16 KiB token answer
+// links, refreshes (a 16 KiB refresh answer) and is stored, and the device
+// comes back linked from flash with the rotated refresh token; one step below either,
 // the firmware names the exact limit on screen and in the log and never
 // claims the tokens were stored.
 import { test, describe, before } from "node:test";
@@ -37,8 +39,11 @@ function padTo(size: number) {
   };
 }
 
-async function linkWith(engine: EngineName, netBodyCap: number, flashBytes: number) {
-  const server = await startAuthServer();
+/** Access token lifetime for the refresh case: the device refreshes at half of it (assembly/auth/tokens.ts). */
+const SHORT_TTL_S = 6;
+
+async function linkWith(engine: EngineName, netBodyCap: number, flashBytes: number, accessTokenTtl?: number) {
+  const server = await startAuthServer(accessTokenTtl ? { accessTokenTtl } : {});
   const proxy = await startFaultProxy(server.url, { interval: 1, rewriteTokenResponse: padTo(ANSWER_BYTES) });
   const data = tempDataDir(engine);
   const d = new EngineDevice({ engine, config: proxy.deviceConfigFor(server.deviceConfig()), dataDir: data.dir, netBodyCap, flashBytes });
@@ -55,26 +60,41 @@ async function linkWith(engine: EngineName, netBodyCap: number, flashBytes: numb
   };
 }
 
-const tokenAnswer = (r: { proxy: { requests: { endpoint: string; grantType?: string; status?: number }[] } }) =>
-  r.proxy.requests.find((q) => q.endpoint === "token" && q.status === 200);
+type Proxied = { proxy: { requests: { endpoint: string; grantType?: string; status?: number }[] } };
+const tokenAnswer = (r: Proxied) => r.proxy.requests.find((q) => q.endpoint === "token" && q.status === 200);
+const refreshAnswers = (r: Proxied) =>
+  r.proxy.requests.filter((q) => q.endpoint === "token" && q.grantType === "refresh_token" && q.status === 200).length;
+/** Answers of at least the promised size that reached the firmware. */
+const bigAnswers = (d: EngineDevice) => d.lines.filter((l) => l.ev === "net" && l.status === 200 && l.bytes >= ANSWER_BYTES).length;
+const traps = (d: EngineDevice) => d.lines.filter((l) => l.ev === "trap");
 
 describe("limits on every engine", { concurrency: true }, () => {
   for (const engine of ENGINES) {
-    test(`${engine}: at the minimum body cap and storage a 16 KiB token answer links and is stored`, { timeout: 60000 }, async () => {
+    test(`${engine}: links, refreshes and restarts with a 16 KiB token answer at the minimum body cap and storage`, { timeout: 90000 }, async () => {
       assert.ok(MIN_BODY >= ANSWER_BYTES, "the documented minimum body cap admits a 16 KiB answer");
-      const r = await linkWith(engine, MIN_BODY, MIN_STORAGE);
+      const r = await linkWith(engine, MIN_BODY, MIN_STORAGE, SHORT_TTL_S);
       try {
         await r.d.waitState("linked", 20000);
         await r.d.waitLog(/tokens stored/);
         assert.ok(tokenAnswer(r), "the server answered the token request");
-        const bytes = r.d.lines.find((l) => l.ev === "net" && l.status === 200 && l.bytes >= ANSWER_BYTES);
-        assert.ok(bytes, `[${engine}] a ${ANSWER_BYTES}-byte answer reached the firmware`);
+        assert.ok(bigAnswers(r.d) >= 1, `[${engine}] a ${ANSWER_BYTES}-byte answer reached the firmware`);
+        // A refresh (RFC 6749 §6) answered with another 16 KiB answer; the server rotates the refresh token.
+        await r.d.waitLog(/tokens refreshed and stored/, 30000);
+        assert.ok(refreshAnswers(r) >= 1, `[${engine}] the server answered a refresh`);
+        assert.ok(bigAnswers(r.d) >= 2, `[${engine}] the refresh answer of ${ANSWER_BYTES} bytes reached the firmware too`);
+        assert.deepEqual(traps(r.d), [], `[${engine}] no trap while linking and refreshing`);
         await r.d.stop();
-        // Restart from that flash: still linked, the large record was really stored.
+        // Restart from that flash: still linked, and the record holds the
+        // rotated refresh token (the spent one would get invalid_grant).
+        const refreshedBefore = refreshAnswers(r);
         const again = new EngineDevice({ ...r.d.opts });
         try {
           await again.waitState("linked", 15000);
           assert.ok(!again.states().includes("awaiting_approval"), `[${engine}] restored from flash`);
+          await again.waitLog(/tokens refreshed and stored/, 30000);
+          assert.ok(refreshAnswers(r) > refreshedBefore, `[${engine}] the stored refresh token was accepted after the restart`);
+          assert.ok(!again.states().includes("unlinked"), `[${engine}] never unlinked`);
+          assert.deepEqual(traps(again), [], `[${engine}] no trap after the restart`);
         } finally {
           await again.stop();
         }

@@ -342,6 +342,9 @@ test("linking end to end: code, poll, tokens stored, a new session", () => {
   expectEq<string>(r.port.last().url, "https://as.example/token", "poll");
   expect(r.now >= 5000, "not before the interval");
   r.answer(json(200, TOKENS));
+  // Nothing is claimed before the tokens reach flash: that happens on the tick that follows every completion.
+  expect(r.device.tokens.record === null, "not adopted before it is stored");
+  r.tick();
   expectEq<i32>(r.device.state(), DeviceState.Linked, "linked");
   expect(r.device.tokens.record !== null, "record adopted");
   expectEq<string>(r.device.exchange.sessionId, "session-2", "a new backend session after linking");
