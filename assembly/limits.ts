@@ -16,8 +16,8 @@ export { REFRESH_TIMEOUT_MS, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS } f
 export { CONFIG_MAX_BYTES } from "./auth/config";
 export { ACTION_RESPONSE_MAX_CHARS } from "./actions/request";
 
-/** The largest action table the board may provision (bytes). */
-export const ACTION_TABLE_MAX_BYTES: i32 = 65536;
+/** The largest action table the board may provision (bytes): what the JSON reader takes (net/json.ts). */
+export const ACTION_TABLE_MAX_BYTES: i32 = 16384;
 /** The longest utterance read from the voice front end (bytes). */
 export const UTTERANCE_MAX_BYTES: i32 = 1024;
 /** Body cap when the board does not say its own (bytes). */
