@@ -3,6 +3,7 @@
 // controllers in step (a link's tokens go to the store, a dead link is
 // wiped). Pure apart from the Port: unit tests drive it with a fake one and
 // a virtual clock. The words it says come from ui/messages.ts.
+import { InFlight, Purpose } from "./in_flight";
 import { DeviceConfig } from "./auth/config";
 import { Rng } from "./auth/backoff";
 import { Discovery, DiscoveryState } from "./auth/discovery";
@@ -15,7 +16,7 @@ import { Exchange, ExchangeResult } from "./actions/exchange";
 import { ActionTable, LOCAL_UNLINK } from "./actions/table";
 import { match } from "./actions/match";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, cleanText } from "./net/http";
-import { ControllerStates, DeviceState, deviceState } from "./device_state";
+import { ControllerStates, DeviceState, Reasons, deviceState, reasonFor } from "./device_state";
 import { Views } from "./ui/render";
 import { countdownNextChange } from "./ui/status";
 import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
@@ -24,8 +25,6 @@ import { REPLY_MAX_CHARS } from "./limits";
 import { SpinGuard } from "./spin_guard";
 import * as msg from "./ui/messages";
 import { Note, noteLine } from "./notes";
-
-const enum Purpose { Discovery = 1, Flow = 2, Refresh = 3, Unlink = 4, Action = 5 }
 
 export class Device {
   readonly discovery: Discovery;
@@ -41,11 +40,7 @@ export class Device {
   codeRepeat: i32 = 0;
   /** Why the device is unlinked, when it is. */
   private unlinkedReason: string = "";
-  /** Requests in flight: their ids and, at the same index, their Purpose (a few at most). */
-  private pendingIds: Array<i32> = [];
-  private pendingPurposes: Array<i32> = [];
-  /** Requests the board refused, completed with an error on the next pass (never inside send()). */
-  private refused: Array<i32> = [];
+  private requests: InFlight = new InFlight();
   /** Counts sends and completions; a pass without a change made no progress. */
   private progress: i32 = 0;
   private spin: SpinGuard = new SpinGuard();
@@ -118,16 +113,13 @@ export class Device {
     v.configOk = this.configOk;
     v.reply = this.reply;
     v.codeRepeat = this.codeRepeat;
-    const d = this.discovery.state;
-    if (s == DeviceState.Error) {
-      v.reason = !this.configOk ? this.cfg.error : (d == DiscoveryState.Failed ? this.discovery.reason : f.message);
-    } else if (s == DeviceState.Backoff || s == DeviceState.Booting) {
-      v.reason = d == DiscoveryState.Backoff ? this.discovery.reason : f.message;
-    } else if (s == DeviceState.Unlinked) {
-      v.reason = this.unlinkedReason;
-    } else if (s == DeviceState.Expired) {
-      v.reason = this.tokens.reason;
-    }
+    const r = new Reasons();
+    r.config = this.cfg.error;
+    r.discovery = this.discovery.reason;
+    r.flow = f.message;
+    r.unlinked = this.unlinkedReason;
+    r.tokens = this.tokens.reason;
+    v.reason = reasonFor(s, this.configOk, this.discovery.state, r);
     return v;
   }
 
@@ -135,8 +127,6 @@ export class Device {
   private note(level: i32, n: Note, arg: string = ""): void {
     this.port.log(level, noteLine(n, arg));
   }
-
-  // ---- events ---------------------------------------------------------------
 
   onButton(button: i32, now: i64): void {
     if (button == Button.Link) this.link(now);
@@ -204,12 +194,8 @@ export class Device {
   }
 
   onResponse(id: i32, resp: HttpResponse, now: i64): void {
-    const at = this.pendingIds.indexOf(id);
-    if (at < 0) return; // a completion for something dropped
-    const purpose = this.pendingPurposes[at];
-    this.pendingIds.splice(at, 1);
-    this.pendingPurposes.splice(at, 1);
-    this.complete(purpose, resp, now);
+    const purpose = this.requests.answered(id);
+    if (purpose >= 0) this.complete(purpose, resp, now); // else a completion for something dropped
   }
 
   private complete(purpose: i32, resp: HttpResponse, now: i64): void {
@@ -245,8 +231,7 @@ export class Device {
 
   /** One pass: queued refusals complete, then every controller sends what is due. */
   tick(now: i64): i64 {
-    const refused = this.refused;
-    this.refused = [];
+    const refused = this.requests.takeRefused();
     for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
     this.pump(now);
     const next = this.nextDeadline(now);
@@ -294,17 +279,16 @@ export class Device {
     this.progress++;
     const id = this.port.send(req);
     if (id > 0) {
-      this.pendingIds.push(id);
-      this.pendingPurposes.push(purpose);
+      this.requests.sent(id, purpose);
       return;
     }
     // Refused by the board (busy, full): a failed connection, delivered on the next pass.
     this.note(LOG_WARN, Note.SendRefused, id.toString());
-    this.refused.push(purpose);
+    this.requests.refuse(purpose);
   }
 
   nextDeadline(now: i64): i64 {
-    if (this.refused.length > 0) return now;
+    if (this.requests.hasRefused) return now;
     let next = earliest(this.discovery.nextDeadline(), this.flow.nextDeadline());
     if (this.unlinker.active) return earliest(next, this.unlinker.nextDeadline());
     next = earliest(next, this.exchange.nextDeadline());

@@ -66,3 +66,21 @@ export function deviceState(c: ControllerStates): DeviceState {
     default: return DeviceState.Unlinked;
   }
 }
+
+/** The reasons each controller holds; reasonFor picks the one a state shows. */
+export class Reasons {
+  config: string = "";
+  discovery: string = "";
+  flow: string = "";
+  unlinked: string = "";
+  tokens: string = "";
+}
+
+/** Why the device is in state `s` ("" when the state needs no reason). */
+export function reasonFor(s: DeviceState, configOk: bool, discovery: DiscoveryState, r: Reasons): string {
+  if (s == DeviceState.Error) return !configOk ? r.config : (discovery == DiscoveryState.Failed ? r.discovery : r.flow);
+  if (s == DeviceState.Backoff || s == DeviceState.Booting) return discovery == DiscoveryState.Backoff ? r.discovery : r.flow;
+  if (s == DeviceState.Unlinked) return r.unlinked;
+  if (s == DeviceState.Expired) return r.tokens;
+  return "";
+}
