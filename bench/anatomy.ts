@@ -7,22 +7,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { leb } from "./wasm.ts";
 
 const SECTION_NAMES: Record<number, string> = {
   0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export",
   8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount",
 };
-
-function leb(bytes: Uint8Array, at: { i: number }): number {
-  let result = 0, shift = 0, b: number;
-  do {
-    if (at.i >= bytes.length) throw new Error("truncated LEB128");
-    b = bytes[at.i++];
-    result += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return result;
-}
 
 function utf8(bytes: Uint8Array, at: { i: number }): string {
   const n = leb(bytes, at);

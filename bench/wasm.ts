@@ -1,6 +1,6 @@
 // Reading a WebAssembly binary without instantiating it.
 
-function leb(bytes: Uint8Array, at: { i: number }): number {
+export function leb(bytes: Uint8Array, at: { i: number }): number {
   let result = 0, shift = 0, b: number;
   do {
     if (at.i >= bytes.length) throw new Error("truncated LEB128");

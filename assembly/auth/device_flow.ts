@@ -8,7 +8,7 @@ import { Rng, backoffDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
-import { isLoopbackHost, parseUrl } from "../net/url";
+import { isIpv4Literal, isLoopbackHost, parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
 export const enum LinkState {
@@ -366,23 +366,6 @@ function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
   if (!u.valid) return false;
   return u.scheme == "https" || (u.scheme == "http" && asLoopback && (isLoopbackHost(u.host) || isIpv4Literal(u.host)));
-}
-
-/** A dotted-quad IPv4 literal in its one canonical form (no leading zeros, each part 0-255). */
-function isIpv4Literal(host: string): bool {
-  const parts = host.split(".");
-  if (parts.length != 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (p.length == 0 || p.length > 3) return false;
-    for (let j = 0; j < p.length; j++) {
-      const c = p.charCodeAt(j);
-      if (c < 0x30 || c > 0x39) return false;
-    }
-    if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
-    if (I32.parseInt(p) > 255) return false;
-  }
-  return true;
 }
 
 function isLoopbackUrl(s: string): bool {

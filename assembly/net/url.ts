@@ -134,7 +134,11 @@ export function parseUrl(s: string): Url {
 /** True for hosts that never leave the machine: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackHost(host: string): bool {
   if (host == "localhost" || host == "[::1]") return true;
-  if (!host.startsWith("127.")) return false;
+  return host.startsWith("127.") && isIpv4Literal(host);
+}
+
+/** A dotted-quad IPv4 literal in its one canonical form (no leading zeros, each part 0-255). */
+export function isIpv4Literal(host: string): bool {
   const parts = host.split(".");
   if (parts.length != 4) return false;
   for (let i = 0; i < 4; i++) {
@@ -144,6 +148,7 @@ export function isLoopbackHost(host: string): bool {
       const c = p.charCodeAt(j);
       if (c < 0x30 || c > 0x39) return false;
     }
+    if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
     if (I32.parseInt(p) > 255) return false;
   }
   return true;
