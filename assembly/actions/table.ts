@@ -327,17 +327,3 @@ function sameAsciiCaseless(a: string, b: string): bool {
   }
   return true;
 }
-
-let lastError: string = "";
-
-/** Parses an action table; null on failure, with the reason in actionTableError(). */
-export function parseActionTable(json: string): ActionTable | null {
-  const r = loadActionTable(json);
-  lastError = r.error;
-  return r.table;
-}
-
-/** Why the last parseActionTable call failed ("" when it succeeded). */
-export function actionTableError(): string {
-  return lastError;
-}

@@ -22,19 +22,6 @@ export const enum LinkState {
   Error = 7,
 }
 
-export function linkStateName(s: LinkState): string {
-  switch (s) {
-    case LinkState.Unlinked: return "unlinked";
-    case LinkState.RequestingCode: return "requesting_code";
-    case LinkState.AwaitingApproval: return "awaiting_approval";
-    case LinkState.Backoff: return "backoff";
-    case LinkState.Linked: return "linked";
-    case LinkState.Denied: return "denied";
-    case LinkState.CodeExpired: return "code_expired";
-    default: return "error";
-  }
-}
-
 /** RFC 8628 §3.4: the device_code grant type. */
 export const GRANT_DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 /** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */

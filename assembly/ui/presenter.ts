@@ -34,7 +34,7 @@ export class Presenter {
     this.shown = <i32>s;
     const name = stateName(s);
     board.announceState(name);
-    const look = ledFor(name);
+    const look = ledFor(s);
     board.led(look.pattern, look.rgb, look.periodMs);
   }
 

@@ -1,7 +1,7 @@
 // What the person sees and hears, as a pure function of the device state,
 // the controllers' views and the time: (state, views, now) → screen model
 // and words. presenter.ts puts the result on the board's surfaces.
-import { DeviceState, stateName } from "../device_state";
+import { DeviceState } from "../device_state";
 import { groupUserCode } from "../auth/device_flow";
 import { cleanText } from "../net/http";
 import { ScreenModel } from "./model";
@@ -43,8 +43,7 @@ function showsCode(s: DeviceState, v: Views): bool {
 export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): Frame {
   const f = new Frame();
   const m = f.model;
-  const name = stateName(s);
-  m.status = stateLabel(name);
+  m.status = stateLabel(s);
   const lines = m.lines;
   if (showsCode(s, v)) {
     // RFC 8628 §3.3: the URI and the code are always shown; the QR code is an extra.
@@ -77,7 +76,7 @@ export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): F
     if (v.reason.length > 0) lines.push(v.reason);
     lines.push("Press LINK to link your account.");
   } else {
-    m.title = stateLabel(name) + "...";
+    m.title = stateLabel(s) + "...";
     if (s == DeviceState.Backoff || s == DeviceState.Booting) {
       if (v.reason.length > 0) lines.push(v.reason);
     }

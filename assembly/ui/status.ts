@@ -1,6 +1,7 @@
 // What each state looks like on the LED and says out loud. Pure data, so
 // the mapping is tested without a board and reads as one table.
 import { LedPattern } from "../board/board";
+import { DeviceState } from "../device_state";
 
 export class LedLook {
   constructor(public pattern: LedPattern, public rgb: i32, public periodMs: i32) {}
@@ -9,34 +10,38 @@ export class LedLook {
 // One distinct look per state: colour tells the family (blue linking,
 // green linked, amber waiting on the network, red stopped), the pattern
 // tells the step.
-export function ledFor(state: string): LedLook {
-  if (state == "booting") return new LedLook(LedPattern.Pulse, 0xffffff, 2000);
-  if (state == "unlinked") return new LedLook(LedPattern.Solid, 0x202020, 0);
-  if (state == "requesting_code") return new LedLook(LedPattern.Spin, 0x0060ff, 600);
-  if (state == "awaiting_approval") return new LedLook(LedPattern.Pulse, 0x0060ff, 1500);
-  if (state == "backoff") return new LedLook(LedPattern.Blink, 0xffa000, 1000);
-  if (state == "linked") return new LedLook(LedPattern.Solid, 0x00c040, 0);
-  if (state == "refreshing") return new LedLook(LedPattern.Spin, 0x00c040, 600);
-  if (state == "expired") return new LedLook(LedPattern.Blink, 0x00c040, 1000);
-  if (state == "unlinking") return new LedLook(LedPattern.Spin, 0xffa000, 600);
-  if (state == "denied") return new LedLook(LedPattern.Blink, 0xff0000, 400);
-  if (state == "code_expired") return new LedLook(LedPattern.Solid, 0xff6000, 0);
+export function ledFor(s: DeviceState): LedLook {
+  switch (s) {
+    case DeviceState.Booting: return new LedLook(LedPattern.Pulse, 0xffffff, 2000);
+    case DeviceState.Unlinked: return new LedLook(LedPattern.Solid, 0x202020, 0);
+    case DeviceState.RequestingCode: return new LedLook(LedPattern.Spin, 0x0060ff, 600);
+    case DeviceState.AwaitingApproval: return new LedLook(LedPattern.Pulse, 0x0060ff, 1500);
+    case DeviceState.Backoff: return new LedLook(LedPattern.Blink, 0xffa000, 1000);
+    case DeviceState.Linked: return new LedLook(LedPattern.Solid, 0x00c040, 0);
+    case DeviceState.Refreshing: return new LedLook(LedPattern.Spin, 0x00c040, 600);
+    case DeviceState.Expired: return new LedLook(LedPattern.Blink, 0x00c040, 1000);
+    case DeviceState.Unlinking: return new LedLook(LedPattern.Spin, 0xffa000, 600);
+    case DeviceState.Denied: return new LedLook(LedPattern.Blink, 0xff0000, 400);
+    case DeviceState.CodeExpired: return new LedLook(LedPattern.Solid, 0xff6000, 0);
+  }
   return new LedLook(LedPattern.Solid, 0xff0000, 0); // error
 }
 
-/** Human words for a state name, for the status line. */
-export function stateLabel(state: string): string {
-  if (state == "booting") return "Starting";
-  if (state == "unlinked") return "Not linked";
-  if (state == "requesting_code") return "Getting a code";
-  if (state == "awaiting_approval") return "Waiting for approval";
-  if (state == "backoff") return "Network trouble, retrying";
-  if (state == "linked") return "Linked";
-  if (state == "refreshing") return "Refreshing access";
-  if (state == "expired") return "Reconnecting";
-  if (state == "unlinking") return "Unlinking";
-  if (state == "denied") return "Access denied";
-  if (state == "code_expired") return "Code expired";
+/** Human words for a state, for the status line. */
+export function stateLabel(s: DeviceState): string {
+  switch (s) {
+    case DeviceState.Booting: return "Starting";
+    case DeviceState.Unlinked: return "Not linked";
+    case DeviceState.RequestingCode: return "Getting a code";
+    case DeviceState.AwaitingApproval: return "Waiting for approval";
+    case DeviceState.Backoff: return "Network trouble, retrying";
+    case DeviceState.Linked: return "Linked";
+    case DeviceState.Refreshing: return "Refreshing access";
+    case DeviceState.Expired: return "Reconnecting";
+    case DeviceState.Unlinking: return "Unlinking";
+    case DeviceState.Denied: return "Access denied";
+    case DeviceState.CodeExpired: return "Code expired";
+  }
   return "Error";
 }
 

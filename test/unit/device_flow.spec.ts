@@ -1,11 +1,25 @@
 // RFC 8628 device flow, driven with a virtual clock. Each case names the
 // section whose MUST it checks.
 import { test, expect, expectEq, report } from "./harness";
-import { DeviceFlow, LinkState, GRANT_DEVICE_CODE, POLL_GUARD_MS, groupUserCode, linkStateName } from "../../assembly/auth/device_flow";
+import { DeviceFlow, LinkState, GRANT_DEVICE_CODE, POLL_GUARD_MS, groupUserCode } from "../../assembly/auth/device_flow";
 import { DeviceConfig, parseDeviceConfig } from "../../assembly/auth/config";
 import { Rng } from "../../assembly/auth/backoff";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "../../assembly/net/http";
 import { parseForm } from "../../assembly/net/form";
+
+/** A flow state as a word, so a failed expectation reads well. */
+function linkStateName(s: LinkState): string {
+  switch (s) {
+    case LinkState.Unlinked: return "unlinked";
+    case LinkState.RequestingCode: return "requesting_code";
+    case LinkState.AwaitingApproval: return "awaiting_approval";
+    case LinkState.Backoff: return "backoff";
+    case LinkState.Linked: return "linked";
+    case LinkState.Denied: return "denied";
+    case LinkState.CodeExpired: return "code_expired";
+    default: return "error";
+  }
+}
 
 class FixedRng extends Rng {
   constructor(public value: u32) { super(); }

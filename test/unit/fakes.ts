@@ -5,6 +5,7 @@ import { Rng } from "../../assembly/auth/backoff";
 import { Flash, Sealer } from "../../assembly/auth/store";
 import { Port } from "../../assembly/port";
 import { HttpRequest, HttpResponse } from "../../assembly/net/http";
+import { ActionTable, loadActionTable } from "../../assembly/actions/table";
 
 export class FixedRng extends Rng {
   constructor(public value: u32) { super(); }
@@ -80,3 +81,19 @@ export function json(status: i32, body: string): HttpResponse {
 export const SMALL_TABLE = '{"version":1,"play":"test","actions":[' +
   '{"name":"WhoAmI","patterns":["who am i"]},' +
   '{"name":"Unlink","local":"unlink","patterns":["unlink this device"]}]}';
+
+// The action table loaded the way the tests like to read it.
+let lastError: string = "";
+
+/** Parses an action table; null on failure, with the reason in actionTableError(). */
+export function parseActionTable(json: string): ActionTable | null {
+  const r = loadActionTable(json);
+  lastError = r.error;
+  return r.table;
+}
+
+/** Why the last parseActionTable call failed ("" when it succeeded). */
+export function actionTableError(): string {
+  return lastError;
+}
+
