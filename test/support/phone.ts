@@ -153,7 +153,8 @@ class Browser {
     const cookie = this.jar.header(url);
     if (cookie) headers.cookie = cookie;
     if (body) headers["content-type"] = "application/x-www-form-urlencoded";
-    const res = await fetch(url, { method, headers, body: body?.toString(), redirect: "manual" });
+    // A page that never answers fails the step clearly instead of hanging the test.
+    const res = await fetch(url, { method, headers, body: body?.toString(), redirect: "manual", signal: AbortSignal.timeout(20000) });
     this.jar.store(res.headers.getSetCookie(), url);
     this.log(`phone: ${method} ${url.pathname}${url.search} -> ${res.status}`);
     return res;
