@@ -26,7 +26,6 @@ export interface DeviceOptions {
 export class Device extends Trace {
   readonly dataDir: string;
   private proc: ChildProcess;
-  private exited: Promise<number | null>;
   private ownData: boolean;
   private configPath: string;
 
@@ -40,7 +39,6 @@ export class Device extends Trace {
       "--board", opts.board ?? "tv", "--data", this.dataDir, ...(opts.extraArgs ?? [])];
     this.proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
     this.follow(this.proc);
-    this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
   }
 
   get pid(): number {
@@ -65,12 +63,7 @@ export class Device extends Trace {
   }
 
   async stop(): Promise<void> {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) {
-      this.proc.kill("SIGTERM");
-      const t = setTimeout(() => this.proc.kill("SIGKILL"), 3000);
-      await this.exited;
-      clearTimeout(t);
-    }
+    await this.endProcess();
     if (this.ownData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

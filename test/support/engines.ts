@@ -48,7 +48,6 @@ export function buildCBoard(wasm?: string, out?: string): string {
   return out ? join(out, "linkfw-posix") : C_BOARD;
 }
 
-
 export interface EngineOptions {
   engine: EngineName;
   /** The device configuration (kind 0): JSON, or raw text as given. */
@@ -118,7 +117,6 @@ function commandFor(o: EngineOptions): { cmd: string; args: string[] } {
 /** One engine process: its trace read line by line, its stdin the buttons and the microphone. */
 export class EngineDevice extends Trace {
   private proc: ChildProcess;
-  private exited: Promise<number | null>;
 
   constructor(readonly opts: EngineOptions) {
     super(opts.engine);
@@ -128,7 +126,6 @@ export class EngineDevice extends Trace {
     this.proc = spawn(cmd, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
     this.follow(this.proc);
     this.proc.stdin!.on("error", () => { /* the process is gone; exited says so */ });
-    this.exited = new Promise((r) => this.proc.on("exit", (code) => r(code)));
   }
 
   get engine(): EngineName {
@@ -150,8 +147,6 @@ export class EngineDevice extends Trace {
     return (await p).text;
   }
 
-
-
   /** A power cut: the process dies at once, flash keeps what was written. */
   kill(): Promise<number | null> {
     this.proc.kill("SIGKILL");
@@ -159,12 +154,7 @@ export class EngineDevice extends Trace {
   }
 
   async stop(): Promise<void> {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) {
-      this.proc.kill("SIGTERM");
-      const t = setTimeout(() => this.proc.kill("SIGKILL"), 3000);
-      await this.exited;
-      clearTimeout(t);
-    }
+    await this.endProcess();
   }
 }
 

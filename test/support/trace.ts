@@ -12,6 +12,9 @@ export class Trace {
   readonly raw: string[] = [];
   readonly stderr: string[] = [];
   private waiters: { pred: (l: TraceLine) => boolean; resolve: (l: TraceLine) => void }[] = [];
+  private child: ChildProcess | null = null;
+  /** Resolves with the followed process's exit code. */
+  protected exited: Promise<number | null> = Promise.resolve(null);
 
   /** `label` prefixes timeout messages ("[wasmtime] timed out ..."). */
   constructor(private readonly label = "") {}
@@ -32,6 +35,8 @@ export class Trace {
 
   /** Reads a child process's stdout as JSON lines and keeps its stderr. */
   protected follow(proc: ChildProcess): void {
+    this.child = proc;
+    this.exited = new Promise((r) => proc.on("exit", (code) => r(code)));
     let buf = "";
     proc.stdout!.setEncoding("utf8");
     proc.stdout!.on("data", (chunk: string) => {
@@ -51,6 +56,16 @@ export class Trace {
     });
     proc.stderr!.setEncoding("utf8");
     proc.stderr!.on("data", (c: string) => this.stderr.push(c));
+  }
+
+  /** Ends the followed process: SIGTERM, then SIGKILL after 3 s; resolves once it is gone. */
+  protected async endProcess(): Promise<void> {
+    const p = this.child;
+    if (p === null || p.exitCode !== null || p.signalCode !== null) return;
+    p.kill("SIGTERM");
+    const t = setTimeout(() => p.kill("SIGKILL"), 3000);
+    await this.exited;
+    clearTimeout(t);
   }
 
   /** Resolves with the first trace line (already seen or future) that matches. */
