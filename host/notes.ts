@@ -1,6 +1,8 @@
 // The words of the firmware's numbered log lines (assembly/notes.ts). The
 // module logs "#N" or "#N arg"; the host prints the line below with the
 // argument in place of {}. Numbers are never reused.
+import { expandFault } from "./faults.ts";
+
 export const NOTES: Record<number, string> = {
   1: "token store: {}",
   2: "stored link belongs to another issuer or client; ignoring it",
@@ -23,11 +25,15 @@ export const NOTES: Record<number, string> = {
   19: "token store: wipe failed: {}",
 };
 
-/** A log line as a person reads it: a numbered note in words, anything else as it came. */
+/**
+ * A log line as a person reads it: a numbered note in words, a fault code
+ * (host/faults.ts) in words, also as a note's argument; anything else as it came.
+ */
 export function expandNote(line: string): string {
   const m = /^#(\d+)(?: ([\s\S]*))?$/.exec(line);
-  if (!m) return line;
+  if (!m) return expandFault(line);
   const words = NOTES[Number(m[1])];
   if (words === undefined) return line;
-  return words.includes("{}") ? words.replace("{}", () => m[2] ?? "") : words;
+  const arg = expandFault(m[2] ?? "");
+  return words.includes("{}") ? words.replace("{}", () => arg) : words;
 }

@@ -3,6 +3,7 @@
 // None of them may hold a token or a secret; codes a server sends go to
 // the log, not to the speaker.
 import { Failure } from "../actions/exchange";
+import { faultOf } from "../faults";
 
 // Replies to an utterance (said, and shown on every display).
 export const SAY_NOT_UNDERSTOOD = "Sorry, I didn't get that.";
@@ -40,9 +41,38 @@ export const WHY_UNREACHED = "Unlinked on this device; the server could not be r
 export const WHY_REFUSED = "Unlinked on this device; the server did not confirm the revocation.";
 export const WHY_UNKNOWN = "Something went wrong; see the log.";
 
-/** Never an empty reason: a state that needs one always has words. */
+// The category sentence of each hundred of assembly/faults.ts.
+const FAULT_CONFIG = "This device is not set up correctly.";
+const FAULT_ANSWER = "A server sent an answer this device cannot use.";
+const FAULT_REFUSED = "A server refused or could not be reached.";
+const FAULT_FLASH = "This device could not use its storage.";
+const FAULT_TABLE = "The action table is not usable.";
+
+function faultWords(n: i32): string {
+  const h = n / 100;
+  if (h == 1) return FAULT_CONFIG;
+  if (h == 2) return FAULT_ANSWER;
+  if (h == 3) return FAULT_REFUSED;
+  if (h == 4) return FAULT_FLASH;
+  if (h == 5) return FAULT_TABLE;
+  return WHY_UNKNOWN;
+}
+
+/**
+ * A reason as a screen shows it, never empty: words as they are; a fault
+ * as its category sentence and its code, "… (E301 invalid_client)".
+ */
 export function reasonOr(reason: string, fallback: string = WHY_UNKNOWN): string {
-  return reason.length > 0 ? reason : fallback;
+  if (reason.length == 0) return fallback;
+  const n = faultOf(reason);
+  return n == 0 ? reason : faultWords(n) + " (" + reason + ")";
+}
+
+/** A reason as it is said: a fault's code is for the screen and the log, not the speaker. */
+export function spokenReason(reason: string): string {
+  if (reason.length == 0) return WHY_UNKNOWN;
+  const n = faultOf(reason);
+  return n == 0 ? reason : faultWords(n);
 }
 
 /** What is said when an action failed; the backend's own words follow a refusal. */

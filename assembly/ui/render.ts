@@ -60,7 +60,7 @@ export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): F
     if (v.reply.length == 0) lines.push("Say something, or press UNLINK to unlink.");
   } else if (s == DeviceState.Expired) {
     m.title = "Linked, reconnecting...";
-    if (v.reason.length > 0) lines.push(v.reason);
+    if (v.reason.length > 0) lines.push(msg.reasonOr(v.reason));
   } else if (s == DeviceState.Denied) {
     m.title = "Linking was denied.";
     lines.push("Press LINK to try again.");
@@ -73,12 +73,12 @@ export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): F
     if (v.configOk) lines.push("Press LINK to try again.");
   } else if (s == DeviceState.Unlinked) {
     m.title = "Not linked.";
-    if (v.reason.length > 0) lines.push(v.reason);
+    if (v.reason.length > 0) lines.push(msg.reasonOr(v.reason));
     lines.push("Press LINK to link your account.");
   } else {
     m.title = stateLabel(s) + "...";
     if (s == DeviceState.Backoff || s == DeviceState.Booting) {
-      if (v.reason.length > 0) lines.push(v.reason);
+      if (v.reason.length > 0) lines.push(msg.reasonOr(v.reason));
     }
   }
   // Every reply shows on every display, with its own line breaks.
@@ -105,6 +105,6 @@ function enterWords(prev: DeviceState, s: DeviceState, v: Views): string {
   }
   if (s == DeviceState.Denied) return msg.SAY_DENIED;
   if (s == DeviceState.CodeExpired) return msg.SAY_CODE_EXPIRED;
-  if (s == DeviceState.Error) return msg.SAY_CANNOT_LINK + msg.reasonOr(v.reason);
+  if (s == DeviceState.Error) return msg.SAY_CANNOT_LINK + msg.spokenReason(v.reason);
   return "";
 }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NOTES, expandNote } from "../../host/notes.ts";
+import { FAULTS, expandFault } from "../../host/faults.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -27,4 +28,35 @@ test("a note expands with its argument; other lines pass unchanged", () => {
   assert.equal(expandNote("#6 what's $& the weather"), "heard: what's $& the weather");
   assert.equal(expandNote("#999 x"), "#999 x");
   assert.equal(expandNote("config: 'client_id' is required"), "config: 'client_id' is required");
+});
+
+test("every fault number has the same words in the firmware and on the host, in its hundred", () => {
+  const src = readFileSync(join(ROOT, "assembly", "faults.ts"), "utf8");
+  const body = /export const enum Fault \{([\s\S]*?)\n\}/.exec(src);
+  assert.ok(body, "the Fault enum in assembly/faults.ts");
+  const fw = new Map<number, string>();
+  for (const m of body[1].matchAll(/^\s+\w+ = (\d+),\s+\/\/ (.+)$/gm)) {
+    const n = Number(m[1]);
+    assert.ok(!fw.has(n), `fault ${n} defined twice`);
+    assert.ok(n >= 100 && n <= 599, `fault ${n} is in a category (1xx to 5xx)`);
+    fw.set(n, m[2].trim());
+  }
+  const lines = body[1].split("\n").filter((l) => /^\s+\w+ = /.test(l));
+  assert.equal(fw.size, lines.length, "every member has a number and its words as a comment");
+  assert.deepEqual(new Map(Object.entries(FAULTS).map(([k, v]) => [Number(k), v])), fw);
+});
+
+test("a fault expands with its argument, also as a note's argument", () => {
+  const n = Number(Object.keys(FAULTS)[0] ?? 0);
+  if (n > 0) {
+    const words = FAULTS[n];
+    const arg = "x$&y";
+    const out = expandFault(`E${n} ${arg}`);
+    assert.ok(out.endsWith(`[E${n}]`), out);
+    assert.ok(out.includes(arg) && out.includes(words.replace("{}", arg).split(" (")[0].slice(0, 10)), out);
+    assert.equal(expandNote(`#9 E${n} ${arg}`), `linking stopped: ${out}`);
+  }
+  assert.equal(expandFault("E999 x"), "E999 x", "unknown numbers pass unchanged");
+  assert.equal(expandFault("Everything is fine"), "Everything is fine");
+  assert.equal(expandNote("#9 plain words"), "linking stopped: plain words");
 });

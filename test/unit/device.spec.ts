@@ -17,6 +17,7 @@ import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { render, Views } from "../../assembly/ui/render";
 import { SPIN_GUARD_MS } from "../../assembly/limits";
 import * as msg from "../../assembly/ui/messages";
+import { faultOf } from "../../assembly/faults";
 import { FakePort, FixedRng, RamFlash, XorSealer, EBUSY, json, SMALL_TABLE } from "./fakes";
 
 const FULL = '{"issuer":"https://as.example","client_id":"tv-1","device_authorization_endpoint":"https://as.example/device",' +
@@ -303,6 +304,24 @@ test("render: every reply shows on screen with its line breaks; the code is said
   expectEq<string>(f.model.userCode, "WDJB-MJHT", "grouped code on screen");
   expect(f.code.indexOf("W as in") >= 0 || f.code.indexOf("W") >= 0, "the code is spelled for a speaker");
   expect(f.codeKey.length > 0, "a key to say it once");
+});
+
+test("render: a fault shows its category and code on screen, and only the category is said", () => {
+  expectEq<i32>(faultOf("E301 invalid_client"), 301, "number before the argument");
+  expectEq<i32>(faultOf("E204"), 204, "number alone");
+  expectEq<i32>(faultOf("Error 301"), 0, "words are not a fault");
+  expectEq<i32>(faultOf("E1234"), 0, "at most three digits");
+  expectEq<i32>(faultOf("E"), 0, "no number");
+  const v = new Views();
+  v.reason = "E301 invalid_client";
+  const f = render(DeviceState.Booting, DeviceState.Error, v, 0);
+  const line = f.model.lines[0];
+  expect(line.endsWith(" (E301 invalid_client)"), "the code closes the line: " + line);
+  expect(line.length > "(E301 invalid_client)".length + 10, "after a sentence: " + line);
+  expect(f.onEnter.indexOf("E301") < 0 && f.onEnter.indexOf("invalid_client") < 0, "the code is not said: " + f.onEnter);
+  expect(f.onEnter.length > msg.SAY_CANNOT_LINK.length + 10, "a sentence is: " + f.onEnter);
+  v.reason = "Plain words.";
+  expectEq<string>(render(DeviceState.Booting, DeviceState.Error, v, 0).model.lines[0], "Plain words.", "words as they are");
 });
 
 test("render: an action refused by the service is said without its code", () => {

@@ -1,0 +1,44 @@
+// Why something failed, as a number. A reason is "E<n>" or "E<n> <arg>",
+// where <arg> is the one variable part (a server's error code, a status, a
+// field). The module carries only the number; the words live on the host
+// (host/faults.ts), which expands them in every log line, and in
+// boards/ABI.md for a board without that table. A screen shows the
+// category sentence of the hundreds (ui/messages.ts faultWords) followed by
+// the code, so a person can read it out and a porter can look it up.
+//
+// The hundreds are the categories:
+//   1xx  the device's configuration is not usable
+//   2xx  a server's answer could not be used (malformed, wrong, too large)
+//   3xx  a server refused, failed or could not be reached
+//   4xx  the device's flash
+//   5xx  the action table
+//
+// Each line's comment is the words, exactly as host/faults.ts has them;
+// test/hil/notes.test.ts checks both agree. A number is never reused for
+// another meaning: add new ones in a free slot of the right hundred.
+export const enum Fault {
+  // 1xx configuration
+  // 2xx unusable answers
+  // 3xx refusals and failures
+  // 4xx flash
+  // 5xx the action table
+}
+
+/** The reason string for a fault: "E<n>", or "E<n> <arg>". */
+export function fault(f: Fault, arg: string = ""): string {
+  const head = "E" + (<i32>f).toString();
+  return arg.length == 0 ? head : head + " " + arg;
+}
+
+/** The fault number of a reason made by fault(), or 0 for words. */
+export function faultOf(reason: string): i32 {
+  if (reason.length < 2 || reason.charCodeAt(0) != 0x45) return 0;
+  let n = 0;
+  for (let i = 1; i < reason.length; i++) {
+    const c = reason.charCodeAt(i);
+    if (c == 0x20) break;
+    if (c < 0x30 || c > 0x39 || i > 3) return 0;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
