@@ -3,8 +3,11 @@
 // text-to-speech reads the result.
 
 import { asciiLower } from "../text/case";
+import { joinAll } from "../net/join";
+import { nth, unitIndex } from "../text/list";
 
-const DIGITS: StaticArray<string> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+// Word tables, one literal each (text/list.ts), looked up with nth().
+const DIGITS = "zero one two three four five six seven eight nine";
 
 // Letters that sound alike over a small speaker get a word from the ICAO
 // spelling alphabet: the "ee" rhymes (B C D E G P T V Z), the "eh" ones
@@ -12,15 +15,16 @@ const DIGITS: StaticArray<string> = ["zero", "one", "two", "three", "four", "fiv
 // R W Y) are said as they are.
 const CONFUSABLE = "ABCDEFGJKMNPQSTUVXZ";
 
-const ICAO: StaticArray<string> = [
-  "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
-  "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
-  "uniform", "victor", "whiskey", "x-ray", "yankee", "zulu",
-];
+const ICAO =
+  "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu";
+
+// URL punctuation said as words: SYMBOLS[i] is said as word i of SYMBOL_WORDS.
+const SYMBOLS = "./:-_?=&%#~@+";
+const SYMBOL_WORDS = "dot,slash,colon,dash,underscore,question mark,equals,and,percent,hash,tilde,at,plus";
 
 /** The word for a digit '0'–'9', or "" for any other character. */
 export function digitWord(c: i32): string {
-  return c >= 0x30 && c <= 0x39 ? DIGITS[c - 0x30] : "";
+  return c >= 0x30 && c <= 0x39 ? nth(DIGITS, c - 0x30) : "";
 }
 
 /** "B as in bravo" for a letter that sounds like others, "H" for one that does not, "" otherwise. */
@@ -29,8 +33,8 @@ export function letterWord(c: i32): string {
   if (c >= 0x61 && c <= 0x7a) upper = c - 0x20; // codes are case-insensitive (RFC 8628 §6.1)
   if (upper < 0x41 || upper > 0x5a) return "";
   const letter = String.fromCharCode(upper);
-  if (CONFUSABLE.indexOf(letter) < 0) return letter;
-  return letter + " as in " + ICAO[upper - 0x41];
+  if (unitIndex(CONFUSABLE, upper) < 0) return letter;
+  return letter + " as in " + nth(ICAO, upper - 0x41);
 }
 
 /**
@@ -50,27 +54,13 @@ export function spellCode(code: string): string {
     if (word.length == 0) word = code.charAt(i);
     parts.push(word);
   }
-  return parts.join(", ");
+  return joinAll(parts, ", ");
 }
 
 /** The spoken name of a URL punctuation character, or "" for a letter or digit. */
 function symbolWord(c: i32): string {
-  switch (c) {
-    case 0x2e: return "dot";
-    case 0x2f: return "slash";
-    case 0x3a: return "colon";
-    case 0x2d: return "dash";
-    case 0x5f: return "underscore";
-    case 0x3f: return "question mark";
-    case 0x3d: return "equals";
-    case 0x26: return "and";
-    case 0x25: return "percent";
-    case 0x23: return "hash";
-    case 0x7e: return "tilde";
-    case 0x40: return "at";
-    case 0x2b: return "plus";
-    default: return "";
-  }
+  const i = unitIndex(SYMBOLS, c);
+  return i < 0 ? "" : nth(SYMBOL_WORDS, i, ",");
 }
 
 /**
@@ -98,21 +88,17 @@ export function speakableUrl(uri: string): string {
   while (rest.endsWith("/")) rest = rest.substring(0, rest.length - 1);
   const words = new Array<string>();
   if (prefix.length > 0) words.push(prefix);
-  let run = "";
+  // Letters and other characters are kept together as a run: rest[run, i).
+  let run = 0;
   for (let i = 0; i < rest.length; i++) {
     const c = rest.charCodeAt(i);
-    const digit = digitWord(c);
-    const symbol = digit.length == 0 ? symbolWord(c) : "";
-    if (digit.length == 0 && symbol.length == 0) {
-      run += rest.charAt(i);
-      continue;
-    }
-    if (run.length > 0) {
-      words.push(run);
-      run = "";
-    }
-    words.push(digit.length > 0 ? digit : symbol);
+    let word = digitWord(c);
+    if (word.length == 0) word = symbolWord(c);
+    if (word.length == 0) continue;
+    if (run < i) words.push(rest.substring(run, i));
+    words.push(word);
+    run = i + 1;
   }
-  if (run.length > 0) words.push(run);
-  return words.join(" ");
+  if (run < rest.length) words.push(rest.substring(run));
+  return joinAll(words, " ");
 }

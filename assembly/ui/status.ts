@@ -2,6 +2,7 @@
 // the mapping is tested without a board and reads as one table.
 import { LedPattern } from "../board/board";
 import { DeviceState } from "../device_state";
+import { nth } from "../text/list";
 
 export class LedLook {
   constructor(public pattern: LedPattern, public rgb: i32, public periodMs: i32) {}
@@ -9,40 +10,41 @@ export class LedLook {
 
 // One distinct look per state: colour tells the family (blue linking,
 // green linked, amber waiting on the network, red stopped), the pattern
-// tells the step.
+// tells the step. One row per DeviceState, in the enum's order: pattern,
+// 0xRRGGBB, period in ms / 100.
+// prettier-ignore
+const LOOKS: StaticArray<u32> = [
+  LedPattern.Pulse, 0xffffff, 20, // booting
+  LedPattern.Spin,  0x0060ff,  6, // requesting_code
+  LedPattern.Pulse, 0x0060ff, 15, // awaiting_approval
+  LedPattern.Blink, 0xffa000, 10, // backoff
+  LedPattern.Solid, 0x00c040,  0, // linked
+  LedPattern.Spin,  0x00c040,  6, // refreshing
+  LedPattern.Blink, 0x00c040, 10, // expired
+  LedPattern.Blink, 0xff0000,  4, // denied
+  LedPattern.Solid, 0xff6000,  0, // code_expired
+  LedPattern.Spin,  0xffa000,  6, // unlinking
+  LedPattern.Solid, 0x202020,  0, // unlinked
+  LedPattern.Solid, 0xff0000,  0, // error
+];
+
+// Human words for each state, for the status line; DeviceState order.
+const LABELS =
+  "Starting|Getting a code|Waiting for approval|Network trouble, retrying|Linked|Refreshing access|Reconnecting|Access denied|Code expired|Unlinking|Not linked|Error";
+
+/** A state's row; anything out of range is the error state's. */
+function row(s: DeviceState): i32 {
+  return min(<u32>s, <u32>DeviceState.Error);
+}
+
 export function ledFor(s: DeviceState): LedLook {
-  switch (s) {
-    case DeviceState.Booting: return new LedLook(LedPattern.Pulse, 0xffffff, 2000);
-    case DeviceState.Unlinked: return new LedLook(LedPattern.Solid, 0x202020, 0);
-    case DeviceState.RequestingCode: return new LedLook(LedPattern.Spin, 0x0060ff, 600);
-    case DeviceState.AwaitingApproval: return new LedLook(LedPattern.Pulse, 0x0060ff, 1500);
-    case DeviceState.Backoff: return new LedLook(LedPattern.Blink, 0xffa000, 1000);
-    case DeviceState.Linked: return new LedLook(LedPattern.Solid, 0x00c040, 0);
-    case DeviceState.Refreshing: return new LedLook(LedPattern.Spin, 0x00c040, 600);
-    case DeviceState.Expired: return new LedLook(LedPattern.Blink, 0x00c040, 1000);
-    case DeviceState.Unlinking: return new LedLook(LedPattern.Spin, 0xffa000, 600);
-    case DeviceState.Denied: return new LedLook(LedPattern.Blink, 0xff0000, 400);
-    case DeviceState.CodeExpired: return new LedLook(LedPattern.Solid, 0xff6000, 0);
-  }
-  return new LedLook(LedPattern.Solid, 0xff0000, 0); // error
+  const i = row(s) * 3;
+  return new LedLook(<LedPattern>LOOKS[i], LOOKS[i + 1], LOOKS[i + 2] * 100);
 }
 
 /** Human words for a state, for the status line. */
 export function stateLabel(s: DeviceState): string {
-  switch (s) {
-    case DeviceState.Booting: return "Starting";
-    case DeviceState.Unlinked: return "Not linked";
-    case DeviceState.RequestingCode: return "Getting a code";
-    case DeviceState.AwaitingApproval: return "Waiting for approval";
-    case DeviceState.Backoff: return "Network trouble, retrying";
-    case DeviceState.Linked: return "Linked";
-    case DeviceState.Refreshing: return "Refreshing access";
-    case DeviceState.Expired: return "Reconnecting";
-    case DeviceState.Unlinking: return "Unlinking";
-    case DeviceState.Denied: return "Access denied";
-    case DeviceState.CodeExpired: return "Code expired";
-  }
-  return "Error";
+  return nth(LABELS, row(s), "|");
 }
 
 /**
