@@ -86,16 +86,9 @@ function linePenalty(modules: Uint8Array, size: i32, start: i32, step: i32): i32
   // followed by four light modules. Modules outside the symbol count as
   // light, because the quiet zone around it is light.
   for (let i = 0; i + 7 <= size; i++) {
-    if (
-      moduleAt(modules, size, start, step, i) == 1 &&
-      moduleAt(modules, size, start, step, i + 1) == 0 &&
-      moduleAt(modules, size, start, step, i + 2) == 1 &&
-      moduleAt(modules, size, start, step, i + 3) == 1 &&
-      moduleAt(modules, size, start, step, i + 4) == 1 &&
-      moduleAt(modules, size, start, step, i + 5) == 0 &&
-      moduleAt(modules, size, start, step, i + 6) == 1 &&
-      (lightSpan(modules, size, start, step, i - 4) || lightSpan(modules, size, start, step, i + 7))
-    ) {
+    let bits = 0;
+    for (let k = 0; k < 7; k++) bits = (bits << 1) | moduleAt(modules, size, start, step, i + k);
+    if (bits == 0b1011101 && (lightSpan(modules, size, start, step, i - 4) || lightSpan(modules, size, start, step, i + 7))) {
       score += N3;
     }
   }

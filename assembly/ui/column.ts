@@ -6,6 +6,7 @@
 // not fit is cut with "...". The user code is never cut.
 import { CELL_HEIGHT, CELL_WIDTH } from "./font";
 import { wrapLine } from "./text_screen";
+import { splitLines } from "../text/list";
 
 /** What a drawn text line is, for tests and diagnostics. */
 export const ROLE_TITLE: i32 = 1;
@@ -197,7 +198,7 @@ export function wrapBlock(b: Block, width: i32): Array<string> {
   const out = new Array<string>();
   if (cols <= 0) return out;
   if (b.wrap == Wrap.Words) {
-    const paragraphs = b.text.split("\n");
+    const paragraphs = splitLines(b.text);
     for (let i = 0; i < paragraphs.length; i++) {
       if (paragraphs[i].length > 0) wrapLine(paragraphs[i], cols, out);
     }
@@ -235,14 +236,9 @@ export function fitLine(text: string, cols: i32): string {
   return text.substring(0, cols - ELLIPSIS.length) + ELLIPSIS;
 }
 
-/** The lines with "..." at the end of the last one, still within `cols`. */
-export function withEllipsis(lines: Array<string>, cols: i32): Array<string> {
-  const out = lines.slice(0);
-  if (out.length == 0) return out;
-  const n = out.length - 1;
-  const last = out[n];
-  if (cols <= ELLIPSIS.length) out[n] = ELLIPSIS.substring(0, max(cols, 0));
-  else out[n] = last.substring(0, min(last.length, cols - ELLIPSIS.length)) + ELLIPSIS;
-  return out;
+/** Puts "..." at the end of the last line, keeping it within `cols` (cut lines say so). */
+export function addEllipsis(lines: Array<string>, cols: i32): void {
+  const n = lines.length - 1;
+  if (n >= 0) lines[n] = fitLine(lines[n] + ELLIPSIS, cols);
 }
 

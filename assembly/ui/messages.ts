@@ -4,6 +4,7 @@
 // the log, not to the speaker.
 import { Failure } from "../actions/exchange";
 import { faultOf } from "../faults";
+import { nth } from "../text/list";
 
 // Replies to an utterance (said, and shown on every display).
 export const SAY_NOT_UNDERSTOOD = "Sorry, I didn't get that.";
@@ -12,13 +13,7 @@ export const SAY_BUSY = "One moment, I'm still working on your last request.";
 export const SAY_NO_BACKEND = "No service is configured for voice actions on this device.";
 export const SAY_RECONNECTING = "I'm reconnecting to your account. Please try again in a moment.";
 export const SAY_NO_ACTIONS = "I can't do anything yet: ";
-const SAY_TIMEOUT = "The service took too long to answer. Please try again.";
-const SAY_TOO_LARGE = "The service sent an answer that was too large.";
-const SAY_UNREACHABLE = "I can't reach the service right now. Please try again later.";
-const SAY_HTTP_ERROR = "The service had a problem. Please try again later.";
 export const SAY_SERVICE_REFUSED = "The service could not do that.";
-const SAY_UNREADABLE = "The service sent an answer I could not read.";
-const SAY_REFRESH_GAVE_UP = "I couldn't reconnect to your account. Please try again later.";
 export const SAY_NO_LONGER_AUTHORIZED = "This device is no longer authorized. Press the link button to link it again.";
 
 // Linking and the link's end.
@@ -41,21 +36,32 @@ export const WHY_UNREACHED = "Unlinked on this device; the server could not be r
 export const WHY_REFUSED = "Unlinked on this device; the server did not confirm the revocation.";
 export const WHY_UNKNOWN = "Something went wrong; see the log.";
 
-// The category sentence of each hundred of assembly/faults.ts.
-const FAULT_CONFIG = "This device is not set up correctly.";
-const FAULT_ANSWER = "A server sent an answer this device cannot use.";
-const FAULT_REFUSED = "A server refused or could not be reached.";
-const FAULT_FLASH = "This device could not use its storage.";
-const FAULT_TABLE = "The action table is not usable.";
+// Tables of sentences are one literal each, a sentence per line, read
+// with nth() (text/list.ts): a literal costs ~22 bytes besides its text.
+
+// The category sentence of each hundred of assembly/faults.ts, line h for
+// E<h>xx.
+const FAULT_WORDS = `
+This device is not set up correctly.
+A server sent an answer this device cannot use.
+A server refused or could not be reached.
+This device could not use its storage.
+The action table is not usable.`;
+
+// What is said when an action failed: line f for Failure f (the refusal,
+// line 5, is SAY_SERVICE_REFUSED and the backend's words).
+const ACTION_FAILURE_WORDS = `
+The service took too long to answer. Please try again.
+The service sent an answer that was too large.
+I can't reach the service right now. Please try again later.
+The service had a problem. Please try again later.
+
+The service sent an answer I could not read.
+I couldn't reconnect to your account. Please try again later.`;
 
 function faultWords(n: i32): string {
   const h = n / 100;
-  if (h == 1) return FAULT_CONFIG;
-  if (h == 2) return FAULT_ANSWER;
-  if (h == 3) return FAULT_REFUSED;
-  if (h == 4) return FAULT_FLASH;
-  if (h == 5) return FAULT_TABLE;
-  return WHY_UNKNOWN;
+  return h >= 1 && h <= 5 ? nth(FAULT_WORDS, h, "\n") : WHY_UNKNOWN;
 }
 
 /**
@@ -77,11 +83,7 @@ export function spokenReason(reason: string): string {
 
 /** What is said when an action failed; the backend's own words follow a refusal. */
 export function actionFailureWords(f: Failure, backendSpeech: string): string {
-  if (f == Failure.Timeout) return SAY_TIMEOUT;
-  if (f == Failure.TooLarge) return SAY_TOO_LARGE;
-  if (f == Failure.Unreachable) return SAY_UNREACHABLE;
-  if (f == Failure.Http) return SAY_HTTP_ERROR;
   if (f == Failure.Refused) return backendSpeech.length > 0 ? SAY_SERVICE_REFUSED + " " + backendSpeech : SAY_SERVICE_REFUSED;
-  if (f == Failure.RefreshGaveUp) return SAY_REFRESH_GAVE_UP;
-  return SAY_UNREADABLE;
+  const line = f >= Failure.Timeout && f <= Failure.RefreshGaveUp ? <i32>f : <i32>Failure.Unreadable;
+  return nth(ACTION_FAILURE_WORDS, line, "\n");
 }

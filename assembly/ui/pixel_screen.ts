@@ -61,7 +61,7 @@ export { BAND_MAX_BYTES, BAND_MAX_ROWS, bandRowsFor } from "./display_list";
 export { ROLE_TITLE, ROLE_LABEL, ROLE_URL, ROLE_CODE, ROLE_COUNTDOWN, ROLE_STATUS, ROLE_LINE, ELLIPSIS, fitLine, wrapAt } from "./column";
 import { ROLE_TITLE, ROLE_LABEL, ROLE_URL, ROLE_CODE, ROLE_COUNTDOWN, ROLE_STATUS, ROLE_LINE, fitLine } from "./column";
 import { Block, Wrap, DROP_TITLE, DROP_LABEL, DROP_NOTE, DROP_COUNTDOWN, DROP_STATUS } from "./column";
-import { fitColumn, setGaps, columns, columnHeight, withEllipsis } from "./column";
+import { fitColumn, setGaps, columns, columnHeight, addEllipsis } from "./column";
 
 /** A display at least this large gets the large layout. */
 export const LARGE_MIN_WIDTH: i32 = 192;
@@ -367,8 +367,8 @@ export class PixelScreen {
       first = false;
       const blockHeight = b.lines.length * CELL_HEIGHT * b.scale;
       if (b.role == ROLE_STATUS && i == blocks.length - 1) cy = max(cy, limit - blockHeight);
-      const lines = b.cut ? withEllipsis(b.lines, columns(width, b.scale)) : b.lines;
-      cy = this.drawLines(lines, x, cy, b.scale, b.color, b.role, limit);
+      if (b.cut) addEllipsis(b.lines, columns(width, b.scale));
+      cy = this.drawLines(b.lines, x, cy, b.scale, b.color, b.role, limit);
     }
   }
 

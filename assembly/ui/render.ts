@@ -9,6 +9,7 @@ import { stateLabel, countdownText } from "./status";
 import { spellCode, speakableUrl } from "./speech";
 import { REPLY_MAX_CHARS } from "../limits";
 import * as msg from "./messages";
+import { splitLines } from "../text/list";
 
 /** The controllers' state as far as the screen and speech need it. Never a token. */
 export class Views {
@@ -88,7 +89,7 @@ export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): F
 }
 
 function replyLines(reply: string, out: Array<string>): void {
-  const parts = reply.split("\n");
+  const parts = splitLines(reply);
   let left = REPLY_MAX_CHARS;
   for (let i = 0; i < parts.length && left > 0; i++) {
     const line = cleanText(parts[i], left);

@@ -1,6 +1,8 @@
 // Text screens for boards with a character display. The firmware fits the
 // text to the board's columns and rows; nothing secret is ever passed in.
 import { isLoopbackHost, parseUrl } from "../net/url";
+import { joinAll } from "../net/join";
+import { splitLines } from "../text/list";
 
 /**
  * The label above the verification URI (RFC 8628 §3.3). A loopback address
@@ -28,7 +30,7 @@ export function wrapLine(line: string, cols: i32, out: Array<string>): void {
 
 /** Wraps a text that may hold line breaks: each of its lines on its own, an empty line kept empty. */
 export function wrapText(text: string, cols: i32, out: Array<string>): void {
-  const parts = text.split("\n");
+  const parts = splitLines(text);
   for (let i = 0; i < parts.length; i++) wrapLine(parts[i], cols, out);
 }
 
@@ -70,7 +72,7 @@ export function layout(lines: Array<string>, cols: i32, rows: i32): string {
   const status = new Array<string>();
   if (lines.length > 0) wrapText(lines[lines.length - 1], cols, status);
   const room = rows - min(status.length, rows);
-  const body = wrapped.slice(0, max(room, 0));
-  for (let i = 0; i < status.length && body.length < rows; i++) body.push(status[i]);
-  return body.join("\n");
+  if (wrapped.length > room) wrapped.length = room;
+  for (let i = 0; i < status.length && wrapped.length < rows; i++) wrapped.push(status[i]);
+  return joinAll(wrapped, "\n");
 }
