@@ -61,22 +61,26 @@ export class Matrix {
    * core), 2 light, 3 dark, 4 light (the separator, §6.3.4).
    */
   private drawFinder(cx: i32, cy: i32): void {
-    for (let dy = -4; dy <= 4; dy++) {
-      for (let dx = -4; dx <= 4; dx++) {
-        const x = cx + dx;
-        const y = cy + dy;
-        if (x < 0 || y < 0 || x >= this.size || y >= this.size) continue;
-        const ring = max(abs(dx), abs(dy));
-        this.setFunction(x, y, ring != 2 && ring != 4);
-      }
-    }
+    this.drawRings(cx, cy, 4, 0b10100);
   }
 
   /** An alignment pattern (§6.3.6): 5 × 5, dark centre, light ring, dark ring. */
   private drawAlignment(cx: i32, cy: i32): void {
-    for (let dy = -2; dy <= 2; dy++) {
-      for (let dx = -2; dx <= 2; dx++) {
-        this.setFunction(cx + dx, cy + dy, max(abs(dx), abs(dy)) != 1);
+    this.drawRings(cx, cy, 2, 0b00010);
+  }
+
+  /**
+   * Square rings 0 to `radius` around (cx, cy), ring r light when bit r of
+   * `lightRings` is set; modules outside the symbol are skipped.
+   */
+  private drawRings(cx: i32, cy: i32, radius: i32, lightRings: i32): void {
+    for (let dy = -radius; dy <= radius; dy++) {
+      for (let dx = -radius; dx <= radius; dx++) {
+        const x = cx + dx;
+        const y = cy + dy;
+        if (x < 0 || y < 0 || x >= this.size || y >= this.size) continue;
+        const ring = max(abs(dx), abs(dy));
+        this.setFunction(x, y, ((lightRings >> ring) & 1) == 0);
       }
     }
   }

@@ -3,7 +3,12 @@
 // loopback URL does not send the person to a phone.
 import { test, expect, expectEq, report } from "./harness";
 import { layout, screenText, wrapText, openLabel } from "../../assembly/ui/text_screen";
-import { countdownText, countdownNextChange } from "../../assembly/ui/status";
+import { countdownText, countdownNextChange, ledFor, stateLabel } from "../../assembly/ui/status";
+import { nth, splitLines } from "../../assembly/text/list";
+import { actionFailureWords, reasonOr, spokenReason, SAY_SERVICE_REFUSED, WHY_UNKNOWN } from "../../assembly/ui/messages";
+import { Failure } from "../../assembly/actions/exchange";
+import { DeviceState } from "../../assembly/device_state";
+import { LedPattern } from "../../assembly/board/board";
 import { GLYPH_HEIGHT, glyphRow } from "../../assembly/ui/font";
 
 test("screenText keeps line breaks (LF, CR LF, CR) and drops other controls", () => {
@@ -92,6 +97,60 @@ test("font: g, j, p, q, y have tails below the baseline; other letters and the b
   for (let i = 0; i < others.length; i++) expectEq<u32>(glyphRow(others.charCodeAt(i), 7), 0, others.charAt(i) + " has no descender");
   expectEq<u32>(glyphRow(0x2603, 7), 0, "the box for unknown characters has no descender row");
   expectEq<u32>(glyphRow(0x67, 8), 0, "nothing below the descender row");
+});
+
+test("word tables: nth picks one piece, splitLines cuts like split", () => {
+  expectEq<string>(nth("zero one two", 0), "zero", "first");
+  expectEq<string>(nth("zero one two", 2), "two", "last");
+  expectEq<string>(nth("zero one two", 3), "", "past the end");
+  expectEq<string>(nth("dot,question mark", 1, ","), "question mark", "own separator");
+  expectEq<string>(nth("\nA\nB", 0, "\n"), "", "a table whose line 0 is empty");
+  expectEq<string>(splitLines("a\n\nb").join("|"), "a||b", "empty line kept");
+  expectEq<i32>(splitLines("").length, 1, "an empty text is one empty line");
+  expectEq<string>(splitLines("x\n").join("|"), "x|", "final line feed");
+});
+
+test("status words and LED looks per state", () => {
+  expectEq<string>(stateLabel(DeviceState.Booting), "Starting", "first");
+  expectEq<string>(stateLabel(DeviceState.Backoff), "Network trouble, retrying", "label with a comma");
+  expectEq<string>(stateLabel(DeviceState.Unlinked), "Not linked", "unlinked");
+  expectEq<string>(stateLabel(DeviceState.Error), "Error", "last");
+  expectEq<string>(stateLabel(<DeviceState>42), "Error", "out of range");
+  const boot = ledFor(DeviceState.Booting);
+  expect(boot.pattern == LedPattern.Pulse && boot.rgb == 0xffffff && boot.periodMs == 2000, "booting pulses white");
+  const wait = ledFor(DeviceState.AwaitingApproval);
+  expect(wait.pattern == LedPattern.Pulse && wait.rgb == 0x0060ff && wait.periodMs == 1500, "awaiting pulses blue");
+  const err = ledFor(DeviceState.Error);
+  expect(err.pattern == LedPattern.Solid && err.rgb == 0xff0000 && err.periodMs == 0, "error is solid red");
+  // Every state looks different from every other.
+  for (let a = 0; a <= <i32>DeviceState.Error; a++) {
+    for (let b = a + 1; b <= <i32>DeviceState.Error; b++) {
+      const x = ledFor(<DeviceState>a), y = ledFor(<DeviceState>b);
+      expect(x.pattern != y.pattern || x.rgb != y.rgb || x.periodMs != y.periodMs, "states " + a.toString() + " and " + b.toString() + " differ");
+    }
+  }
+});
+
+test("reasons: a fault shows its category sentence and code, says only the category", () => {
+  expectEq<string>(reasonOr("E301 invalid_client"), "A server refused or could not be reached. (E301 invalid_client)", "3xx");
+  expectEq<string>(reasonOr("E104"), "This device is not set up correctly. (E104)", "1xx");
+  expectEq<string>(spokenReason("E512 x"), "The action table is not usable.", "5xx said without the code");
+  expectEq<string>(spokenReason("E420"), "This device could not use its storage.", "4xx");
+  expectEq<string>(spokenReason("E250"), "A server sent an answer this device cannot use.", "2xx");
+  expectEq<string>(reasonOr(""), WHY_UNKNOWN, "never empty");
+  expectEq<string>(reasonOr("Not linked."), "Not linked.", "words as they are");
+});
+
+test("action failures: one sentence each, the refusal with the backend's words", () => {
+  expectEq<string>(actionFailureWords(Failure.Timeout, ""), "The service took too long to answer. Please try again.", "timeout");
+  expectEq<string>(actionFailureWords(Failure.TooLarge, ""), "The service sent an answer that was too large.", "too large");
+  expectEq<string>(actionFailureWords(Failure.Unreachable, ""), "I can't reach the service right now. Please try again later.", "unreachable");
+  expectEq<string>(actionFailureWords(Failure.Http, ""), "The service had a problem. Please try again later.", "http");
+  expectEq<string>(actionFailureWords(Failure.Refused, "No such order."), SAY_SERVICE_REFUSED + " No such order.", "refused");
+  expectEq<string>(actionFailureWords(Failure.Refused, ""), SAY_SERVICE_REFUSED, "refused, no words");
+  expectEq<string>(actionFailureWords(Failure.Unreadable, ""), "The service sent an answer I could not read.", "unreadable");
+  expectEq<string>(actionFailureWords(Failure.RefreshGaveUp, ""), "I couldn't reconnect to your account. Please try again later.", "refresh");
+  expectEq<string>(actionFailureWords(Failure.None, ""), "The service sent an answer I could not read.", "none: never empty");
 });
 
 report();
