@@ -29,26 +29,35 @@ export enum Ecl {
  */
 const TOTAL_CODEWORDS: StaticArray<u16> = [26, 44, 70, 100, 134, 172, 196, 242, 292, 346];
 
-/** Error-correction codewords per block at level L, index version − 1. */
-const ECC_PER_BLOCK_L: StaticArray<u8> = [7, 10, 15, 20, 26, 18, 20, 24, 30, 18];
-/** Number of blocks at level L, index version − 1. */
-const BLOCKS_L: StaticArray<u8> = [1, 1, 1, 1, 1, 2, 2, 2, 2, 4];
-
-/** Error-correction codewords per block at level M, index version − 1. */
-const ECC_PER_BLOCK_M: StaticArray<u8> = [10, 16, 26, 18, 24, 16, 18, 22, 22, 26];
-/** Number of blocks at level M, index version − 1. */
-const BLOCKS_M: StaticArray<u8> = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
+/**
+ * Per version (row version − 1): error-correction codewords per block and
+ * number of blocks at level L, then the same at level M.
+ */
+// prettier-ignore
+const BLOCKS: StaticArray<u8> = [
+  //  L        M
+  7, 1,   10, 1, // 1
+  10, 1,  16, 1, // 2
+  15, 1,  26, 1, // 3
+  20, 1,  18, 2, // 4
+  26, 1,  24, 2, // 5
+  18, 2,  16, 4, // 6
+  20, 2,  18, 4, // 7
+  24, 2,  22, 4, // 8
+  30, 2,  22, 5, // 9
+  18, 4,  26, 5, // 10
+];
 
 export function totalCodewords(version: i32): i32 {
   return <i32>TOTAL_CODEWORDS[version - 1];
 }
 
 export function eccPerBlock(version: i32, ecl: Ecl): i32 {
-  return <i32>(ecl == Ecl.L ? ECC_PER_BLOCK_L[version - 1] : ECC_PER_BLOCK_M[version - 1]);
+  return <i32>BLOCKS[(version - 1) * 4 + (ecl == Ecl.L ? 0 : 2)];
 }
 
 export function blockCount(version: i32, ecl: Ecl): i32 {
-  return <i32>(ecl == Ecl.L ? BLOCKS_L[version - 1] : BLOCKS_M[version - 1]);
+  return <i32>BLOCKS[(version - 1) * 4 + (ecl == Ecl.L ? 1 : 3)];
 }
 
 /** Data codewords of the whole symbol: the total minus every block's ECC. */
