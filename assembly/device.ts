@@ -306,8 +306,9 @@ export class Device {
     const wall = this.port.wallSeconds();
     const rec = this.tokens.recordFrom(f.tokens!, wall, null);
     if (!this.persist(rec)) {
-      // Never claim a link that a reboot would lose: name the limit instead (boards/ABI.md, Minimum sizes).
-      const why = "Cannot store the tokens: " + this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
+      // Never claim a link that a reboot would lose: the store's reason and the
+      // board's storage_size name the limit instead (boards/ABI.md, Minimum sizes).
+      const why = this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
       f.failAfterLink(why);
       this.note(LOG_ERROR, Note.LinkingStopped, why);
       return;
@@ -379,7 +380,7 @@ export class Device {
   private persist(rec: TokenRecord): bool {
     const rc = this.store.save(rec);
     if (rc == 0) return true;
-    this.note(LOG_ERROR, Note.SaveFailed, "(" + rc.toString() + "): " + this.store.lastError);
+    this.note(LOG_ERROR, Note.SaveFailed, rc.toString() + " " + this.store.lastError);
     return false;
   }
 
