@@ -16,7 +16,7 @@ import { Exchange, ExchangeResult } from "./actions/exchange";
 import { ActionTable, LOCAL_UNLINK } from "./actions/table";
 import { match } from "./actions/match";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, cleanText } from "./net/http";
-import { ControllerStates, DeviceState, Reasons, deviceState, reasonFor } from "./device_state";
+import { DeviceState, deviceState, reasonFor } from "./device_state";
 import { Views } from "./ui/render";
 import { countdownNextChange } from "./ui/status";
 import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
@@ -92,14 +92,8 @@ export class Device {
   }
 
   state(): DeviceState {
-    const c = new ControllerStates();
-    c.configOk = this.configOk;
-    c.discovery = this.discovery.state;
-    c.flow = this.flow.state;
-    c.linked = this.tokens.record !== null;
-    c.tokens = this.tokens.state;
-    c.unlinking = this.unlinker.active;
-    return deviceState(c);
+    return deviceState(this.configOk, this.unlinker.active, this.tokens.record !== null,
+      this.discovery.state, this.flow.state, this.tokens.state);
   }
 
   /** What the screen and speech are made from (never a token). */
@@ -113,13 +107,8 @@ export class Device {
     v.configOk = this.configOk;
     v.reply = this.reply;
     v.codeRepeat = this.codeRepeat;
-    const r = new Reasons();
-    r.config = this.cfg.error;
-    r.discovery = this.discovery.reason;
-    r.flow = f.message;
-    r.unlinked = this.unlinkedReason;
-    r.tokens = this.tokens.reason;
-    v.reason = reasonFor(s, this.configOk, this.discovery.state, r);
+    const d = this.discovery;
+    v.reason = reasonFor(s, this.configOk, d.state, this.cfg.error, d.reason, f.message, this.unlinkedReason, this.tokens.reason);
     return v;
   }
 
