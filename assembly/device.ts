@@ -16,7 +16,7 @@ import { Exchange, ExchangeResult } from "./actions/exchange";
 import { ActionTable, LOCAL_UNLINK } from "./actions/table";
 import { match } from "./actions/match";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, cleanText } from "./net/http";
-import { ControllerStates, DeviceState, Reasons, deviceState, reasonFor } from "./device_state";
+import { DeviceState, deviceState, reasonFor } from "./device_state";
 import { Views } from "./ui/render";
 import { countdownNextChange } from "./ui/status";
 import { Port, LOG_INFO, LOG_WARN, LOG_ERROR } from "./port";
@@ -92,14 +92,8 @@ export class Device {
   }
 
   state(): DeviceState {
-    const c = new ControllerStates();
-    c.configOk = this.configOk;
-    c.discovery = this.discovery.state;
-    c.flow = this.flow.state;
-    c.linked = this.tokens.record !== null;
-    c.tokens = this.tokens.state;
-    c.unlinking = this.unlinker.active;
-    return deviceState(c);
+    return deviceState(this.configOk, this.unlinker.active, this.tokens.record !== null,
+      this.discovery.state, this.flow.state, this.tokens.state);
   }
 
   /** What the screen and speech are made from (never a token). */
@@ -113,13 +107,8 @@ export class Device {
     v.configOk = this.configOk;
     v.reply = this.reply;
     v.codeRepeat = this.codeRepeat;
-    const r = new Reasons();
-    r.config = this.cfg.error;
-    r.discovery = this.discovery.reason;
-    r.flow = f.message;
-    r.unlinked = this.unlinkedReason;
-    r.tokens = this.tokens.reason;
-    v.reason = reasonFor(s, this.configOk, this.discovery.state, r);
+    const d = this.discovery;
+    v.reason = reasonFor(s, this.configOk, d.state, this.cfg.error, d.reason, f.message, this.unlinkedReason, this.tokens.reason);
     return v;
   }
 
@@ -306,8 +295,9 @@ export class Device {
     const wall = this.port.wallSeconds();
     const rec = this.tokens.recordFrom(f.tokens!, wall, null);
     if (!this.persist(rec)) {
-      // Never claim a link that a reboot would lose: name the limit instead (boards/ABI.md, Minimum sizes).
-      const why = "Cannot store the tokens: " + this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
+      // Never claim a link that a reboot would lose: the store's reason and the
+      // board's storage_size name the limit instead (boards/ABI.md, Minimum sizes).
+      const why = this.store.lastError + " (storage_size " + (this.store.slotSize() * 2).toString() + " bytes)";
       f.failAfterLink(why);
       this.note(LOG_ERROR, Note.LinkingStopped, why);
       return;
@@ -379,7 +369,7 @@ export class Device {
   private persist(rec: TokenRecord): bool {
     const rc = this.store.save(rec);
     if (rc == 0) return true;
-    this.note(LOG_ERROR, Note.SaveFailed, "(" + rc.toString() + "): " + this.store.lastError);
+    this.note(LOG_ERROR, Note.SaveFailed, rc.toString() + " " + this.store.lastError);
     return false;
   }
 

@@ -30,32 +30,29 @@ export function stateName(s: DeviceState): string {
   return i >= 0 && i < NAMES.length ? NAMES[i] : "error";
 }
 
-/** What the controllers say; the inputs of deviceState(). */
-export class ControllerStates {
-  configOk: bool = false;
-  discovery: DiscoveryState = DiscoveryState.Idle;
-  flow: LinkState = LinkState.Unlinked;
-  linked: bool = false;
-  tokens: TokenState = TokenState.None;
-  unlinking: bool = false;
-}
-
-export function deviceState(c: ControllerStates): DeviceState {
-  if (!c.configOk) return DeviceState.Error;
-  if (c.unlinking) return DeviceState.Unlinking;
-  const d = c.discovery;
-  if (c.linked) {
+/**
+ * The device's state from what the controllers say: whether the
+ * configuration is usable, whether an unlink is under way, whether a link
+ * is held, and the states of discovery, the device flow and the tokens.
+ */
+export function deviceState(
+  configOk: bool, unlinking: bool, linked: bool,
+  d: DiscoveryState, flow: LinkState, tokens: TokenState,
+): DeviceState {
+  if (!configOk) return DeviceState.Error;
+  if (unlinking) return DeviceState.Unlinking;
+  if (linked) {
     // Linked, but the endpoints (token, revocation) are not known yet.
     if (d == DiscoveryState.Fetching || d == DiscoveryState.Backoff) return DeviceState.Booting;
     if (d == DiscoveryState.Failed) return DeviceState.Error;
-    if (c.tokens == TokenState.Expired) return DeviceState.Expired;
-    if (c.tokens == TokenState.Refreshing) return DeviceState.Refreshing;
+    if (tokens == TokenState.Expired) return DeviceState.Expired;
+    if (tokens == TokenState.Refreshing) return DeviceState.Refreshing;
     return DeviceState.Linked;
   }
   if (d == DiscoveryState.Fetching) return DeviceState.RequestingCode;
   if (d == DiscoveryState.Backoff) return DeviceState.Backoff;
   if (d == DiscoveryState.Failed) return DeviceState.Error;
-  switch (c.flow) {
+  switch (flow) {
     case LinkState.RequestingCode: return DeviceState.RequestingCode;
     case LinkState.AwaitingApproval: return DeviceState.AwaitingApproval;
     case LinkState.Backoff: return DeviceState.Backoff;
@@ -67,20 +64,18 @@ export function deviceState(c: ControllerStates): DeviceState {
   }
 }
 
-/** The reasons each controller holds; reasonFor picks the one a state shows. */
-export class Reasons {
-  config: string = "";
-  discovery: string = "";
-  flow: string = "";
-  unlinked: string = "";
-  tokens: string = "";
-}
-
-/** Why the device is in state `s` ("" when the state needs no reason). */
-export function reasonFor(s: DeviceState, configOk: bool, discovery: DiscoveryState, r: Reasons): string {
-  if (s == DeviceState.Error) return !configOk ? r.config : (discovery == DiscoveryState.Failed ? r.discovery : r.flow);
-  if (s == DeviceState.Backoff || s == DeviceState.Booting) return discovery == DiscoveryState.Backoff ? r.discovery : r.flow;
-  if (s == DeviceState.Unlinked) return r.unlinked;
-  if (s == DeviceState.Expired) return r.tokens;
+/**
+ * Why the device is in state `s` ("" when the state needs no reason), picked
+ * from the reasons the controllers hold: the configuration's, discovery's,
+ * the device flow's, the unlink's and the token lifecycle's.
+ */
+export function reasonFor(
+  s: DeviceState, configOk: bool, discovery: DiscoveryState,
+  config: string, discoveryReason: string, flow: string, unlinked: string, tokens: string,
+): string {
+  if (s == DeviceState.Error) return !configOk ? config : (discovery == DiscoveryState.Failed ? discoveryReason : flow);
+  if (s == DeviceState.Backoff || s == DeviceState.Booting) return discovery == DiscoveryState.Backoff ? discoveryReason : flow;
+  if (s == DeviceState.Unlinked) return unlinked;
+  if (s == DeviceState.Expired) return tokens;
   return "";
 }

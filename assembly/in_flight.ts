@@ -20,12 +20,20 @@ export class InFlight {
 
   /** What request `id` was for, now answered; -1 for an id not (or no longer) in flight. */
   answered(id: i32): i32 {
-    const at = this.ids.indexOf(id);
-    if (at < 0) return -1;
-    const purpose = this.purposes[at];
-    this.ids.splice(at, 1);
-    this.purposes.splice(at, 1);
-    return purpose;
+    const ids = this.ids;
+    const purposes = this.purposes;
+    const last = ids.length - 1;
+    for (let i = 0; i <= last; i++) {
+      if (ids[i] != id) continue;
+      const purpose = purposes[i];
+      // The order of requests in flight means nothing: the last one takes this one's place.
+      ids[i] = ids[last];
+      purposes[i] = purposes[last];
+      ids.length = last;
+      purposes.length = last;
+      return purpose;
+    }
+    return -1;
   }
 
   refuse(purpose: i32): void {

@@ -22,8 +22,9 @@ export const enum Note {
   RefreshStored = 15,        // tokens refreshed and stored (record {})
   InvalidToken = 16,         // backend said invalid_token; refreshing, then retrying once
   ActionError = 17,          // action {}
-  SaveFailed = 18,           // token store: save failed {}
+  SaveFailed = 18,           // token store: save failed (status, reason): {}
   WipeFailed = 19,           // token store: wipe failed: {}
+  ConfigNotUtf8 = 20,        // provisioning item is not valid UTF-8 (kind, byte offset): {}
 }
 
 /** The line the board logs for a note: "#N", or "#N arg". */

@@ -21,8 +21,9 @@ export const NOTES: Record<number, string> = {
   15: "tokens refreshed and stored (record {})",
   16: "backend said invalid_token; refreshing, then retrying once",
   17: "action {}",
-  18: "token store: save failed {}",
+  18: "token store: save failed (status, reason): {}",
   19: "token store: wipe failed: {}",
+  20: "provisioning item is not valid UTF-8 (kind, byte offset): {}",
 };
 
 /**

@@ -1,7 +1,8 @@
 // The friendly layer over the board ABI: typed wrappers that turn strings
 // and byte arrays into (pointer, length) pairs. See boards/ABI.md.
 import * as abi from "./imports";
-import { decodeUtf8, utf8Error, utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
+import { Note, noteLine } from "../notes";
 
 export const ABI_VERSION: i32 = 1;
 
@@ -26,17 +27,16 @@ export const enum Button { Link = 1, Unlink = 2, Action = 3 }
 
 export const enum ConfigKind { Device = 0, Actions = 1 }
 
-function withUtf8(s: string, fn: (ptr: usize, len: i32) => i32): i32 {
-  const b = String.UTF8.encode(s);
-  return fn(changetype<usize>(b), b.byteLength);
-}
+// Each text import takes the string's UTF-8 bytes as (pointer, length); the
+// buffer is garbage once the call returns (the board copies what it keeps).
 
 export function cap(id: Cap): i32 {
   return abi.board_cap(id);
 }
 
 export function displayText(text: string): i32 {
-  return withUtf8(text, (p, l) => abi.display_text(p, l));
+  const b = String.UTF8.encode(text);
+  return abi.display_text(changetype<usize>(b), b.byteLength);
 }
 
 export function displayBlit(x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array): i32 {
@@ -48,17 +48,18 @@ export function led(pattern: LedPattern, rgb: i32, periodMs: i32): void {
 }
 
 export function say(text: string): void {
-  withUtf8(text, (p, l) => abi.audio_say(p, l));
+  const b = String.UTF8.encode(text);
+  abi.audio_say(changetype<usize>(b), b.byteLength);
 }
 
 export function announceState(name: string): void {
-  withUtf8(name, (p, l) => abi.state_set(p, l));
+  const b = String.UTF8.encode(name);
+  abi.state_set(changetype<usize>(b), b.byteLength);
 }
 
-let logLevelArg: i32 = 0;
 export function log(level: LogLevel, text: string): void {
-  logLevelArg = level;
-  withUtf8(text, (p, l) => abi.log(logLevelArg, p, l));
+  const b = String.UTF8.encode(text);
+  abi.log(level, changetype<usize>(b), b.byteLength);
 }
 
 export function monotonicMs(): i64 {
@@ -89,7 +90,7 @@ export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
   const b = readConfigBytes(kind, maxBytes);
   if (b === null) return null;
   const s = decodeUtf8(b);
-  if (s === null) log(LogLevel.Error, utf8Error("provisioning item " + (<i32>kind).toString(), utf8InvalidAt(b)));
+  if (s === null) log(LogLevel.Error, noteLine(Note.ConfigNotUtf8, (<i32>kind).toString() + " " + utf8InvalidAt(b).toString()));
   return s;
 }
 
