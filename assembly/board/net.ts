@@ -3,7 +3,7 @@
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
 import { decodeUtf8 } from "../net/utf8";
-import { WORK_BUFFER_BYTES, workBuffer } from "../net/buffer";
+import { bodyCapFor, workBuffer } from "../net/buffer";
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
@@ -33,11 +33,6 @@ function readHeader(id: i32, name: string): string | null {
   const len = abi.net_read_header(id, changetype<usize>(n), n.byteLength, buf.dataStart, HEADER_CAP);
   if (len < 0) return "";
   return decodeUtf8(buf, 0, min(len, HEADER_CAP));
-}
-
-/** The body cap the firmware reads with: the board's, at most the working buffer (0 or less: unknown). */
-export function bodyCapFor(boardCap: i32): i32 {
-  return boardCap <= 0 || boardCap > WORK_BUFFER_BYTES ? WORK_BUFFER_BYTES : boardCap;
 }
 
 /** Pulls the whole response (status, the headers the firmware uses, body up to `cap` bytes). */
