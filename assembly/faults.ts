@@ -20,9 +20,9 @@ export const enum Fault {
   // 1xx configuration: the device config (100-139)
   // ·
   // 1xx configuration: URLs, HTTP, forms (140-169)
-  UrlInvalid = 140,     // '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)
-  UrlPlainHttp = 141,   // '{}' uses plain http to a host that is not loopback
-  UrlScheme = 142,      // '{}' uses a scheme other than https (or http on loopback)
+  UrlInvalid = 140,     // the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)
+  UrlPlainHttp = 141,   // the URL in '{}' uses plain http to a host that is not loopback
+  UrlScheme = 142,      // the URL in '{}' uses a scheme other than https (or http on loopback)
   // ·
   // 1xx configuration: JSON (170-199)
   // ·

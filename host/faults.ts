@@ -5,9 +5,9 @@ export const FAULTS: Record<number, string> = {
   // 1xx configuration: the device config (100-139)
   // ·
   // 1xx configuration: URLs, HTTP, forms (140-169)
-  140: "'{}' is not a valid absolute URL (a plain host name or address, port 1-65535)",
-  141: "'{}' uses plain http to a host that is not loopback",
-  142: "'{}' uses a scheme other than https (or http on loopback)",
+  140: "the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)",
+  141: "the URL in '{}' uses plain http to a host that is not loopback",
+  142: "the URL in '{}' uses a scheme other than https (or http on loopback)",
   // ·
   // 1xx configuration: JSON (170-199)
   // ·
