@@ -28,7 +28,7 @@ import { JSON } from "json-as";
 //     the device can say the backend's own words for the error.
 
 import { parseJsonBytes, JsonKind, JsonValue } from "../net/json";
-import { joinAll, rawString } from "../net/join";
+import { hexDigit, joinAll, rawString } from "../net/join";
 import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
@@ -116,8 +116,8 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
       out[q++] = c;
     } else if (c < 0x20) {
       out[q++] = 0x5c; out[q++] = 0x75; out[q++] = 0x30; out[q++] = 0x30;
-      out[q++] = <u8>HEX.charCodeAt(c >> 4);
-      out[q++] = <u8>HEX.charCodeAt(c & 15);
+      out[q++] = <u8>hexDigit(c >> 4, false);
+      out[q++] = <u8>hexDigit(c & 15, false);
     } else {
       out[q++] = c;
     }
@@ -269,8 +269,6 @@ export function parseActionResponse<T>(body: T): ActionResult {
 // ---------------------------------------------------------------------------
 // Session ids
 
-const HEX = "0123456789abcdef";
-
 /**
  * Formats 16 random bytes as an RFC 4122 (§4.4) version-4 UUID, lowercase:
  * the version nibble is set to 4 and the variant bits to 10. The input is
@@ -289,8 +287,8 @@ export function uuidV4(bytes: Uint8Array): string {
       store<u16>(q, 0x2d);
       q += 2;
     }
-    store<u16>(q, <u16>HEX.charCodeAt(b >> 4));
-    store<u16>(q, <u16>HEX.charCodeAt(b & 15), 2);
+    store<u16>(q, hexDigit(b >> 4, false));
+    store<u16>(q, hexDigit(b & 15, false), 2);
     q += 4;
   }
   return out;
