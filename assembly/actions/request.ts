@@ -94,21 +94,21 @@ class ActionRequestBody {
  */
 export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string): Uint8Array {
   const json = buildActionRequest(m, sessionId, isNew, "", deviceType);
-  // The session's empty token is the last such member: everything after
-  // it is the device object, which holds no user text.
-  const marker = "\"accessToken\":\"\"";
-  const at = json.lastIndexOf(marker);
-  const head = Uint8Array.wrap(String.UTF8.encode(json.substring(0, at + marker.length - 1)));
-  const tail = Uint8Array.wrap(String.UTF8.encode(json.substring(at + marker.length - 1)));
+  // The session's empty token is the last such member: everything after it
+  // is the device object, whose only text is the device type (ASCII, one
+  // byte per character), so the cut in bytes is as far from the end.
+  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"") + 15);
+  const all = String.UTF8.encode(json);
+  const headLen = all.byteLength - tailLen;
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
   for (let i = 0; i < token.length; i++) {
     const c = token[i];
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
-  const out = new Uint8Array(head.length + n + tail.length);
-  out.set<Uint8Array>(head, 0);
-  let q = head.length;
+  const out = new Uint8Array(headLen + n + tailLen);
+  memory.copy(out.dataStart, changetype<usize>(all), headLen);
+  let q = headLen;
   for (let i = 0; i < token.length; i++) {
     const c = token[i];
     if (c == 0x22 || c == 0x5c) {
@@ -122,7 +122,7 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
       out[q++] = c;
     }
   }
-  out.set<Uint8Array>(tail, q);
+  memory.copy(out.dataStart + q, changetype<usize>(all) + headLen, tailLen);
   return out;
 }
 
