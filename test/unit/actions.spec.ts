@@ -7,7 +7,7 @@ import { parseActionTable, actionTableError } from "./fakes";
 import { match } from "../../assembly/actions/match";
 import { normalizeWords } from "../../assembly/actions/words";
 import {
-  buildActionRequest, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
+  buildActionRequest, buildActionRequestBytes, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
 } from "../../assembly/actions/request";
 import { randomSessionId } from "../../assembly/board/random";
 import { parseJson, parseJsonBytes, JsonValue, JsonKind, JSON_TOO_COMPLEX } from "../../assembly/net/json";
@@ -551,6 +551,24 @@ test("request: quotes, backslashes, newlines and control characters are escaped"
   if (s !== null) {
     expectEq<string>(s.getString("accessToken")!, token, "token round-trips");
     expectEq<string>(s.getString("id")!, "id\"1", "session id round-trips");
+  }
+});
+
+test("request bytes: the token is spliced into the bytes exactly where the text form has it", () => {
+  const m = new Match();
+  m.actionName = "Say";
+  m.paramNames.push("text");
+  m.paramTypes.push("TEXT");
+  m.paramValues.push("caf\u00e9 \u00fc\u00f1\u00ee \ud83d\ude00"); // non-ASCII before the token: the cut is counted in bytes
+  const tokens = ["", "abc", "a\"b\\c", "x\u0001y"];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    for (let d = 0; d < 2; d++) {
+      const type = d == 0 ? "tv" : "speaker";
+      const bytes = buildActionRequestBytes(m, "s-1", i == 0, Uint8Array.wrap(String.UTF8.encode(t)), type);
+      const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
+      expectEq<string>(text, buildActionRequest(m, "s-1", i == 0, t, type), "token " + i.toString() + " on a " + type);
+    }
   }
 });
 
