@@ -79,46 +79,42 @@ export const URL_MAX_CHARS: i32 = 512;
 
 export function parseUrl(s: string): Url {
   const u = new Url();
-  if (s.length == 0 || s.length > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
+  const n = s.length;
+  if (n == 0 || n > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
   const sep = s.indexOf("://");
   if (sep <= 0) return u;
   u.scheme = asciiLower(s.substring(0, sep));
   if (!isScheme(u.scheme)) return u;
-  let rest = s.substring(sep + 3);
-  let slash = rest.indexOf("/");
-  const q = rest.indexOf("?");
-  if (q >= 0 && (slash < 0 || q < slash)) slash = q;
-  const hash = rest.indexOf("#");
-  if (hash >= 0 && (slash < 0 || hash < slash)) slash = hash;
-  let authority = slash < 0 ? rest : rest.substring(0, slash);
-  u.path = slash < 0 ? "" : rest.substring(slash);
-  if (authority.indexOf("@") >= 0) return u; // credentials in a URL are refused
-  let hasPort = false;
-  if (authority.startsWith("[")) {
-    const close = authority.indexOf("]");
-    if (close < 0) return u;
-    u.host = asciiLower(authority.substring(0, close + 1));
-    const after = authority.substring(close + 1);
-    if (after.length > 0) {
-      if (!after.startsWith(":")) return u;
-      u.port = after.substring(1);
-      hasPort = true;
-    }
-  } else {
-    const colon = authority.lastIndexOf(":");
-    if (colon >= 0) {
-      u.host = asciiLower(authority.substring(0, colon));
-      u.port = authority.substring(colon + 1);
-      hasPort = true;
-    } else {
-      u.host = asciiLower(authority);
-    }
+  // The authority is s[from, end): up to the first '/', '?' or '#' (RFC 3986 §3.2).
+  const from = sep + 3;
+  let end = from;
+  while (end < n) {
+    const c = s.charCodeAt(end);
+    if (c == 0x2f || c == 0x3f || c == 0x23) break;
+    end++;
   }
+  u.path = s.substring(end);
+  const at = s.indexOf("@", from);
+  if (at >= 0 && at < end) return u; // credentials in a URL are refused
+  // The host is s[from, hostEnd); a port follows a ':' there.
+  let hostEnd = end;
+  if (from < end && s.charCodeAt(from) == 0x5b) {
+    const close = s.indexOf("]", from);
+    if (close < 0 || close >= end) return u;
+    hostEnd = close + 1;
+    if (hostEnd < end && s.charCodeAt(hostEnd) != 0x3a) return u;
+  } else {
+    const colon = s.lastIndexOf(":", end - 1);
+    if (colon >= from) hostEnd = colon;
+  }
+  u.host = asciiLower(s.substring(from, hostEnd));
   if (!isPlainHost(u.host)) return u;
-  if (hasPort) {
+  if (hostEnd < end) {
+    u.port = s.substring(hostEnd + 1, end);
     // RFC 3986 §3.2.3 port, limited to what TCP has: 1-65535, no leading zeros.
-    if (u.port.length == 0 || u.port.length > 5 || u.port.charCodeAt(0) == 0x30) return u;
-    const port = decimal(u.port, 0, u.port.length);
+    const len = end - hostEnd - 1;
+    if (len == 0 || len > 5 || s.charCodeAt(hostEnd + 1) == 0x30) return u;
+    const port = decimal(s, hostEnd + 1, end);
     if (port < 0 || port > 65535) return u;
   }
   u.valid = true;
