@@ -56,7 +56,7 @@ function isActionName(s: string): bool {
 /** Why the table being loaded was refused: a fault (faults.ts), built only on failure. */
 let refusal: string = "";
 
-function refuse(f: Fault, arg: string): void {
+function refuse(f: Fault, arg: string = ""): void {
   refusal = fault(f, arg);
 }
 
@@ -86,9 +86,10 @@ function pushLiterals(src: string, from: i32, to: i32): i32 {
   return n;
 }
 
-function parsePattern(src: string, action: ActionDef, k: i32): Pattern | null {
+/** Pattern `nth` (0-based) of `action`, or null with the refusal set. */
+function parsePattern(src: string, action: ActionDef, nth: i32): Pattern | null {
   if (src.length > MAX_PATTERN_CHARS) {
-    refuse(Fault.PatternTooLong, patternAt(action.name, k));
+    refuse(Fault.PatternTooLong, patternAt(action.name, nth));
     return null;
   }
   const p = new Pattern();
@@ -100,19 +101,19 @@ function parsePattern(src: string, action: ActionDef, k: i32): Pattern | null {
   while (i < src.length) {
     const c = src.charCodeAt(i);
     if (c == 0x7d) {
-      refuse(Fault.PatternBrace, patternAt(action.name, k));
+      refuse(Fault.PatternBrace, patternAt(action.name, nth));
       return null;
     }
     if (c != 0x7b) { i++; continue; }
     const close = src.indexOf("}", i + 1);
     if (close < 0) {
-      refuse(Fault.PatternBrace, patternAt(action.name, k));
+      refuse(Fault.PatternBrace, patternAt(action.name, nth));
       return null;
     }
     p.literals += pushLiterals(src, textStart, i);
     const name = src.substring(i + 1, close);
     if (!isIdent(name, 64)) {
-      refuse(Fault.SlotBadName, patternAt(action.name, k));
+      refuse(Fault.SlotBadName, patternAt(action.name, nth));
       return null;
     }
     let index = -1;
@@ -120,16 +121,16 @@ function parsePattern(src: string, action: ActionDef, k: i32): Pattern | null {
       if (action.paramNames[k] == name) index = k;
     }
     if (index < 0) {
-      refuse(Fault.SlotUndeclared, patternAt(action.name, k));
+      refuse(Fault.SlotUndeclared, patternAt(action.name, nth));
       return null;
     }
     if (patternTokens.includes(index)) {
-      refuse(Fault.SlotTwice, patternAt(action.name, k));
+      refuse(Fault.SlotTwice, patternAt(action.name, nth));
       return null;
     }
     const count = patternTokens.length;
     if (count > 0 && isSlot(patternTokens[count - 1])) {
-      refuse(Fault.SlotsAdjacent, patternAt(action.name, k));
+      refuse(Fault.SlotsAdjacent, patternAt(action.name, nth));
       return null;
     }
     patternTokens.push(index);
@@ -139,11 +140,11 @@ function parsePattern(src: string, action: ActionDef, k: i32): Pattern | null {
   }
   p.literals += pushLiterals(src, textStart, src.length);
   if (slots > MAX_SLOTS_PER_PATTERN) {
-    refuse(Fault.SlotsTooMany, patternAt(action.name, k));
+    refuse(Fault.SlotsTooMany, patternAt(action.name, nth));
     return null;
   }
   if (p.literals == 0) {
-    refuse(Fault.PatternNoWord, patternAt(action.name, k));
+    refuse(Fault.PatternNoWord, patternAt(action.name, nth));
     return null;
   }
   const tokens = new StaticArray<i32>(patternTokens.length);
@@ -259,21 +260,21 @@ function parseTable(json: string): ActionTable | null {
     return null;
   }
   if (root.kind != JsonKind.Object) {
-    refuse(Fault.TableNotObject, "");
+    refuse(Fault.TableNotObject);
     return null;
   }
   const ver = root.get("version");
   if (ver === null || ver.kind != JsonKind.Number || ver.num != <f64>TABLE_FORMAT_VERSION) {
-    refuse(Fault.TableVersion, "");
+    refuse(Fault.TableVersion);
     return null;
   }
   const list = root.get("actions");
   if (list === null || list.kind != JsonKind.Array || list.items.length == 0) {
-    refuse(Fault.TableNoActions, "");
+    refuse(Fault.TableNoActions);
     return null;
   }
   if (list.items.length > MAX_ACTIONS) {
-    refuse(Fault.TableTooMany, "");
+    refuse(Fault.TableTooMany);
     return null;
   }
   const table = new ActionTable();
