@@ -13,6 +13,7 @@ import { XorShift } from "./auth/backoff";
 import { TokenStore } from "./auth/store";
 import { ActionTable, loadActionTable } from "./actions/table";
 import { Device } from "./device";
+import { Fault, fault } from "./faults";
 import { DeviceState } from "./device_state";
 import { render } from "./ui/render";
 import { Presenter } from "./ui/presenter";
@@ -35,13 +36,13 @@ export class App {
   /** Boot, second phase: the action table, then the device that uses it. */
   wire(): void {
     let table: ActionTable | null = null;
-    let tableError = "no action table";
+    let tableError = fault(Fault.TableMissing);
     const actions = board.readConfig(ConfigKind.Actions, ACTION_TABLE_MAX_BYTES);
     if (actions !== null) {
       const r = loadActionTable(actions);
       table = r.table;
       if (table === null) {
-        tableError = "action table rejected: " + r.error;
+        tableError = r.error;
         board.log(LogLevel.Error, tableError);
       }
     }

@@ -160,7 +160,12 @@ export class Device {
   onUtterance(text: string, now: i64): void {
     this.note(LOG_INFO, Note.Heard, cleanText(text, 120));
     const table = this.table;
-    if (table === null) return this.answer(msg.SAY_NO_ACTIONS + this.tableError + ".");
+    if (table === null) {
+      // The table's fault is shown with its code and said as its category (ui/messages.ts).
+      this.answer(msg.SAY_NO_ACTIONS + msg.spokenReason(this.tableError));
+      this.reply = msg.SAY_NO_ACTIONS + msg.reasonOr(this.tableError);
+      return;
+    }
     const m = match(table, text);
     if (m === null) return this.answer(msg.SAY_NOT_UNDERSTOOD);
     if (m.local == LOCAL_UNLINK) return this.unlink(now);

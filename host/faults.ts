@@ -5,24 +5,74 @@ export const FAULTS: Record<number, string> = {
   // 1xx configuration: the device config (100-139)
   // ·
   // 1xx configuration: URLs, HTTP, forms (140-169)
+  140: "the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)",
+  141: "the URL in '{}' uses plain http to a host that is not loopback",
+  142: "the URL in '{}' uses a scheme other than https (or http on loopback)",
   // ·
   // 1xx configuration: JSON (170-199)
   // ·
   // 2xx unusable answers: linking, tokens, discovery, unlink (200-239)
   // ·
   // 2xx unusable answers: HTTP, URLs, forms (240-259)
+  240: "the answer was larger than the board's body cap",
+  241: "a header of the answer was not UTF-8 text",
   // ·
   // 2xx unusable answers: JSON and UTF-8 (260-289)
   // ·
   // 2xx unusable answers: the action backend (290-299)
+  290: "the action backend's answer was over 16 KiB",
+  291: "the action backend's answer was not usable JSON ({})",
+  292: "the action backend's answer was not a JSON object",
+  293: "the action backend's answer has version {}, not 2.0",
+  294: "the action backend's answer has no \"{}\"",
+  295: "in the action backend's answer, \"{}\" has the wrong type",
+  296: "the action backend's answer has an empty resultCode",
+  297: "the action backend's answer has neither output.speech nor output.display",
   // ·
   // 3xx refusals and failures: linking, tokens, discovery, unlink (300-339)
   // ·
   // 3xx refusals and failures: HTTP and the action backend (340-399)
+  340: "could not connect to the server",
+  341: "the server did not answer in time",
+  342: "the secure (TLS) connection to the server failed",
+  343: "the connection broke before the whole answer arrived",
+  344: "the board reported network error {}",
+  345: "the server answered HTTP {}",
+  346: "the action backend answered resultCode {}",
+  347: "the action backend refused the access token (HTTP 401)",
+  348: "no new access token came after the refresh; the action was not sent again",
   // ·
   // 4xx flash: the token store and its records (400-449)
   // ·
   // 5xx the action table (500-599)
+  500: "the board has no action table",
+  501: "the action table is not valid JSON ({})",
+  502: "the action table is not a JSON object",
+  503: "the action table's \"version\" is missing or not 1",
+  504: "the action table's \"actions\" is missing, not an array, or empty",
+  505: "the action table has more than 64 actions",
+  506: "action number {} of the table is not an object",
+  507: "action number {} of the table has no \"name\" that is a letter then letters, digits or '_' (at most 64)",
+  508: "action {} is defined twice (names are compared without case)",
+  509: "action {}: \"local\" is not \"unlink\"",
+  510: "action {}: \"parameters\" is not an object",
+  511: "action {}: more than 8 parameters",
+  512: "action {}: a parameter's name is not a letter or '_' then letters, digits or '_' (at most 64)",
+  513: "parameter {} (action and name) is declared twice",
+  514: "parameter {} (action and name) has a type other than NUMBER or TEXT",
+  515: "parameter {} (action and name) is used by no pattern",
+  516: "action {}: \"patterns\" is missing, not an array, or empty",
+  517: "action {}: more than 32 patterns",
+  518: "pattern {} (action and number) is not a string",
+  519: "pattern {} (action and number) is longer than 200 characters",
+  520: "pattern {} (action and number) has a '{' or '}' without its pair",
+  521: "pattern {} (action and number) has a slot name that is not a letter or '_' then letters, digits or '_'",
+  522: "pattern {} (action and number) has a slot that \"parameters\" does not declare",
+  523: "pattern {} (action and number) has the same slot twice",
+  524: "pattern {} (action and number) has two slots with no word between them",
+  525: "pattern {} (action and number) has more than 4 slots",
+  526: "pattern {} (action and number) has no word besides its slots",
+  527: "pattern {} (action and number) says the same as an earlier pattern of the table",
 };
 
 const FAULT = /^E(\d{3})(?: ([\s\S]*))?$/;

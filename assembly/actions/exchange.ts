@@ -4,7 +4,8 @@
 // access token is in use, sends the action once more; a second 401, or a
 // 401 with no refresh token to try, means the service no longer accepts
 // this device.
-import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError, describeStatus } from "../net/http";
+import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { buildActionRequestBytes, parseActionResponse } from "./request";
 
@@ -60,7 +61,7 @@ export class Exchange {
   /** The backend's own words (speech and display) when it sent them. */
   speech: string = "";
   display: string = "";
-  /** For the log: what was wrong (never a token). */
+  /** For the log: what was wrong, a fault (faults.ts; never a token). */
   error: string = "";
   /** The session id and whether the backend has not seen it yet (isNew). */
   sessionId: string = "";
@@ -140,7 +141,7 @@ export class Exchange {
     if (this.state != ExchangeState.WaitingRefresh) return null;
     if (!refreshing && token.length > 0 && (token.length != this.sentLength || fingerprint(token) != this.sentHash)) return this.send(token);
     if (now >= this.waitUntil) {
-      this.finish(Failure.RefreshGaveUp, "no new access token after the refresh");
+      this.finish(Failure.RefreshGaveUp, fault(Fault.ActionNoNewToken));
       this.result = ExchangeResult.Failed;
     }
     return null;
@@ -178,14 +179,15 @@ export class Exchange {
         return ExchangeResult.Refresh;
       }
       this.cancel();
-      this.error = "backend answered 401";
+      this.error = fault(Fault.ActionRejected);
       return ExchangeResult.Unauthorized;
     }
     if (resp.status > 0) this.sessionIsNew = false;
-    if (resp.status == NET_TIMEOUT) return this.finish(Failure.Timeout, "timed out");
-    if (resp.status == NET_BODY_TOO_LARGE) return this.finish(Failure.TooLarge, "answer too large");
-    if (resp.status < 0) return this.finish(Failure.Unreachable, "could not connect (" + resp.status.toString() + ")");
-    if (resp.status != 200) return this.finish(Failure.Http, "HTTP " + resp.status.toString());
+    if (resp.status != 200) {
+      const s = resp.status;
+      const f = s == NET_TIMEOUT ? Failure.Timeout : s == NET_BODY_TOO_LARGE ? Failure.TooLarge : s < 0 ? Failure.Unreachable : Failure.Http;
+      return this.finish(f, describeStatus(s));
+    }
     const r = parseActionResponse(resp.bytes);
     this.speech = r.speech;
     this.display = r.display;

@@ -27,7 +27,9 @@ import { JSON } from "json-as";
 //     plus speech/display when the backend sent a well-formed `output`, so
 //     the device can say the backend's own words for the error.
 
-import { parseJsonBytes, jsonQuote, JsonKind, JsonValue, JSON_TOO_COMPLEX } from "../net/json";
+import { parseJsonBytes, JsonKind, JsonValue } from "../net/json";
+import { hexDigit, joinAll, rawString } from "../net/join";
+import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
 
@@ -47,7 +49,12 @@ class ActionParameter {
 @json
 class ActionBody {
   actionName: string = "";
-  parameters: Map<string, ActionParameter> = new Map();
+  /**
+   * The parameters object, {"NAME":{"type":..,"value":..},...}, its keys and
+   * values each written by json-as (see buildActionRequest): a Map here
+   * would link in hashing for at most MAX_PARAMS_PER_ACTION names.
+   */
+  parameters: JSON.Raw = new JSON.Raw("{}");
 }
 
 @json
@@ -87,21 +94,21 @@ class ActionRequestBody {
  */
 export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string): Uint8Array {
   const json = buildActionRequest(m, sessionId, isNew, "", deviceType);
-  // The session's empty token is the last such member: everything after
-  // it is the device object, which holds no user text.
-  const marker = "\"accessToken\":\"\"";
-  const at = json.lastIndexOf(marker);
-  const head = Uint8Array.wrap(String.UTF8.encode(json.substring(0, at + marker.length - 1)));
-  const tail = Uint8Array.wrap(String.UTF8.encode(json.substring(at + marker.length - 1)));
+  // The session's empty token is the last such member: everything after it
+  // is the device object, whose only text is the device type (ASCII, one
+  // byte per character), so the cut in bytes is as far from the end.
+  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"") + 15);
+  const all = String.UTF8.encode(json);
+  const headLen = all.byteLength - tailLen;
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
   for (let i = 0; i < token.length; i++) {
     const c = token[i];
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
-  const out = new Uint8Array(head.length + n + tail.length);
-  out.set<Uint8Array>(head, 0);
-  let q = head.length;
+  const out = new Uint8Array(headLen + n + tailLen);
+  memory.copy(out.dataStart, changetype<usize>(all), headLen);
+  let q = headLen;
   for (let i = 0; i < token.length; i++) {
     const c = token[i];
     if (c == 0x22 || c == 0x5c) {
@@ -109,13 +116,13 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
       out[q++] = c;
     } else if (c < 0x20) {
       out[q++] = 0x5c; out[q++] = 0x75; out[q++] = 0x30; out[q++] = 0x30;
-      out[q++] = <u8>HEX.charCodeAt(c >> 4);
-      out[q++] = <u8>HEX.charCodeAt(c & 15);
+      out[q++] = <u8>hexDigit(c >> 4, false);
+      out[q++] = <u8>hexDigit(c & 15, false);
     } else {
       out[q++] = c;
     }
   }
-  out.set<Uint8Array>(tail, q);
+  memory.copy(out.dataStart + q, changetype<usize>(all) + headLen, tailLen);
   return out;
 }
 
@@ -130,11 +137,21 @@ export function buildActionRequest(
   const body = new ActionRequestBody();
   body.action.actionName = m.actionName;
   const n = min(m.paramNames.length, min(m.paramTypes.length, m.paramValues.length));
-  for (let i = 0; i < n; i++) {
-    const p = new ActionParameter();
-    p.type = m.paramTypes[i];
-    p.value = m.paramValues[i];
-    body.action.parameters.set(m.paramNames[i], p);
+  if (n > 0) {
+    // Names are unique in a table (actions/table.ts), so no key repeats.
+    const parts = new Array<string>();
+    parts.push("{");
+    for (let i = 0; i < n; i++) {
+      const p = new ActionParameter();
+      p.type = m.paramTypes[i];
+      p.value = m.paramValues[i];
+      if (i > 0) parts.push(",");
+      parts.push(JSON.stringify<string>(m.paramNames[i]));
+      parts.push(":");
+      parts.push(JSON.stringify<ActionParameter>(p));
+    }
+    parts.push("}");
+    body.action.parameters = new JSON.Raw(joinAll(parts));
   }
   body.context.session.id = sessionId;
   body.context.session.isNew = isNew;
@@ -152,13 +169,13 @@ export class ActionResult {
   speech: string = "";
   /** What to show (falls back to speech). */
   display: string = "";
-  /** Why the answer is not usable, or which resultCode the backend gave. */
+  /** Why the answer is not usable, or which resultCode the backend gave: a fault (faults.ts). */
   error: string = "";
 }
 
-function failed(r: ActionResult, message: string): ActionResult {
+function failed(r: ActionResult, f: Fault, arg: string = ""): ActionResult {
   r.ok = false;
-  r.error = message;
+  r.error = fault(f, arg);
   return r;
 }
 
@@ -169,12 +186,12 @@ function stringMember(obj: JsonValue, key: string): i32 {
   return v.kind == JsonKind.String ? 1 : -1;
 }
 
-/** Reads output.speech/output.display into r; returns an error or "". */
+/** Reads output.speech/output.display into r; returns the member of the wrong type, or "". */
 function readOutput(out: JsonValue, r: ActionResult): string {
   const s = stringMember(out, "speech");
-  if (s < 0) return "backend answer output.speech was not a string";
+  if (s < 0) return "speech";
   const d = stringMember(out, "display");
-  if (d < 0) return "backend answer output.display was not a string";
+  if (d < 0) return "display";
   // What the backend says is shown and spoken, never interpreted: controls go.
   const speech = s > 0 ? stripControls(out.getString("speech")!, true) : "";
   const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
@@ -185,7 +202,7 @@ function readOutput(out: JsonValue, r: ActionResult): string {
 
 /**
  * Reads a backend answer, given as its bytes (as it arrived) or as text.
- * Never traps; anything unusable is ok false with a reason. The bytes are
+ * Never traps; anything unusable is ok false with a fault. The bytes are
  * read in place (strict UTF-8, RFC 8259 §8.1): nothing is copied and
  * members this device does not use (`directives`' contents) are never built.
  */
@@ -194,7 +211,7 @@ export function parseActionResponse<T>(body: T): ActionResult {
   let bytes: Uint8Array;
   if (isString<T>()) {
     const text = changetype<string>(body);
-    if (text.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
+    if (text.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, Fault.ActionTooLarge);
     bytes = Uint8Array.wrap(String.UTF8.encode(text));
   } else if (body instanceof Uint8Array) {
     bytes = changetype<Uint8Array>(body);
@@ -202,64 +219,55 @@ export function parseActionResponse<T>(body: T): ActionResult {
     ERROR("parseActionResponse takes a string or a Uint8Array");
     return r;
   }
-  if (bytes.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, "backend answer was too large");
+  if (bytes.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, Fault.ActionTooLarge);
   const parsed = parseJsonBytes(bytes);
   const root = parsed.value;
-  if (root === null) {
-    if (parsed.error.startsWith(JSON_TOO_COMPLEX)) return failed(r, "backend answer was too complex");
-    if (parsed.error.indexOf("UTF-8") >= 0) return failed(r, "backend answer was not valid UTF-8");
-    return failed(r, "backend answer was not JSON");
-  }
-  if (root.kind != JsonKind.Object) return failed(r, "backend answer was not a JSON object");
+  // The reader's own reason (not UTF-8, too complex, malformed) is the argument.
+  if (root === null) return failed(r, Fault.ActionNotJson, parsed.error);
+  if (root.kind != JsonKind.Object) return failed(r, Fault.ActionNotObject);
 
   const ver = root.get("version");
-  if (ver === null || ver.kind == JsonKind.Null) return failed(r, "backend answer had no version");
-  if (ver.kind != JsonKind.String) return failed(r, "backend answer version was not a string");
-  if (ver.str != ACTION_PROTOCOL_VERSION) {
-    return failed(r, "backend answer had version " + cleanText(ver.str, 16) + ", expected " + ACTION_PROTOCOL_VERSION);
-  }
+  if (ver === null || ver.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "version");
+  if (ver.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "version");
+  if (ver.str != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver.str, 16));
 
   const code = root.get("resultCode");
-  if (code === null || code.kind == JsonKind.Null) return failed(r, "backend answer had no resultCode");
-  if (code.kind != JsonKind.String) return failed(r, "backend answer resultCode was not a string");
-  if (code.str.length == 0) return failed(r, "backend answer had an empty resultCode");
+  if (code === null || code.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "resultCode");
+  if (code.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "resultCode");
+  if (code.str.length == 0) return failed(r, Fault.ActionEmptyCode);
   r.resultCode = code.str;
 
   const dir = root.get("directives");
   if (dir !== null && dir.kind != JsonKind.Null && dir.kind != JsonKind.Array) {
-    return failed(r, "backend answer directives was not an array");
+    return failed(r, Fault.ActionWrongType, "directives");
   }
 
   const out = root.get("output");
   const hasOutput = out !== null && out.kind != JsonKind.Null;
-  if (hasOutput && out!.kind != JsonKind.Object) {
-    return failed(r, "backend answer output was not an object");
-  }
+  if (hasOutput && out!.kind != JsonKind.Object) return failed(r, Fault.ActionWrongType, "output");
 
   if (code.str != RESULT_OK) {
-    if (hasOutput) {
-      const e = readOutput(out!, r);
-      if (e.length > 0) { r.speech = ""; r.display = ""; }
+    if (hasOutput && readOutput(out!, r).length > 0) {
+      r.speech = "";
+      r.display = "";
     }
-    return failed(r, "backend answered " + cleanText(code.str, 40));
+    return failed(r, Fault.ActionRefused, cleanText(code.str, 40));
   }
 
-  if (!hasOutput) return failed(r, "backend answer had no output");
-  const e = readOutput(out!, r);
-  if (e.length > 0) {
+  if (!hasOutput) return failed(r, Fault.ActionMissing, "output");
+  const wrong = readOutput(out!, r);
+  if (wrong.length > 0) {
     r.speech = "";
     r.display = "";
-    return failed(r, e);
+    return failed(r, Fault.ActionWrongType, wrong);
   }
-  if (r.speech.length == 0) return failed(r, "backend answer output had no speech or display");
+  if (r.speech.length == 0) return failed(r, Fault.ActionNoWords);
   r.ok = true;
   return r;
 }
 
 // ---------------------------------------------------------------------------
 // Session ids
-
-const HEX = "0123456789abcdef";
 
 /**
  * Formats 16 random bytes as an RFC 4122 (§4.4) version-4 UUID, lowercase:
@@ -268,13 +276,20 @@ const HEX = "0123456789abcdef";
  */
 export function uuidV4(bytes: Uint8Array): string {
   if (bytes.length != 16) return "";
-  const parts = new Array<string>();
+  // 32 hex digits and 4 dashes (8-4-4-4-12), written in place.
+  const out = rawString(36);
+  let q = changetype<usize>(out);
   for (let i = 0; i < 16; i++) {
     let b = <i32>bytes[i];
     if (i == 6) b = (b & 0x0f) | 0x40;
     else if (i == 8) b = (b & 0x3f) | 0x80;
-    if (i == 4 || i == 6 || i == 8 || i == 10) parts.push("-");
-    parts.push(HEX.charAt(b >> 4) + HEX.charAt(b & 15));
+    if (i == 4 || i == 6 || i == 8 || i == 10) {
+      store<u16>(q, 0x2d);
+      q += 2;
+    }
+    store<u16>(q, hexDigit(b >> 4, false));
+    store<u16>(q, hexDigit(b & 15, false), 2);
+    q += 4;
   }
-  return parts.join("");
+  return out;
 }

@@ -2,7 +2,7 @@
 //
 // The table is data (config/actions.json, format in config/README.md). This
 // module checks it strictly, since a table that loads but silently matches
-// nothing is worse than one that is refused with a clear message, and then
+// nothing is worse than one that is refused with a clear fault, and then
 // matches utterances from the board's voice front end against it
 // (actions/match.ts; the words both see are made by actions/words.ts).
 //
@@ -11,6 +11,7 @@
 import { parseJson, JsonKind, JsonValue } from "../net/json";
 import { foldChar } from "../text/case";
 import { isDigit, splitWords, wordIs, wordString } from "./words";
+import { Fault, fault } from "../faults";
 
 export const MAX_ACTIONS: i32 = 64;
 export const MAX_PATTERNS_PER_ACTION: i32 = 32;
@@ -52,21 +53,16 @@ function isActionName(s: string): bool {
   return s.charCodeAt(0) != 0x5f;
 }
 
-/** The reason a table was refused; the message is built only on failure. */
-class TableError {
-  message: string = "";
+/** Why the table being loaded was refused: a fault (faults.ts), built only on failure. */
+let refusal: string = "";
 
-  atAction(index: i32, what: string): void {
-    this.message = "action " + (index + 1).toString() + ": " + what;
-  }
+function refuse(f: Fault, arg: string = ""): void {
+  refusal = fault(f, arg);
+}
 
-  inAction(name: string, what: string): void {
-    this.message = "action \"" + name + "\": " + what;
-  }
-
-  inPattern(name: string, src: string, what: string): void {
-    this.message = "action \"" + name + "\" pattern \"" + src + "\": " + what;
-  }
+/** The argument of a fault about pattern k (0-based) of an action: "Name 2". */
+function patternAt(name: string, k: i32): string {
+  return name + " " + (k + 1).toString();
 }
 
 /** The words of the table being loaded (set by loadActionTable). */
@@ -90,9 +86,10 @@ function pushLiterals(src: string, from: i32, to: i32): i32 {
   return n;
 }
 
-function parsePattern(src: string, action: ActionDef, err: TableError): Pattern | null {
+/** Pattern `nth` (0-based) of `action`, or null with the refusal set. */
+function parsePattern(src: string, action: ActionDef, nth: i32): Pattern | null {
   if (src.length > MAX_PATTERN_CHARS) {
-    err.inPattern(action.name, src, "longer than " + MAX_PATTERN_CHARS.toString() + " characters");
+    refuse(Fault.PatternTooLong, patternAt(action.name, nth));
     return null;
   }
   const p = new Pattern();
@@ -104,19 +101,19 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
   while (i < src.length) {
     const c = src.charCodeAt(i);
     if (c == 0x7d) {
-      err.inPattern(action.name, src, "'}' without '{'");
+      refuse(Fault.PatternBrace, patternAt(action.name, nth));
       return null;
     }
     if (c != 0x7b) { i++; continue; }
     const close = src.indexOf("}", i + 1);
     if (close < 0) {
-      err.inPattern(action.name, src, "'{' without '}'");
+      refuse(Fault.PatternBrace, patternAt(action.name, nth));
       return null;
     }
     p.literals += pushLiterals(src, textStart, i);
     const name = src.substring(i + 1, close);
     if (!isIdent(name, 64)) {
-      err.inPattern(action.name, src, "bad slot name \"" + name + "\"");
+      refuse(Fault.SlotBadName, patternAt(action.name, nth));
       return null;
     }
     let index = -1;
@@ -124,16 +121,16 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
       if (action.paramNames[k] == name) index = k;
     }
     if (index < 0) {
-      err.inPattern(action.name, src, "slot {" + name + "} is not declared in parameters");
+      refuse(Fault.SlotUndeclared, patternAt(action.name, nth));
       return null;
     }
     if (patternTokens.includes(index)) {
-      err.inPattern(action.name, src, "slot {" + name + "} appears twice");
+      refuse(Fault.SlotTwice, patternAt(action.name, nth));
       return null;
     }
     const count = patternTokens.length;
     if (count > 0 && isSlot(patternTokens[count - 1])) {
-      err.inPattern(action.name, src, "two slots need a word between them");
+      refuse(Fault.SlotsAdjacent, patternAt(action.name, nth));
       return null;
     }
     patternTokens.push(index);
@@ -143,11 +140,11 @@ function parsePattern(src: string, action: ActionDef, err: TableError): Pattern 
   }
   p.literals += pushLiterals(src, textStart, src.length);
   if (slots > MAX_SLOTS_PER_PATTERN) {
-    err.inPattern(action.name, src, "more than " + MAX_SLOTS_PER_PATTERN.toString() + " slots");
+    refuse(Fault.SlotsTooMany, patternAt(action.name, nth));
     return null;
   }
   if (p.literals == 0) {
-    err.inPattern(action.name, src, "needs at least one word besides slots");
+    refuse(Fault.PatternNoWord, patternAt(action.name, nth));
     return null;
   }
   const tokens = new StaticArray<i32>(patternTokens.length);
@@ -173,26 +170,24 @@ function samePattern(p: Pattern, a: ActionDef, q: Pattern, b: ActionDef): bool {
   return true;
 }
 
-function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | null {
+function parseAction(v: JsonValue, index: i32): ActionDef | null {
+  const number = (index + 1).toString();
   if (v.kind != JsonKind.Object) {
-    err.atAction(index, "not an object");
+    refuse(Fault.ActionNotAnObject, number);
     return null;
   }
   const a = new ActionDef();
   const nameV = v.get("name");
-  if (nameV === null) { err.atAction(index, "missing \"name\""); return null; }
-  if (nameV.kind != JsonKind.String) { err.atAction(index, "\"name\" is not a string"); return null; }
-  if (!isActionName(nameV.str)) {
-    err.atAction(index, "name \"" + nameV.str + "\" must be a letter then letters, digits or '_' (at most 64)");
+  if (nameV === null || nameV.kind != JsonKind.String || !isActionName(nameV.str)) {
+    refuse(Fault.ActionBadName, number);
     return null;
   }
   a.name = nameV.str;
 
   const localV = v.get("local");
   if (localV !== null && localV.kind != JsonKind.Null) {
-    if (localV.kind != JsonKind.String) { err.inAction(a.name, "\"local\" is not a string"); return null; }
-    if (localV.str != LOCAL_UNLINK) {
-      err.inAction(a.name, "unknown local action \"" + localV.str + "\" (known: " + LOCAL_UNLINK + ")");
+    if (localV.kind != JsonKind.String || localV.str != LOCAL_UNLINK) {
+      refuse(Fault.ActionLocal, a.name);
       return null;
     }
     a.local = localV.str;
@@ -200,22 +195,15 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
 
   const paramsV = v.get("parameters");
   if (paramsV !== null && paramsV.kind != JsonKind.Null) {
-    if (paramsV.kind != JsonKind.Object) { err.inAction(a.name, "\"parameters\" is not an object"); return null; }
-    if (paramsV.keys.length > MAX_PARAMS_PER_ACTION) {
-      err.inAction(a.name, "more than " + MAX_PARAMS_PER_ACTION.toString() + " parameters");
-      return null;
-    }
+    if (paramsV.kind != JsonKind.Object) { refuse(Fault.ParamsNotObject, a.name); return null; }
+    if (paramsV.keys.length > MAX_PARAMS_PER_ACTION) { refuse(Fault.ParamsTooMany, a.name); return null; }
     for (let i = 0; i < paramsV.keys.length; i++) {
       const pname = paramsV.keys[i];
       const ptype = paramsV.items[i];
-      if (!isIdent(pname, 64)) { err.inAction(a.name, "bad parameter name \"" + pname + "\""); return null; }
-      if (a.paramNames.includes(pname)) { err.inAction(a.name, "parameter \"" + pname + "\" declared twice"); return null; }
-      if (ptype.kind != JsonKind.String) {
-        err.inAction(a.name, "type of parameter \"" + pname + "\" is not a string");
-        return null;
-      }
-      if (ptype.str != PARAM_NUMBER && ptype.str != PARAM_TEXT) {
-        err.inAction(a.name, "parameter \"" + pname + "\" has unknown type \"" + ptype.str + "\" (known: NUMBER, TEXT)");
+      if (!isIdent(pname, 64)) { refuse(Fault.ParamBadName, a.name); return null; }
+      if (a.paramNames.includes(pname)) { refuse(Fault.ParamTwice, a.name + " " + pname); return null; }
+      if (ptype.kind != JsonKind.String || (ptype.str != PARAM_NUMBER && ptype.str != PARAM_TEXT)) {
+        refuse(Fault.ParamType, a.name + " " + pname);
         return null;
       }
       if (ptype.str == PARAM_NUMBER) a.numberSlots |= 1 << a.paramNames.length;
@@ -225,20 +213,18 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
   }
 
   const patsV = v.get("patterns");
-  if (patsV === null) { err.inAction(a.name, "missing \"patterns\""); return null; }
-  if (patsV.kind != JsonKind.Array) { err.inAction(a.name, "\"patterns\" is not an array"); return null; }
-  if (patsV.items.length == 0) { err.inAction(a.name, "\"patterns\" is empty"); return null; }
-  if (patsV.items.length > MAX_PATTERNS_PER_ACTION) {
-    err.inAction(a.name, "more than " + MAX_PATTERNS_PER_ACTION.toString() + " patterns");
+  if (patsV === null || patsV.kind != JsonKind.Array || patsV.items.length == 0) {
+    refuse(Fault.PatternsBad, a.name);
     return null;
   }
+  if (patsV.items.length > MAX_PATTERNS_PER_ACTION) { refuse(Fault.PatternsTooMany, a.name); return null; }
   for (let i = 0; i < patsV.items.length; i++) {
     const pv = patsV.items[i];
     if (pv.kind != JsonKind.String) {
-      err.inAction(a.name, "pattern " + (i + 1).toString() + " is not a string");
+      refuse(Fault.PatternNotString, patternAt(a.name, i));
       return null;
     }
-    const p = parsePattern(pv.str, a, err);
+    const p = parsePattern(pv.str, a, i);
     if (p === null) return null;
     a.patterns.push(p);
   }
@@ -249,53 +235,57 @@ function parseAction(v: JsonValue, index: i32, err: TableError): ActionDef | nul
       for (let j = 0; j < toks.length; j++) if (toks[j] == k) used = true;
     }
     if (!used) {
-      err.inAction(a.name, "parameter \"" + a.paramNames[k] + "\" is used by no pattern");
+      refuse(Fault.ParamUnused, a.name + " " + a.paramNames[k]);
       return null;
     }
   }
   return a;
 }
 
-/** Parses and checks an action table. Never traps; on failure `error` says why. */
+/** Parses and checks an action table. Never traps; on failure `error` is the fault. */
 export function loadActionTable(json: string): ActionTableResult {
   const result = new ActionTableResult();
+  refusal = "";
+  const table = parseTable(json);
+  if (table === null) result.error = refusal;
+  result.table = table;
+  return result;
+}
+
+function parseTable(json: string): ActionTable | null {
   const parsed = parseJson(json);
   const root = parsed.value;
   if (root === null) {
-    result.error = "action table is not valid JSON: " + parsed.error;
-    return result;
+    refuse(Fault.TableNotJson, parsed.error);
+    return null;
   }
   if (root.kind != JsonKind.Object) {
-    result.error = "action table is not a JSON object";
-    return result;
+    refuse(Fault.TableNotObject);
+    return null;
   }
   const ver = root.get("version");
-  if (ver === null) { result.error = "action table has no \"version\""; return result; }
-  if (ver.kind != JsonKind.Number || ver.num != <f64>TABLE_FORMAT_VERSION) {
-    result.error = "action table version is not " + TABLE_FORMAT_VERSION.toString();
-    return result;
+  if (ver === null || ver.kind != JsonKind.Number || ver.num != <f64>TABLE_FORMAT_VERSION) {
+    refuse(Fault.TableVersion);
+    return null;
   }
   const list = root.get("actions");
-  if (list === null) { result.error = "action table has no \"actions\""; return result; }
-  if (list.kind != JsonKind.Array) { result.error = "\"actions\" is not an array"; return result; }
-  if (list.items.length == 0) { result.error = "\"actions\" is empty"; return result; }
+  if (list === null || list.kind != JsonKind.Array || list.items.length == 0) {
+    refuse(Fault.TableNoActions);
+    return null;
+  }
   if (list.items.length > MAX_ACTIONS) {
-    result.error = "more than " + MAX_ACTIONS.toString() + " actions";
-    return result;
+    refuse(Fault.TableTooMany);
+    return null;
   }
   const table = new ActionTable();
   tableWords = table.words;
-  const err = new TableError();
   for (let i = 0; i < list.items.length; i++) {
-    const a = parseAction(list.items[i], i, err);
-    if (a === null) {
-      result.error = err.message;
-      return result;
-    }
+    const a = parseAction(list.items[i], i);
+    if (a === null) return null;
     for (let k = 0; k < table.actions.length; k++) {
       if (sameAsciiCaseless(table.actions[k].name, a.name)) {
-        result.error = "action \"" + a.name + "\" is defined twice";
-        return result;
+        refuse(Fault.ActionTwice, a.name);
+        return null;
       }
     }
     // The same pattern twice, in this action or an earlier one: compared
@@ -307,16 +297,14 @@ export function loadActionTable(json: string): ActionTableResult {
         const upto = j < table.actions.length ? other.patterns.length : k;
         for (let q = 0; q < upto; q++) {
           if (!samePattern(p, a, other.patterns[q], other)) continue;
-          result.error = "action \"" + a.name + "\" pattern \"" + p.source +
-            "\" is the same as a pattern of action \"" + other.name + "\"";
-          return result;
+          refuse(Fault.PatternSame, patternAt(a.name, k));
+          return null;
         }
       }
     }
     table.actions.push(a);
   }
-  result.table = table;
-  return result;
+  return table;
 }
 
 /** Action names are ASCII: compared without case, without a case table. */

@@ -3,7 +3,7 @@
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
 import { decodeUtf8 } from "../net/utf8";
-import { workBuffer } from "../net/buffer";
+import { bodyCapFor, workBuffer } from "../net/buffer";
 
 function utf8(s: string): ArrayBuffer {
   return String.UTF8.encode(s);
@@ -39,7 +39,9 @@ function readHeader(id: i32, name: string): string | null {
 export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): HttpResponse {
   const r = new HttpResponse();
   r.status = status;
-  if (cap <= 0) cap = 65536;
+  // Bodies are read into the one working buffer (net/buffer.ts), never a
+  // fresh array: a larger or unknown cap is clamped to the buffer's size.
+  cap = bodyCapFor(cap);
   r.bodyCap = cap;
   if (status < 0) return r;
   if (bodyLen > cap) {

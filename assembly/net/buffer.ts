@@ -28,3 +28,12 @@ export function workBuffer(size: i32, offset: i32 = 0): Uint8Array {
   if (work === null) work = new Uint8Array(WORK_BUFFER_BYTES);
   return work!.subarray(offset, offset + size);
 }
+
+/**
+ * The body cap answers are read with: the board's NET_BODY_CAP, at most the
+ * buffer's size (0 or less: the board did not say). A board with a larger
+ * cap then never makes readResponse allocate a fresh body array.
+ */
+export function bodyCapFor(boardCap: i32): i32 {
+  return boardCap <= 0 || boardCap > WORK_BUFFER_BYTES ? WORK_BUFFER_BYTES : boardCap;
+}

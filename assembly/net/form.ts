@@ -4,9 +4,7 @@
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
 import { decodeUtf8 } from "./utf8";
-import { joinAll, rawString } from "./join";
-
-const HEX = "0123456789ABCDEF";
+import { hexDigit, joinAll, rawString } from "./join";
 
 function isUnreserved(b: u8): bool {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||
@@ -36,8 +34,9 @@ export function formEscape(s: string): string {
       q += 2;
     } else {
       store<u16>(q, 0x25); // '%'
-      store<u16>(q, <u16>HEX.charCodeAt(b >> 4), 2);
-      store<u16>(q, <u16>HEX.charCodeAt(b & 15), 4);
+      // RFC 3986 §2.1: uppercase hex digits.
+      store<u16>(q, hexDigit(b >> 4, true), 2);
+      store<u16>(q, hexDigit(b & 15, true), 4);
       q += 6;
     }
   }

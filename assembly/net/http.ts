@@ -4,7 +4,8 @@ import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
 import { decodeUtf8 } from "./utf8";
-import { joinAll, rawString } from "./join";
+import { rawString } from "./join";
+import { Fault, fault } from "../faults";
 
 /** Transport errors reported as a negative status (boards/ABI.md, Network). */
 export const NET_CONNECT_FAILED: i32 = -10;
@@ -98,14 +99,21 @@ export class HttpResponse {
   }
 }
 
+/**
+ * Why an answer with this status is not a success, as a fault: a transport
+ * error (boards/ABI.md, Network) or "E345 <status>" for an HTTP status, so
+ * callers pass the status number, not words.
+ */
 export function describeStatus(status: i32): string {
-  if (status == NET_CONNECT_FAILED) return "could not connect";
-  if (status == NET_TIMEOUT) return "timed out";
-  if (status == NET_BODY_TOO_LARGE) return "answer too large";
-  if (status == NET_TLS) return "TLS failure";
-  if (status == NET_PROTOCOL) return "connection broken";
-  if (status == NET_MALFORMED_HEADER) return "malformed header in the answer";
-  return "HTTP " + status.toString();
+  let f = Fault.HttpStatus;
+  if (status == NET_CONNECT_FAILED) f = Fault.NetConnect;
+  else if (status == NET_TIMEOUT) f = Fault.NetTimeout;
+  else if (status == NET_BODY_TOO_LARGE) f = Fault.NetTooLarge;
+  else if (status == NET_TLS) f = Fault.NetTls;
+  else if (status == NET_PROTOCOL) f = Fault.NetBroken;
+  else if (status == NET_MALFORMED_HEADER) f = Fault.NetBadHeader;
+  else if (status < 0) f = Fault.NetError;
+  return f == Fault.HttpStatus || f == Fault.NetError ? fault(f, status.toString()) : fault(f);
 }
 
 /**
@@ -227,17 +235,21 @@ export function stripControls(s: string, keepNewlines: bool): string {
     if (isControl(c) && !(keepNewlines && c == 0x0a)) { bad = true; break; }
   }
   if (!bad) return s;
-  const parts = new Array<string>();
-  let run = 0;
+  // Measured, then written once (see join.ts).
+  let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (isControl(c) && !(keepNewlines && c == 0x0a)) {
-      if (i > run) parts.push(s.substring(run, i));
-      run = i + 1;
-    }
+    if (!isControl(c) || (keepNewlines && c == 0x0a)) n++;
   }
-  if (run < s.length) parts.push(s.substring(run));
-  return joinAll(parts);
+  const out = rawString(n);
+  let q = changetype<usize>(out);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isControl(c) && !(keepNewlines && c == 0x0a)) continue;
+    store<u16>(q, <u16>c);
+    q += 2;
+  }
+  return out;
 }
 
 /** The error code in a WWW-Authenticate: Bearer challenge (RFC 6750 §3), or "". */

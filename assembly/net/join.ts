@@ -33,3 +33,8 @@ export function joinAll(parts: Array<string>, sep: string = ""): string {
 export function rawString(units: i32): string {
   return changetype<string>(__new(<usize>units << 1, idof<string>()));
 }
+
+/** The hex digit of n (0-15): "0"-"9", then "A"-"F" when `upper`, else "a"-"f". */
+export function hexDigit(n: i32, upper: bool): u16 {
+  return <u16>(n < 10 ? 0x30 + n : (upper ? 0x37 : 0x57) + n);
+}

@@ -2,6 +2,7 @@
 // host, port and the rest. The host does the real parsing when it sends.
 
 import { asciiLower } from "../text/case";
+import { Fault, fault } from "../faults";
 
 export class Url {
   scheme: string = "";
@@ -34,20 +35,6 @@ function isScheme(s: string): bool {
   return true;
 }
 
-/** A dotted-quad IPv4 address in canonical form: four decimal parts 0-255, no leading zeros. */
-function isCanonicalIpv4(host: string): bool {
-  const parts = host.split(".");
-  if (parts.length != 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (p.length == 0 || p.length > 3) return false;
-    for (let j = 0; j < p.length; j++) if (!isDigit(p.charCodeAt(j))) return false;
-    if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
-    if (I32.parseInt(p) > 255) return false;
-  }
-  return true;
-}
-
 /**
  * A host the device names exactly as every URL parser will: a DNS name of
  * letters, digits and '-' in non-empty labels whose last label is not
@@ -58,26 +45,33 @@ function isCanonicalIpv4(host: string): bool {
  */
 function isPlainHost(host: string): bool {
   if (host == "[::1]") return true;
-  if (isCanonicalIpv4(host)) return true;
-  if (host.length == 0 || host.length > 253) return false;
-  const labels = host.split(".");
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i];
-    if (l.length == 0 || l.length > 63) return false;
+  if (isIpv4Literal(host)) return true;
+  const n = host.length;
+  if (n == 0 || n > 253) return false;
+  // Labels are host[start, i), scanned in place.
+  let start = 0;
+  let numeric = true;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? host.charCodeAt(i) : 0x2e;
+    if (c != 0x2e) {
+      if (!isAlpha(c) && !isDigit(c) && c != 0x2d) return false;
+      if (!isDigit(c)) numeric = false;
+      continue;
+    }
+    const len = i - start;
+    if (len == 0 || len > 63) return false;
     // An IDNA A-label is decoded and re-checked by WHATWG parsers (and may be
     // refused or shown as look-alike letters): not accepted for an endpoint.
-    if (l.length >= 4 && asciiLower(l.substring(0, 4)) == "xn--") return false;
-    for (let j = 0; j < l.length; j++) {
-      const c = l.charCodeAt(j);
-      if (!isAlpha(c) && !isDigit(c) && c != 0x2d) return false;
+    if (len >= 4 && (host.charCodeAt(start) | 0x20) == 0x78 && (host.charCodeAt(start + 1) | 0x20) == 0x6e &&
+      host.charCodeAt(start + 2) == 0x2d && host.charCodeAt(start + 3) == 0x2d) return false;
+    if (i == n) {
+      // WHATWG: a host whose last label is a number (decimal or 0x…) is an IPv4 address.
+      if (numeric) return false;
+      if (len >= 2 && host.charCodeAt(start) == 0x30 && (host.charCodeAt(start + 1) | 0x20) == 0x78) return false;
     }
+    start = i + 1;
+    numeric = true;
   }
-  // WHATWG: a host whose last label is a number (decimal or 0x…) is an IPv4 address.
-  const last = labels[labels.length - 1];
-  let numeric = true;
-  for (let j = 0; j < last.length; j++) if (!isDigit(last.charCodeAt(j))) { numeric = false; break; }
-  if (numeric) return false;
-  if (last.length >= 2 && last.charCodeAt(0) == 0x30 && (last.charCodeAt(1) | 0x20) == 0x78) return false;
   return true;
 }
 
@@ -85,47 +79,43 @@ export const URL_MAX_CHARS: i32 = 512;
 
 export function parseUrl(s: string): Url {
   const u = new Url();
-  if (s.length == 0 || s.length > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
+  const n = s.length;
+  if (n == 0 || n > URL_MAX_CHARS || !isPrintableAscii(s)) return u;
   const sep = s.indexOf("://");
   if (sep <= 0) return u;
   u.scheme = asciiLower(s.substring(0, sep));
   if (!isScheme(u.scheme)) return u;
-  let rest = s.substring(sep + 3);
-  let slash = rest.indexOf("/");
-  const q = rest.indexOf("?");
-  if (q >= 0 && (slash < 0 || q < slash)) slash = q;
-  const hash = rest.indexOf("#");
-  if (hash >= 0 && (slash < 0 || hash < slash)) slash = hash;
-  let authority = slash < 0 ? rest : rest.substring(0, slash);
-  u.path = slash < 0 ? "" : rest.substring(slash);
-  if (authority.indexOf("@") >= 0) return u; // credentials in a URL are refused
-  let hasPort = false;
-  if (authority.startsWith("[")) {
-    const close = authority.indexOf("]");
-    if (close < 0) return u;
-    u.host = asciiLower(authority.substring(0, close + 1));
-    const after = authority.substring(close + 1);
-    if (after.length > 0) {
-      if (!after.startsWith(":")) return u;
-      u.port = after.substring(1);
-      hasPort = true;
-    }
-  } else {
-    const colon = authority.lastIndexOf(":");
-    if (colon >= 0) {
-      u.host = asciiLower(authority.substring(0, colon));
-      u.port = authority.substring(colon + 1);
-      hasPort = true;
-    } else {
-      u.host = asciiLower(authority);
-    }
+  // The authority is s[from, end): up to the first '/', '?' or '#' (RFC 3986 §3.2).
+  const from = sep + 3;
+  let end = from;
+  while (end < n) {
+    const c = s.charCodeAt(end);
+    if (c == 0x2f || c == 0x3f || c == 0x23) break;
+    end++;
   }
+  u.path = s.substring(end);
+  const at = s.indexOf("@", from);
+  if (at >= 0 && at < end) return u; // credentials in a URL are refused
+  // The host is s[from, hostEnd); a port follows a ':' there.
+  let hostEnd = end;
+  if (from < end && s.charCodeAt(from) == 0x5b) {
+    const close = s.indexOf("]", from);
+    if (close < 0 || close >= end) return u;
+    hostEnd = close + 1;
+    if (hostEnd < end && s.charCodeAt(hostEnd) != 0x3a) return u;
+  } else {
+    const colon = s.lastIndexOf(":", end - 1);
+    if (colon >= from) hostEnd = colon;
+  }
+  u.host = asciiLower(s.substring(from, hostEnd));
   if (!isPlainHost(u.host)) return u;
-  if (hasPort) {
+  if (hostEnd < end) {
+    u.port = s.substring(hostEnd + 1, end);
     // RFC 3986 §3.2.3 port, limited to what TCP has: 1-65535, no leading zeros.
-    if (u.port.length == 0 || u.port.length > 5 || u.port.charCodeAt(0) == 0x30) return u;
-    for (let i = 0; i < u.port.length; i++) if (!isDigit(u.port.charCodeAt(i))) return u;
-    if (I32.parseInt(u.port) > 65535) return u;
+    const len = end - hostEnd - 1;
+    if (len == 0 || len > 5 || s.charCodeAt(hostEnd + 1) == 0x30) return u;
+    const port = decimal(s, hostEnd + 1, end);
+    if (port < 0 || port > 65535) return u;
   }
   u.valid = true;
   return u;
@@ -137,30 +127,48 @@ export function isLoopbackHost(host: string): bool {
   return host.startsWith("127.") && isIpv4Literal(host);
 }
 
-/** A dotted-quad IPv4 literal in its one canonical form (no leading zeros, each part 0-255). */
-export function isIpv4Literal(host: string): bool {
-  const parts = host.split(".");
-  if (parts.length != 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (p.length == 0 || p.length > 3) return false;
-    for (let j = 0; j < p.length; j++) {
-      const c = p.charCodeAt(j);
-      if (c < 0x30 || c > 0x39) return false;
-    }
-    if (p.length > 1 && p.charCodeAt(0) == 0x30) return false;
-    if (I32.parseInt(p) > 255) return false;
+/** The value of the decimal digits s[from, to), or -1 when one is not a digit (at most 9 digits). */
+function decimal(s: string, from: i32, to: i32): i32 {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    n = n * 10 + (c - 0x30);
   }
-  return true;
+  return n;
 }
 
-/** An http(s) URL the device may send credentials to: https anywhere, plain http only on loopback. */
-export function checkEndpoint(s: string): string {
+/** A dotted-quad IPv4 literal in its one canonical form: four decimal parts 0-255, no leading zeros. */
+export function isIpv4Literal(host: string): bool {
+  let start = 0;
+  let parts = 0;
+  for (let i = 0; i <= host.length; i++) {
+    if (i < host.length && host.charCodeAt(i) != 0x2e) continue;
+    const len = i - start;
+    if (++parts > 4 || len == 0 || len > 3) return false;
+    if (len > 1 && host.charCodeAt(start) == 0x30) return false;
+    const v = decimal(host, start, i);
+    if (v < 0 || v > 255) return false;
+    start = i + 1;
+  }
+  return parts == 4;
+}
+
+/**
+ * An http(s) URL the device may send credentials to: https anywhere, plain
+ * http only on loopback. "" when it may; otherwise the fault, with `name`
+ * (the setting that holds the URL) as its argument.
+ */
+export function checkEndpoint(s: string, name: string = ""): string {
   const u = parseUrl(s);
-  if (!u.valid) return "is not a valid absolute URL (a plain host name or address, port 1-65535)";
-  if (u.scheme == "https") return "";
-  if (u.scheme == "http") return isLoopbackHost(u.host) ? "" : "uses plain http to a host that is not loopback";
-  return "uses the scheme '" + u.scheme + "' (only https, or http on loopback)";
+  let f = Fault.UrlScheme;
+  if (!u.valid) f = Fault.UrlInvalid;
+  else if (u.scheme == "https") return "";
+  else if (u.scheme == "http") {
+    if (isLoopbackHost(u.host)) return "";
+    f = Fault.UrlPlainHttp;
+  }
+  return fault(f, name);
 }
 
 /** The origin (scheme://host[:port]) and path of an issuer, for RFC 8414 discovery. */

@@ -7,10 +7,11 @@ import { parseActionTable, actionTableError } from "./fakes";
 import { match } from "../../assembly/actions/match";
 import { normalizeWords } from "../../assembly/actions/words";
 import {
-  buildActionRequest, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
+  buildActionRequest, buildActionRequestBytes, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
 } from "../../assembly/actions/request";
 import { randomSessionId } from "../../assembly/board/random";
-import { parseJson, JsonValue, JsonKind } from "../../assembly/net/json";
+import { parseJson, parseJsonBytes, JsonValue, JsonKind, JSON_TOO_COMPLEX } from "../../assembly/net/json";
+import { Fault, fault } from "../../assembly/faults";
 
 // The demo play's table, as in config/actions.json.
 const DEMO_TABLE = `{
@@ -111,13 +112,18 @@ function expectNoMatch(u: string): void {
   expect(m === null, "\"" + u + "\" should not match" + (m !== null ? ", got " + m.actionName + " via \"" + m.pattern + "\"" : ""));
 }
 
-/** Loads a table that must be refused; checks the message contains `part`. */
-function expectBad(json: string, part: string): void {
+/** Loads a table that must be refused; checks the fault is exactly `want` (faults.ts). */
+function expectBad(json: string, want: string): void {
   const t = parseActionTable(json);
   expect(t === null, "table should be refused: " + json);
-  const e = actionTableError();
-  expect(e.length > 0, "a refused table has a message");
-  expect(e.includes(part), "message \"" + e + "\" should mention \"" + part + "\"");
+  expectEq<string>(actionTableError(), want, "fault for " + json);
+}
+
+/** A table the JSON reader refuses: the reader's reason is the fault's argument. */
+function expectNotJson(json: string): void {
+  const e = parseJson(json).error;
+  expect(e.length > 0, "the reader refuses " + json);
+  expectBad(json, fault(Fault.TableNotJson, e));
 }
 
 /** A one-action table around the given action body. */
@@ -153,69 +159,69 @@ test("the demo table loads", () => {
 });
 
 test("table: not JSON is refused with the reader's message", () => {
-  expectBad("", "not valid JSON");
-  expectBad("{", "not valid JSON");
-  expectBad("{\"version\":1,\"actions\":[}", "not valid JSON");
-  expectBad("{\"version\":1,} ", "not valid JSON");
-  expectBad("{\"version\":1} trailing", "not valid JSON");
-  expectBad("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "not valid JSON");
+  expectNotJson("");
+  expectNotJson("{");
+  expectNotJson("{\"version\":1,\"actions\":[}");
+  expectNotJson("{\"version\":1,} ");
+  expectNotJson("{\"version\":1} trailing");
+  expectNotJson("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]");
 });
 
 test("table: wrong top-level shape", () => {
-  expectBad("[]", "not a JSON object");
-  expectBad("null", "not a JSON object");
-  expectBad("\"actions\"", "not a JSON object");
-  expectBad("{\"actions\":[]}", "no \"version\"");
-  expectBad("{\"version\":2,\"actions\":[]}", "version is not 1");
-  expectBad("{\"version\":\"1\",\"actions\":[]}", "version is not 1");
-  expectBad("{\"version\":1}", "no \"actions\"");
-  expectBad("{\"version\":1,\"actions\":{}}", "not an array");
-  expectBad("{\"version\":1,\"actions\":[]}", "empty");
+  expectBad("[]", fault(Fault.TableNotObject));
+  expectBad("null", fault(Fault.TableNotObject));
+  expectBad("\"actions\"", fault(Fault.TableNotObject));
+  expectBad("{\"actions\":[]}", fault(Fault.TableVersion));
+  expectBad("{\"version\":2,\"actions\":[]}", fault(Fault.TableVersion));
+  expectBad("{\"version\":\"1\",\"actions\":[]}", fault(Fault.TableVersion));
+  expectBad("{\"version\":1}", fault(Fault.TableNoActions));
+  expectBad("{\"version\":1,\"actions\":{}}", fault(Fault.TableNoActions));
+  expectBad("{\"version\":1,\"actions\":[]}", fault(Fault.TableNoActions));
 });
 
 test("table: actions with missing or mistyped fields", () => {
-  expectBad(one("42"), "action 1: not an object");
-  expectBad(one("{\"patterns\":[\"hi\"]}"), "missing \"name\"");
-  expectBad(one("{\"name\":7,\"patterns\":[\"hi\"]}"), "\"name\" is not a string");
-  expectBad(one("{\"name\":\"Who Am I\",\"patterns\":[\"hi\"]}"), "must be a letter");
-  expectBad(one("{\"name\":\"a/b\",\"patterns\":[\"hi\"]}"), "must be a letter");
-  expectBad(one("{\"name\":\"\",\"patterns\":[\"hi\"]}"), "must be a letter");
-  expectBad(one("{\"name\":\"_x\",\"patterns\":[\"hi\"]}"), "must be a letter");
-  expectBad(one("{\"name\":\"A\"}"), "missing \"patterns\"");
-  expectBad(one("{\"name\":\"A\",\"patterns\":\"hi\"}"), "\"patterns\" is not an array");
-  expectBad(one("{\"name\":\"A\",\"patterns\":[]}"), "\"patterns\" is empty");
-  expectBad(one("{\"name\":\"A\",\"patterns\":[\"hi\",3]}"), "pattern 2 is not a string");
-  expectBad(one("{\"name\":\"A\",\"local\":true,\"patterns\":[\"hi\"]}"), "\"local\" is not a string");
-  expectBad(one("{\"name\":\"A\",\"local\":\"reboot\",\"patterns\":[\"hi\"]}"), "unknown local action");
-  expectBad(one("{\"name\":\"A\",\"parameters\":[],\"patterns\":[\"hi\"]}"), "\"parameters\" is not an object");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":1},\"patterns\":[\"hi {n}\"]}"), "is not a string");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"DATE\"},\"patterns\":[\"hi {n}\"]}"), "unknown type \"DATE\"");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"NUMBER\",\"n\":\"TEXT\"},\"patterns\":[\"hi {n}\"]}"), "declared twice");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"a b\":\"TEXT\"},\"patterns\":[\"hi\"]}"), "bad parameter name");
+  expectBad(one("42"), fault(Fault.ActionNotAnObject, "1"));
+  expectBad(one("{\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":7,\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":\"Who Am I\",\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":\"a/b\",\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":\"\",\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":\"_x\",\"patterns\":[\"hi\"]}"), fault(Fault.ActionBadName, "1"));
+  expectBad(one("{\"name\":\"A\"}"), fault(Fault.PatternsBad, "A"));
+  expectBad(one("{\"name\":\"A\",\"patterns\":\"hi\"}"), fault(Fault.PatternsBad, "A"));
+  expectBad(one("{\"name\":\"A\",\"patterns\":[]}"), fault(Fault.PatternsBad, "A"));
+  expectBad(one("{\"name\":\"A\",\"patterns\":[\"hi\",3]}"), fault(Fault.PatternNotString, "A 2"));
+  expectBad(one("{\"name\":\"A\",\"local\":true,\"patterns\":[\"hi\"]}"), fault(Fault.ActionLocal, "A"));
+  expectBad(one("{\"name\":\"A\",\"local\":\"reboot\",\"patterns\":[\"hi\"]}"), fault(Fault.ActionLocal, "A"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":[],\"patterns\":[\"hi\"]}"), fault(Fault.ParamsNotObject, "A"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":1},\"patterns\":[\"hi {n}\"]}"), fault(Fault.ParamType, "A n"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"DATE\"},\"patterns\":[\"hi {n}\"]}"), fault(Fault.ParamType, "A n"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"NUMBER\",\"n\":\"TEXT\"},\"patterns\":[\"hi {n}\"]}"), fault(Fault.ParamTwice, "A n"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"a b\":\"TEXT\"},\"patterns\":[\"hi\"]}"), fault(Fault.ParamBadName, "A"));
 });
 
 test("table: bad patterns", () => {
-  expectBad(one("{\"name\":\"A\",\"patterns\":[\"hi {n}\"]}"), "slot {n} is not declared");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi\"]}"), "is used by no pattern");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"{n} and {n}\"]}"), "appears twice");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\",\"m\":\"TEXT\"},\"patterns\":[\"hi {n} {m}\"]}"), "word between them");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"{n}\"]}"), "at least one word");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"?! {n} ...\"]}"), "at least one word");
-  expectBad(one("{\"name\":\"A\",\"patterns\":[\"\"]}"), "at least one word");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {n\"]}"), "'{' without '}'");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi n} {n}\"]}"), "'}' without '{'");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {} {n}\"]}"), "bad slot name");
-  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {n m}\"]}"), "bad slot name");
+  expectBad(one("{\"name\":\"A\",\"patterns\":[\"hi {n}\"]}"), fault(Fault.SlotUndeclared, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi\"]}"), fault(Fault.ParamUnused, "A n"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"{n} and {n}\"]}"), fault(Fault.SlotTwice, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\",\"m\":\"TEXT\"},\"patterns\":[\"hi {n} {m}\"]}"), fault(Fault.SlotsAdjacent, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"{n}\"]}"), fault(Fault.PatternNoWord, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"?! {n} ...\"]}"), fault(Fault.PatternNoWord, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"patterns\":[\"\"]}"), fault(Fault.PatternNoWord, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {n\"]}"), fault(Fault.PatternBrace, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi n} {n}\"]}"), fault(Fault.PatternBrace, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {} {n}\"]}"), fault(Fault.SlotBadName, "A 1"));
+  expectBad(one("{\"name\":\"A\",\"parameters\":{\"n\":\"TEXT\"},\"patterns\":[\"hi {n m}\"]}"), fault(Fault.SlotBadName, "A 1"));
   let long = "word";
   for (let i = 0; i < 50; i++) long += " word";
-  expectBad(one("{\"name\":\"A\",\"patterns\":[\"" + long + "\"]}"), "longer than 200");
+  expectBad(one("{\"name\":\"A\",\"patterns\":[\"" + long + "\"]}"), fault(Fault.PatternTooLong, "A 1"));
 });
 
 test("table: slot limits", () => {
   expectBad(
     one("{\"name\":\"A\",\"parameters\":{\"a\":\"TEXT\",\"b\":\"TEXT\",\"c\":\"TEXT\",\"d\":\"TEXT\",\"e\":\"TEXT\"}," +
       "\"patterns\":[\"x {a} x {b} x {c} x {d} x {e}\"]}"),
-    "more than 4 slots",
+    fault(Fault.SlotsTooMany, "A 1"),
   );
   const t = parseActionTable(
     one("{\"name\":\"A\",\"parameters\":{\"a\":\"TEXT\",\"b\":\"TEXT\",\"c\":\"TEXT\",\"d\":\"TEXT\"}," +
@@ -241,17 +247,17 @@ test("table: slot limits", () => {
 test("table: duplicates are refused", () => {
   expectBad(
     "{\"version\":1,\"actions\":[{\"name\":\"A\",\"patterns\":[\"x\"]},{\"name\":\"a\",\"patterns\":[\"y\"]}]}",
-    "defined twice",
+    fault(Fault.ActionTwice, "a"),
   );
   expectBad(
     "{\"version\":1,\"actions\":[{\"name\":\"A\",\"patterns\":[\"who am i\"]},{\"name\":\"B\",\"patterns\":[\"Who, am I?\"]}]}",
-    "same as a pattern of action \"A\"",
+    fault(Fault.PatternSame, "B 1"),
   );
   // Slots compare by type: two NUMBER slots with different names collide.
   expectBad(
     "{\"version\":1,\"actions\":[{\"name\":\"A\",\"parameters\":{\"x\":\"NUMBER\"},\"patterns\":[\"go {x}\"]}," +
       "{\"name\":\"B\",\"parameters\":{\"y\":\"NUMBER\"},\"patterns\":[\"go {y}\"]}]}",
-    "same as a pattern",
+    fault(Fault.PatternSame, "B 1"),
   );
 });
 
@@ -260,7 +266,7 @@ test("table: size limits", () => {
   for (let i = 0; i <= MAX_ACTIONS; i++) {
     parts.push("{\"name\":\"A" + i.toString() + "\",\"patterns\":[\"say " + i.toString() + "\"]}");
   }
-  expectBad("{\"version\":1,\"actions\":[" + parts.join(",") + "]}", "more than 64 actions");
+  expectBad("{\"version\":1,\"actions\":[" + parts.join(",") + "]}", fault(Fault.TableTooMany));
   parts.pop();
   const t = parseActionTable("{\"version\":1,\"actions\":[" + parts.join(",") + "]}");
   expect(t !== null, "64 actions are fine: " + actionTableError());
@@ -273,7 +279,7 @@ test("table: the error is cleared by a later success, and loadActionTable agrees
   expectEq<string>(actionTableError(), "", "message cleared");
   const r = loadActionTable("{\"version\":1,\"actions\":[1]}");
   expect(r.table === null, "loadActionTable refuses too");
-  expectEq<string>(r.error, "action 1: not an object", "loadActionTable message");
+  expectEq<string>(r.error, fault(Fault.ActionNotAnObject, "1"), "loadActionTable fault");
 });
 
 // ---------------------------------------------------------------------------
@@ -548,6 +554,24 @@ test("request: quotes, backslashes, newlines and control characters are escaped"
   }
 });
 
+test("request bytes: the token is spliced into the bytes exactly where the text form has it", () => {
+  const m = new Match();
+  m.actionName = "Say";
+  m.paramNames.push("text");
+  m.paramTypes.push("TEXT");
+  m.paramValues.push("caf\u00e9 \u00fc\u00f1\u00ee \ud83d\ude00"); // non-ASCII before the token: the cut is counted in bytes
+  const tokens = ["", "abc", "a\"b\\c", "x\u0001y"];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    for (let d = 0; d < 2; d++) {
+      const type = d == 0 ? "tv" : "speaker";
+      const bytes = buildActionRequestBytes(m, "s-1", i == 0, Uint8Array.wrap(String.UTF8.encode(t)), type);
+      const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
+      expectEq<string>(text, buildActionRequest(m, "s-1", i == 0, t, type), "token " + i.toString() + " on a " + type);
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------
 // Answer parsing
 
@@ -581,7 +605,7 @@ test("answer: non-OK resultCode keeps the code and the backend's words", () => {
   expect(!r.ok, "not ok");
   expectEq<string>(r.resultCode, "ORDER_NOT_FOUND", "code kept");
   expectEq<string>(r.speech, "No order 9.", "speech kept for the spoken error");
-  expectEq<string>(r.error, "backend answered ORDER_NOT_FOUND", "error names the code");
+  expectEq<string>(r.error, fault(Fault.ActionRefused, "ORDER_NOT_FOUND"), "the fault names the code");
   r = parseActionResponse("{\"version\":\"2.0\",\"resultCode\":\"UNKNOWN_ACTION\"}");
   expect(!r.ok, "not ok");
   expectEq<string>(r.resultCode, "UNKNOWN_ACTION", "code kept without output");
@@ -591,8 +615,15 @@ test("answer: non-OK resultCode keeps the code and the backend's words", () => {
   r = parseActionResponse("{\"version\":\"2.0\",\"resultCode\":\"E\",\"output\":{\"speech\":5}}");
   expect(!r.ok && r.resultCode == "E" && r.speech == "", "non-OK with a bad output: code kept, no words");
   r = parseActionResponse("{\"version\":\"2.0\",\"resultCode\":\"E\",\"output\":\"oops\"}");
-  expectEq<string>(r.error, "backend answer output was not an object", "output type checked for every code");
+  expectEq<string>(r.error, fault(Fault.ActionWrongType, "output"), "output type checked for every code");
 });
+
+/** The fault of an answer the JSON reader refused: its own reason is the argument. */
+function notJson(body: string): string {
+  const e = parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(body))).error;
+  expect(e.length > 0, "the reader refuses " + body);
+  return fault(Fault.ActionNotJson, e);
+}
 
 function expectAnswerError(body: string, error: string): void {
   const r = parseActionResponse(body);
@@ -601,33 +632,33 @@ function expectAnswerError(body: string, error: string): void {
 }
 
 test("answer: not JSON", () => {
-  expectAnswerError("", "backend answer was not JSON");
-  expectAnswerError("<html>502 Bad Gateway</html>", "backend answer was not JSON");
-  expectAnswerError("{\"version\":\"2.0\",", "backend answer was not JSON");
-  expectAnswerError("{\"version\":\"2.0\"} x", "backend answer was not JSON");
-  expectAnswerError("[]", "backend answer was not a JSON object");
-  expectAnswerError("\"OK\"", "backend answer was not a JSON object");
+  expectAnswerError("", notJson(""));
+  expectAnswerError("<html>502 Bad Gateway</html>", notJson("<html>502 Bad Gateway</html>"));
+  expectAnswerError("{\"version\":\"2.0\",", notJson("{\"version\":\"2.0\","));
+  expectAnswerError("{\"version\":\"2.0\"} x", notJson("{\"version\":\"2.0\"} x"));
+  expectAnswerError("[]", fault(Fault.ActionNotObject));
+  expectAnswerError("\"OK\"", fault(Fault.ActionNotObject));
 });
 
 test("answer: version rules", () => {
-  expectAnswerError("{\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", "backend answer had no version");
-  expectAnswerError("{\"version\":null,\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", "backend answer had no version");
-  expectAnswerError("{\"version\":2.0,\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", "backend answer version was not a string");
-  expectAnswerError("{\"version\":\"1.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", "backend answer had version 1.0, expected 2.0");
+  expectAnswerError("{\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", fault(Fault.ActionMissing, "version"));
+  expectAnswerError("{\"version\":null,\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", fault(Fault.ActionMissing, "version"));
+  expectAnswerError("{\"version\":2.0,\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", fault(Fault.ActionWrongType, "version"));
+  expectAnswerError("{\"version\":\"1.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"}}", fault(Fault.ActionVersion, "1.0"));
 });
 
 test("answer: missing or mistyped members", () => {
-  expectAnswerError("{\"version\":\"2.0\",\"output\":{\"speech\":\"x\"}}", "backend answer had no resultCode");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":0}", "backend answer resultCode was not a string");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"\"}", "backend answer had an empty resultCode");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\"}", "backend answer had no output");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":null}", "backend answer had no output");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":[\"x\"]}", "backend answer output was not an object");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":1}}", "backend answer output.speech was not a string");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\",\"display\":[]}}", "backend answer output.display was not a string");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{}}", "backend answer output had no speech or display");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"\",\"display\":\"\"}}", "backend answer output had no speech or display");
-  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"},\"directives\":{}}", "backend answer directives was not an array");
+  expectAnswerError("{\"version\":\"2.0\",\"output\":{\"speech\":\"x\"}}", fault(Fault.ActionMissing, "resultCode"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":0}", fault(Fault.ActionWrongType, "resultCode"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"\"}", fault(Fault.ActionEmptyCode));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\"}", fault(Fault.ActionMissing, "output"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":null}", fault(Fault.ActionMissing, "output"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":[\"x\"]}", fault(Fault.ActionWrongType, "output"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":1}}", fault(Fault.ActionWrongType, "speech"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\",\"display\":[]}}", fault(Fault.ActionWrongType, "display"));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{}}", fault(Fault.ActionNoWords));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"\",\"display\":\"\"}}", fault(Fault.ActionNoWords));
+  expectAnswerError("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"},\"directives\":{}}", fault(Fault.ActionWrongType, "directives"));
   const r = parseActionResponse("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\",\"display\":7}}");
   expect(r.speech == "" && r.display == "", "nothing to say from a refused answer");
 });
@@ -637,7 +668,7 @@ test("answer: huge and deeply nested bodies", () => {
   big.push("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"");
   for (let i = 0; i < ACTION_RESPONSE_MAX_CHARS; i++) big.push("a");
   big.push("\"}}");
-  expectAnswerError(big.join(""), "backend answer was too large");
+  expectAnswerError(big.join(""), fault(Fault.ActionTooLarge));
   const fits = new Array<string>();
   fits.push("{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"");
   for (let i = 0; i < 10000; i++) fits.push("b");
@@ -647,11 +678,13 @@ test("answer: huge and deeply nested bodies", () => {
   expectEq<i32>(r.speech.length, 10000, "all of its speech");
   let deep = "";
   for (let i = 0; i < 200; i++) deep += "[";
-  expectAnswerError(deep, "backend answer was too complex");
+  expectAnswerError(deep, notJson(deep));
+  expect(parseJson(deep).error.startsWith(JSON_TOO_COMPLEX), "too deep, as the reader says");
   let deepObj = "{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"},\"directives\":";
   for (let i = 0; i < 100; i++) deepObj += "[";
   for (let i = 0; i < 100; i++) deepObj += "]";
-  expectAnswerError(deepObj + "}", "backend answer was too complex");
+  expectAnswerError(deepObj + "}", notJson(deepObj + "}"));
+  expect(parseJson(deepObj + "}").error.startsWith(JSON_TOO_COMPLEX), "too deep inside, as the reader says");
 });
 
 // ---------------------------------------------------------------------------

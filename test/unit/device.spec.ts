@@ -17,7 +17,7 @@ import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { render, Views } from "../../assembly/ui/render";
 import { SPIN_GUARD_MS } from "../../assembly/limits";
 import * as msg from "../../assembly/ui/messages";
-import { faultOf } from "../../assembly/faults";
+import { Fault, fault, faultOf } from "../../assembly/faults";
 import { FakePort, FixedRng, RamFlash, XorSealer, EBUSY, json, SMALL_TABLE } from "./fakes";
 
 const FULL = '{"issuer":"https://as.example","client_id":"tv-1","device_authorization_endpoint":"https://as.example/device",' +
@@ -347,6 +347,19 @@ test("render: an action refused by the service is said without its code", () => 
   expect(!r.said("ORDER_NOT_FOUND"), "no code spoken");
   expect(r.port.loggedText().indexOf("ORDER_NOT_FOUND") >= 0, "the code is in the log");
   expectEq<string>(r.device.reply, msg.SAY_SERVICE_REFUSED + " No such order.", "and on screen");
+});
+
+test("render: without a usable action table the category is said and the code shown", () => {
+  const why = loadActionTable('{"version":1,"actions":[{"name":"A","patterns":["hi {n}"]}]}').error;
+  expectEq<string>(why, fault(Fault.SlotUndeclared, "A 1"), "the table's fault");
+  const d = new Device(parseDeviceConfig(FULL), null, why, new TokenStore(new RamFlash(), new XorSealer()), new FakePort(), new FixedRng(0), "tv");
+  d.boot(0);
+  d.onUtterance("who am i", 0);
+  const said = d.speech.length > 0 ? d.speech[d.speech.length - 1] : "";
+  expectEq<string>(said, msg.SAY_NO_ACTIONS + msg.spokenReason(why), "the category is said");
+  expect(said.indexOf("E522") < 0, "no code spoken: " + said);
+  expectEq<string>(d.reply, msg.SAY_NO_ACTIONS + msg.reasonOr(why), "the category and the code on screen");
+  expect(d.reply.indexOf("(E522 A 1)") >= 0, "the code is shown: " + d.reply);
 });
 
 test("LINK while linked says so and sends nothing; the action button asks for the code again", () => {

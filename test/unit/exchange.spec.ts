@@ -7,6 +7,7 @@ import { match } from "../../assembly/actions/match";
 import { HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "../../assembly/net/http";
 import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../../assembly/limits";
 import { json, SMALL_TABLE } from "./fakes";
+import { Fault, fault, faultOf } from "../../assembly/faults";
 
 const OK = '{"version":"2.0","resultCode":"OK","output":{"speech":"You are alice.","display":"alice"}}';
 
@@ -74,6 +75,7 @@ test("a second 401 after the retry means the service no longer accepts the devic
   x.onResponse(invalidToken(), 10, true);
   x.due(20, "AT-2", false);
   expectEq<i32>(x.onResponse(invalidToken(), 30, true), ExchangeResult.Unauthorized, "unauthorized");
+  expectEq<string>(x.error, fault(Fault.ActionRejected), "the log says the token was refused");
   expect(!x.busy, "the action is dropped");
   expect(x.due(40, "AT-3", false) === null, "no third send");
 });
@@ -97,28 +99,32 @@ test("the wait for the refresh ends: the action fails with its own words after t
   expect(x.due(100 + ACTION_REFRESH_WAIT_MS, "", true) === null, "nothing sent");
   expectEq<i32>(x.result, ExchangeResult.Failed, "failed");
   expectEq<i32>(x.failure, Failure.RefreshGaveUp, "gave up on the refresh");
+  expectEq<string>(x.error, fault(Fault.ActionNoNewToken), "the log says why");
   expect(!x.busy, "idle");
 });
 
 test("transport failures and bad answers fail with a kind and a log line, never a spoken code", () => {
   const statuses: i32[] = [NET_TIMEOUT, NET_BODY_TOO_LARGE, NET_CONNECT_FAILED, 500];
   const kinds: i32[] = [Failure.Timeout, Failure.TooLarge, Failure.Unreachable, Failure.Http];
+  const faults: string[] = [fault(Fault.NetTimeout), fault(Fault.NetTooLarge), fault(Fault.NetConnect), fault(Fault.HttpStatus, "500")];
   for (let i = 0; i < statuses.length; i++) {
     const x = started();
     x.due(0, "AT-1", false);
     expectEq<i32>(x.onResponse(HttpResponse.of(statuses[i], ""), 5, true), ExchangeResult.Failed, "failed " + i.toString());
     expectEq<i32>(x.failure, kinds[i], "kind " + i.toString());
+    expectEq<string>(x.error, faults[i], "fault " + i.toString());
   }
   const r = started();
   r.due(0, "AT-1", false);
   r.onResponse(json(200, '{"version":"2.0","resultCode":"ORDER_NOT_FOUND","output":{"speech":"No such order."}}'), 5, true);
   expectEq<i32>(r.failure, Failure.Refused, "refused by the service");
   expectEq<string>(r.speech, "No such order.", "the backend's words kept");
-  expect(r.error.indexOf("ORDER_NOT_FOUND") >= 0, "the code is kept for the log: " + r.error);
+  expectEq<string>(r.error, fault(Fault.ActionRefused, "ORDER_NOT_FOUND"), "the code is kept for the log");
   const u = started();
   u.due(0, "AT-1", false);
   u.onResponse(json(200, "<html>"), 5, true);
   expectEq<i32>(u.failure, Failure.Unreadable, "unreadable");
+  expectEq<i32>(faultOf(u.error), Fault.ActionNotJson, "not JSON: " + u.error);
 });
 
 test("a transport failure does not end the session's isNew; an answer does", () => {

@@ -8,7 +8,12 @@ import {
 } from "../../assembly/net/json";
 import { parseForm, parseFormBytes, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
 import { parseUrl, checkEndpoint } from "../../assembly/net/url";
-import { HttpResponse, parseBody, cleanText } from "../../assembly/net/http";
+import {
+  HttpResponse, parseBody, cleanText, describeStatus, stripControls,
+  NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE, NET_TLS, NET_PROTOCOL, NET_MALFORMED_HEADER,
+} from "../../assembly/net/http";
+import { WORK_BUFFER_BYTES, bodyCapFor, workBuffer } from "../../assembly/net/buffer";
+import { Fault, fault } from "../../assembly/faults";
 import { parseDeviceConfigBytes } from "../../assembly/auth/config";
 
 function hex(s: string): Uint8Array {
@@ -188,9 +193,52 @@ test("url: ports 1-65535 and hosts every parser reads the same way", () => {
     "https://xn--e1a.example\u00e9/", "https://user@as.example/", "https://as.example.123/", "https:///x", "1http://x.example/",
     "https://01.2.3.4/", "https://1.2.3.256/"];
   for (let i = 0; i < bad.length; i++) expect(!parseUrl(bad[i]).valid, "refused: " + bad[i]);
-  expect(checkEndpoint("https://as.example:99999/token").length > 0, "port 99999 refused with a reason");
+  expectEq<string>(checkEndpoint("https://as.example:99999/token", "token_endpoint"), fault(Fault.UrlInvalid, "token_endpoint"), "port 99999 refused");
   const cfg = parseDeviceConfigBytes(ascii("{\"issuer\":\"https://as.example:99999\",\"client_id\":\"c\"}"));
-  expect(cfg.error.indexOf("port") >= 0, "config check refuses port 99999: " + cfg.error);
+  expect(cfg.error.indexOf(fault(Fault.UrlInvalid)) >= 0, "config check refuses port 99999: " + cfg.error);
+});
+
+test("url: credentials go over https, or plain http only to loopback", () => {
+  expectEq<string>(checkEndpoint("https://as.example/token", "t"), "", "https anywhere");
+  expectEq<string>(checkEndpoint("http://127.0.0.1:8080/token", "t"), "", "http to 127.0.0.1");
+  expectEq<string>(checkEndpoint("http://localhost/token", "t"), "", "http to localhost");
+  expectEq<string>(checkEndpoint("http://[::1]/token", "t"), "", "http to [::1]");
+  expectEq<string>(checkEndpoint("http://as.example/token", "t"), fault(Fault.UrlPlainHttp, "t"), "http elsewhere");
+  expectEq<string>(checkEndpoint("http://127.0.0.01/token", "t"), fault(Fault.UrlInvalid, "t"), "a non-canonical address");
+  expectEq<string>(checkEndpoint("http://10.0.0.1/token", "t"), fault(Fault.UrlPlainHttp, "t"), "http to another address");
+  expectEq<string>(checkEndpoint("ftp://as.example/token", "t"), fault(Fault.UrlScheme, "t"), "another scheme");
+  expectEq<string>(checkEndpoint("as.example/token", "t"), fault(Fault.UrlInvalid, "t"), "not absolute");
+});
+
+test("http: a status that is not a success is a fault, with the HTTP status as its argument", () => {
+  expectEq<string>(describeStatus(NET_CONNECT_FAILED), fault(Fault.NetConnect), "connect");
+  expectEq<string>(describeStatus(NET_TIMEOUT), fault(Fault.NetTimeout), "timeout");
+  expectEq<string>(describeStatus(NET_BODY_TOO_LARGE), fault(Fault.NetTooLarge), "too large");
+  expectEq<string>(describeStatus(NET_TLS), fault(Fault.NetTls), "TLS");
+  expectEq<string>(describeStatus(NET_PROTOCOL), fault(Fault.NetBroken), "broken");
+  expectEq<string>(describeStatus(NET_MALFORMED_HEADER), fault(Fault.NetBadHeader), "header");
+  expectEq<string>(describeStatus(-99), fault(Fault.NetError, "-99"), "another board error");
+  expectEq<string>(describeStatus(503), fault(Fault.HttpStatus, "503"), "HTTP 503");
+});
+
+test("http: controls are stripped from shown text, line feeds kept when asked", () => {
+  expectEq<string>(stripControls("plain", false), "plain", "unchanged");
+  expectEq<string>(stripControls("a\u001b[2Jb\nc\u202ed", false), "a[2Jbcd", "ESC, LF and a bidi override go");
+  expectEq<string>(stripControls("a\u001b[2Jb\nc\u202ed", true), "a[2Jb\ncd", "LF kept");
+  expectEq<string>(stripControls("\u0007\u0085", true), "", "all controls");
+});
+
+test("buffer: a board's body cap above the working buffer is read as the buffer's size", () => {
+  expectEq<i32>(bodyCapFor(8192), 8192, "a smaller cap stays");
+  expectEq<i32>(bodyCapFor(WORK_BUFFER_BYTES), WORK_BUFFER_BYTES, "the buffer's size stays");
+  expectEq<i32>(bodyCapFor(65536), WORK_BUFFER_BYTES, "a larger cap is clamped");
+  expectEq<i32>(bodyCapFor(0), WORK_BUFFER_BYTES, "no cap given");
+  expectEq<i32>(bodyCapFor(-1), WORK_BUFFER_BYTES, "a refused cap query");
+  // Any body within the clamped cap is a view of the one buffer, not a fresh array.
+  const a = workBuffer(bodyCapFor(1 << 20));
+  const b = workBuffer(100);
+  expectEq<i32>(a.length, WORK_BUFFER_BYTES, "the whole buffer");
+  expect(a.buffer == b.buffer, "the same buffer under every body");
 });
 
 test("config: bytes that are not UTF-8 are refused with a clear error", () => {
