@@ -75,15 +75,20 @@ export const FAULTS: Record<number, string> = {
   527: "pattern {} (action and number) says the same as an earlier pattern of the table",
 };
 
-const FAULT = /^E(\d{3})(?: ([\s\S]*))?$/;
+// A fault starts the text or follows ": " (a note such as "#17 WhoAmI: E345 500").
+const FAULT = /(^|: )E(\d{3})(?: ([\s\S]*))?$/;
 
-/** A fault reason in words ("E<n> arg" → the words with arg); anything else as it came. */
-export function expandFault(reason: string): string {
-  const m = FAULT.exec(reason);
-  if (!m) return reason;
-  const words = FAULTS[Number(m[1])];
-  if (words === undefined) return reason;
-  const arg = m[2] ?? "";
-  const text = words.includes("{}") ? words.replace("{}", () => arg) : arg.length > 0 ? `${words} (${arg})` : words;
-  return `${text} [E${m[1]}]`;
+/**
+ * Text with its fault in words: "E<n> arg" becomes the words with arg (and
+ * an arg that is itself a fault is expanded too, "E291 E262 12"), followed
+ * by "[E<n>]". Text without a known fault comes back as it came.
+ */
+export function expandFault(text: string): string {
+  const m = FAULT.exec(text);
+  if (!m) return text;
+  const words = FAULTS[Number(m[2])];
+  if (words === undefined) return text;
+  const arg = expandFault(m[3] ?? "");
+  const said = words.includes("{}") ? words.replace("{}", () => arg) : arg.length > 0 ? `${words} (${arg})` : words;
+  return `${text.slice(0, m.index)}${m[1]}${said} [E${m[2]}]`;
 }

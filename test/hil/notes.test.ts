@@ -46,17 +46,21 @@ test("every fault number has the same words in the firmware and on the host, in 
   assert.deepEqual(new Map(Object.entries(FAULTS).map(([k, v]) => [Number(k), v])), fw);
 });
 
-test("a fault expands with its argument, also as a note's argument", () => {
-  const n = Number(Object.keys(FAULTS)[0] ?? 0);
-  if (n > 0) {
-    const words = FAULTS[n];
-    const arg = "x$&y";
-    const out = expandFault(`E${n} ${arg}`);
-    assert.ok(out.endsWith(`[E${n}]`), out);
-    assert.ok(out.includes(arg) && out.includes(words.replace("{}", arg).split(" (")[0].slice(0, 10)), out);
-    assert.equal(expandNote(`#9 E${n} ${arg}`), `linking stopped: ${out}`);
-  }
+test("a fault expands with its argument, also nested, after \": \" and as a note's argument", () => {
+  const nums = Object.keys(FAULTS).map(Number);
+  assert.ok(nums.length >= 50, `read ${nums.length} faults from host/faults.ts`);
+  const withArg = nums.find((n) => FAULTS[n].includes("{}") && !FAULTS[n].startsWith("{}"))!;
+  const plain = nums.find((n) => !FAULTS[n].includes("{}"))!;
+  const arg = "x$&y";
+  const one = expandFault(`E${withArg} ${arg}`);
+  assert.equal(one, `${FAULTS[withArg].replace("{}", () => arg)} [E${withArg}]`);
+  assert.equal(expandFault(`E${plain}`), `${FAULTS[plain]} [E${plain}]`);
+  assert.equal(expandFault(`E${plain} 12`), `${FAULTS[plain]} (12) [E${plain}]`);
+  assert.equal(expandFault(`E${plain} E${withArg} ${arg}`), `${FAULTS[plain]} (${one}) [E${plain}]`, "a fault as the argument");
+  assert.equal(expandFault(`WhoAmI: E${withArg} ${arg}`), `WhoAmI: ${one}`, "after a name and a colon");
+  assert.equal(expandNote(`#9 E${withArg} ${arg}`), `linking stopped: ${one}`);
   assert.equal(expandFault("E999 x"), "E999 x", "unknown numbers pass unchanged");
   assert.equal(expandFault("Everything is fine"), "Everything is fine");
+  assert.equal(expandFault("NE101"), "NE101", "only a whole fault token");
   assert.equal(expandNote("#9 plain words"), "linking stopped: plain words");
 });
