@@ -3,6 +3,7 @@
 import { JsonResult, JsonValue, parseJson, parseJsonBytes } from "../net/json";
 import { checkEndpoint } from "../net/url";
 import { cleanText } from "../net/http";
+import { Fault, fault } from "../faults";
 
 export class DeviceConfig {
   issuer: string = "";
@@ -27,27 +28,29 @@ export class DeviceConfig {
 
 export const CONFIG_MAX_BYTES: i32 = 16384;
 
-function optString(obj: JsonValue, key: string, cfg: DeviceConfig): string {
+/**
+ * `key` of `obj` as a string, "" when absent. The first problem met is kept
+ * in `sink.error`: not a string (`notString`), or, for a URL field, a URL the
+ * device may not send credentials to (`badUrl`). With a problem already
+ * kept, the field is not read.
+ */
+function field(obj: JsonValue, key: string, sink: DeviceConfig, url: bool = true, notString: Fault = Fault.ConfigNotString, badUrl: Fault = Fault.ConfigBadUrl): string {
   const v = obj.get(key);
-  if (v === null) return "";
+  if (v === null || sink.error.length > 0) return "";
   if (!v.isString()) {
-    if (cfg.error.length == 0) cfg.error = "config: '" + key + "' must be a string";
+    sink.error = fault(notString, key);
     return "";
   }
+  const why = url && v.str.length > 0 ? checkEndpoint(v.str) : "";
+  if (why.length > 0) sink.error = fault(badUrl, key + " " + cleanText(why, 80));
   return v.str;
-}
-
-function checkUrlField(cfg: DeviceConfig, key: string, value: string): void {
-  if (value.length == 0 || cfg.error.length > 0) return;
-  const why = checkEndpoint(value);
-  if (why.length > 0) cfg.error = "config: '" + key + "' " + why;
 }
 
 /** Parses and checks the device configuration from the board's bytes (null: none). Never traps; check `.error`. */
 export function parseDeviceConfigBytes(bytes: Uint8Array | null): DeviceConfig {
   if (bytes === null) {
     const cfg = new DeviceConfig();
-    cfg.error = "config: the board has no device configuration (or it is over " + CONFIG_MAX_BYTES.toString() + " bytes)";
+    cfg.error = fault(Fault.ConfigMissing);
     return cfg;
   }
   return checkConfig(parseJsonBytes(bytes));
@@ -61,67 +64,57 @@ export function parseDeviceConfig(text: string): DeviceConfig {
 function checkConfig(r: JsonResult): DeviceConfig {
   const cfg = new DeviceConfig();
   if (!r.ok) {
-    cfg.error = "config: not valid JSON (" + r.error + ")";
+    cfg.error = fault(Fault.ConfigNotJson, r.error);
     return cfg;
   }
   const obj = r.value!;
   if (!obj.isObject()) {
-    cfg.error = "config: must be a JSON object";
+    cfg.error = fault(Fault.ConfigNotObject);
     return cfg;
   }
-  cfg.issuer = optString(obj, "issuer", cfg);
-  cfg.deviceAuthorizationEndpoint = optString(obj, "device_authorization_endpoint", cfg);
-  cfg.tokenEndpoint = optString(obj, "token_endpoint", cfg);
-  cfg.revocationEndpoint = optString(obj, "revocation_endpoint", cfg);
-  cfg.introspectionEndpoint = optString(obj, "introspection_endpoint", cfg);
-  cfg.clientId = optString(obj, "client_id", cfg);
-  cfg.clientSecret = optString(obj, "client_secret", cfg);
-  cfg.scope = optString(obj, "scope", cfg);
-  cfg.backend = optString(obj, "backend", cfg);
-  cfg.invalidateEndpoint = optString(obj, "invalidate_endpoint", cfg);
+  cfg.issuer = field(obj, "issuer", cfg);
+  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", cfg);
+  cfg.tokenEndpoint = field(obj, "token_endpoint", cfg);
+  cfg.revocationEndpoint = field(obj, "revocation_endpoint", cfg);
+  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", cfg);
+  cfg.clientId = field(obj, "client_id", cfg, false);
+  cfg.clientSecret = field(obj, "client_secret", cfg, false);
+  cfg.scope = field(obj, "scope", cfg, false);
+  cfg.backend = field(obj, "backend", cfg);
+  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", cfg);
   if (cfg.error.length > 0) return cfg;
   if (cfg.clientId.length == 0) {
-    cfg.error = "config: 'client_id' is required";
-    return cfg;
+    cfg.error = fault(Fault.ConfigNoClientId);
+  } else if (cfg.issuer.length == 0 && cfg.needsDiscovery) {
+    cfg.error = fault(Fault.ConfigNoEndpoints);
   }
-  if (cfg.issuer.length == 0 && cfg.needsDiscovery) {
-    cfg.error = "config: give 'issuer', or both 'device_authorization_endpoint' and 'token_endpoint'";
-    return cfg;
-  }
-  checkUrlField(cfg, "issuer", cfg.issuer);
-  checkUrlField(cfg, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint);
-  checkUrlField(cfg, "token_endpoint", cfg.tokenEndpoint);
-  checkUrlField(cfg, "revocation_endpoint", cfg.revocationEndpoint);
-  checkUrlField(cfg, "introspection_endpoint", cfg.introspectionEndpoint);
-  checkUrlField(cfg, "backend", cfg.backend);
-  checkUrlField(cfg, "invalidate_endpoint", cfg.invalidateEndpoint);
   return cfg;
 }
 
 /**
  * Fills the endpoints the config left out from an RFC 8414 / OpenID
- * discovery document. Returns "" or an error. The document's `issuer` must
+ * discovery document. Returns "" or a fault. The document's `issuer` must
  * equal the configured one (RFC 8414 §3.3), or the metadata is not trusted.
+ * On a fault some endpoints may be filled already: the caller restores them.
  */
 export function applyDiscovery(cfg: DeviceConfig, doc: JsonValue): string {
   const issuer = doc.getString("issuer");
-  if (issuer === null || issuer != cfg.issuer) {
-    return "discovery: the document's issuer does not match the configured issuer (RFC 8414 §3.3)";
-  }
-  const fields = ["device_authorization_endpoint", "token_endpoint", "revocation_endpoint", "introspection_endpoint"];
-  for (let i = 0; i < fields.length; i++) {
-    const key = fields[i];
-    const v = doc.get(key);
-    if (v === null) continue;
-    if (!v.isString()) return "discovery: '" + key + "' is not a string";
-    const why = checkEndpoint(v.str);
-    if (why.length > 0) return "discovery: '" + key + "' " + cleanText(why, 80);
-    if (key == "device_authorization_endpoint" && cfg.deviceAuthorizationEndpoint.length == 0) cfg.deviceAuthorizationEndpoint = v.str;
-    if (key == "token_endpoint" && cfg.tokenEndpoint.length == 0) cfg.tokenEndpoint = v.str;
-    if (key == "revocation_endpoint" && cfg.revocationEndpoint.length == 0) cfg.revocationEndpoint = v.str;
-    if (key == "introspection_endpoint" && cfg.introspectionEndpoint.length == 0) cfg.introspectionEndpoint = v.str;
-  }
-  if (cfg.deviceAuthorizationEndpoint.length == 0) return "discovery: the server has no device_authorization_endpoint (no RFC 8628 support)";
-  if (cfg.tokenEndpoint.length == 0) return "discovery: the server has no token_endpoint";
+  if (issuer === null || issuer != cfg.issuer) return fault(Fault.IssuerMismatch);
+  // Every endpoint the document names is checked, also those the config gives.
+  const sink = new DeviceConfig();
+  cfg.deviceAuthorizationEndpoint = fromDocument(doc, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint, sink);
+  cfg.tokenEndpoint = fromDocument(doc, "token_endpoint", cfg.tokenEndpoint, sink);
+  cfg.revocationEndpoint = fromDocument(doc, "revocation_endpoint", cfg.revocationEndpoint, sink);
+  cfg.introspectionEndpoint = fromDocument(doc, "introspection_endpoint", cfg.introspectionEndpoint, sink);
+  if (sink.error.length > 0) return sink.error;
+  // RFC 8628 §4: without device_authorization_endpoint the server does not do the device flow.
+  if (cfg.deviceAuthorizationEndpoint.length == 0) return fault(Fault.AnswerMissing, "device_authorization_endpoint");
+  if (cfg.tokenEndpoint.length == 0) return fault(Fault.AnswerMissing, "token_endpoint");
   return "";
+}
+
+/** The configured endpoint when there is one, else the document's (checked into `sink`). */
+function fromDocument(doc: JsonValue, key: string, configured: string, sink: DeviceConfig): string {
+  const found = field(doc, key, sink, true, Fault.AnswerNotString, Fault.DiscoveryBadUrl);
+  return configured.length > 0 ? configured : found;
 }

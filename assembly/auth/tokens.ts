@@ -11,7 +11,8 @@ import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, describeStatus, parseBody, retryAfterSeconds, cleanText } from "../net/http";
+import { HttpRequest, HttpResponse, parseBody, retryAfterSeconds } from "../net/http";
+import { Fault, fault } from "../faults";
 
 export const enum TokenState {
   None = 0,
@@ -249,7 +250,7 @@ export class TokenLifecycle {
         return TokenAction.Unlink;
       }
       if (err.code == "invalid_client" || err.code == "unauthorized_client") {
-        this.reason = "The server no longer accepts this device (" + err.code + ").";
+        this.reason = fault(Fault.ClientRejected, err.code);
         return TokenAction.Unlink;
       }
     }
@@ -261,11 +262,11 @@ export class TokenLifecycle {
         this.failures = 0;
         return TokenAction.Persist;
       }
-      this.reason = "Refresh answer rejected: " + cleanText(parsed.error, 100);
+      this.reason = parsed.error;
     } else if (err !== null) {
-      this.reason = "Refresh failed: " + err.code;
+      this.reason = fault(Fault.RefreshRefused, err.code);
     } else {
-      this.reason = "Refresh failed: " + describeStatus(resp.status);
+      this.reason = fault(Fault.RefreshFailed, resp.status.toString());
     }
     // Transient (or unexplained) failure: retry with capped backoff until it works;
     // the refresh token is still good.

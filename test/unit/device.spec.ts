@@ -17,7 +17,7 @@ import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { render, Views } from "../../assembly/ui/render";
 import { SPIN_GUARD_MS } from "../../assembly/limits";
 import * as msg from "../../assembly/ui/messages";
-import { faultOf } from "../../assembly/faults";
+import { Fault, fault, faultOf } from "../../assembly/faults";
 import { FakePort, FixedRng, RamFlash, XorSealer, EBUSY, json, SMALL_TABLE } from "./fakes";
 
 const FULL = '{"issuer":"https://as.example","client_id":"tv-1","device_authorization_endpoint":"https://as.example/device",' +
@@ -188,7 +188,7 @@ test("issue: a failed discovery is recovered with LINK once the server is fixed"
   r.answer(json(200, DOC.replace('"issuer":"https://as.example"', '"issuer":"https://other.example"')));
   r.tick();
   expectEq<i32>(r.device.state(), DeviceState.Error, "error");
-  expect(r.device.views(DeviceState.Error).reason.indexOf("issuer") >= 0, "reason given");
+  expectEq<string>(r.device.views(DeviceState.Error).reason, fault(Fault.IssuerMismatch), "reason given");
   expectEq<i32>(r.port.sent.length, 1, "no POST to an empty URL");
   r.device.onButton(1, r.now);
   r.tick();
