@@ -2,7 +2,8 @@
 // settings. With only `issuer`, the endpoints come from discovery.
 import { JsonResult, JsonValue, parseJson, parseJsonBytes } from "../net/json";
 import { checkEndpoint } from "../net/url";
-import { cleanText } from "../net/http";
+import { HttpRequest, cleanText } from "../net/http";
+import { Form } from "../net/form";
 import { Fault, fault } from "../faults";
 
 export class DeviceConfig {
@@ -23,6 +24,19 @@ export class DeviceConfig {
 
   get needsDiscovery(): bool {
     return this.deviceAuthorizationEndpoint.length == 0 || this.tokenEndpoint.length == 0;
+  }
+
+  /**
+   * A form POST from this client: `form`, then client_id and, for a
+   * confidential client, client_secret in the body (RFC 6749 §2.3.1, §3.2.1;
+   * RFC 8628 §3.1, RFC 7009 §2.1; some providers demand the secret there).
+   */
+  post(url: string, form: Form, timeoutMs: i32): HttpRequest {
+    form.add("client_id", this.clientId);
+    if (this.clientSecret.length > 0) form.add("client_secret", this.clientSecret);
+    const r = HttpRequest.form(url, form.toString());
+    r.timeoutMs = timeoutMs;
+    return r;
   }
 }
 

@@ -139,25 +139,15 @@ export class DeviceFlow {
 
   /** §3.1 device authorization request. */
   private codeRequest(): HttpRequest {
-    const form = new Form().add("client_id", this.cfg.clientId);
+    const form = new Form();
     if (this.cfg.scope.length > 0) form.add("scope", this.cfg.scope);
-    // A confidential client may authenticate in the body (RFC 6749 §2.3.1); some providers demand it.
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const r = HttpRequest.form(this.cfg.deviceAuthorizationEndpoint, form.toString());
-    r.timeoutMs = REQUEST_TIMEOUT_MS;
-    return r;
+    return this.cfg.post(this.cfg.deviceAuthorizationEndpoint, form, REQUEST_TIMEOUT_MS);
   }
 
   /** §3.4 device access token request. */
   private pollRequest(): HttpRequest {
-    const form = new Form()
-      .add("grant_type", GRANT_DEVICE_CODE)
-      .add("device_code", this.deviceCode)
-      .add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const r = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
-    r.timeoutMs = REQUEST_TIMEOUT_MS;
-    return r;
+    const form = new Form().add("grant_type", GRANT_DEVICE_CODE).add("device_code", this.deviceCode);
+    return this.cfg.post(this.cfg.tokenEndpoint, form, REQUEST_TIMEOUT_MS);
   }
 
   onResponse(resp: HttpResponse, now: i64): void {

@@ -53,10 +53,7 @@ export class Discovery {
 
   /** (Re)starts discovery from the first location, at once. A response still in flight is ignored. */
   start(now: i64): void {
-    this.cfg.deviceAuthorizationEndpoint = this.baseDevice;
-    this.cfg.tokenEndpoint = this.baseToken;
-    this.cfg.revocationEndpoint = this.baseRevocation;
-    this.cfg.introspectionEndpoint = this.baseIntrospection;
+    this.restore();
     this.reason = "";
     this.location = 0;
     this.failures = 0;
@@ -117,11 +114,16 @@ export class Discovery {
     this.reason = "";
   }
 
-  private fail(why: string): void {
+  /** Back to the endpoints as configured. */
+  private restore(): void {
     this.cfg.deviceAuthorizationEndpoint = this.baseDevice;
     this.cfg.tokenEndpoint = this.baseToken;
     this.cfg.revocationEndpoint = this.baseRevocation;
     this.cfg.introspectionEndpoint = this.baseIntrospection;
+  }
+
+  private fail(why: string): void {
+    this.restore();
     this.state = DiscoveryState.Failed;
     this.reason = why;
     this.nextAt = -1;

@@ -86,22 +86,6 @@ export class TokenRecord {
 
   get refreshInFlight(): bool { return (this.flags & FLAG_REFRESH_IN_FLIGHT) != 0; }
 
-  /** A copy with the same tokens and the given flags. */
-  withFlags(flags: u32): TokenRecord {
-    const r = new TokenRecord();
-    r.access = this.access; // never changed in place: shared
-    r.refreshToken = this.refreshToken;
-    r.tokenType = this.tokenType;
-    r.scope = this.scope;
-    r.issuer = this.issuer;
-    r.clientId = this.clientId;
-    r.expiresAtWall = this.expiresAtWall;
-    r.lifetimeS = this.lifetimeS;
-    r.obtainedAtWall = this.obtainedAtWall;
-    r.flags = flags;
-    return r;
-  }
-
   /** True when every field equals `other`'s. */
   equals(other: TokenRecord): bool {
     return (

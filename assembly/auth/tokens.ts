@@ -226,14 +226,8 @@ export class TokenLifecycle {
     this.refreshes++;
     if (this.state == TokenState.Linked) this.state = TokenState.Refreshing;
     // RFC 6749 §6: grant_type=refresh_token, refresh_token; a public client identifies itself with client_id (§3.2.1).
-    const form = new Form()
-      .add("grant_type", "refresh_token")
-      .add("refresh_token", this.record!.refreshToken)
-      .add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const req = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
-    req.timeoutMs = REFRESH_TIMEOUT_MS;
-    this.request = req;
+    const form = new Form().add("grant_type", "refresh_token").add("refresh_token", this.record!.refreshToken);
+    this.request = this.cfg.post(this.cfg.tokenEndpoint, form, REFRESH_TIMEOUT_MS);
     return TokenAction.Send;
   }
 
@@ -289,9 +283,9 @@ export class TokenLifecycle {
   inFlightMark(): TokenRecord | null {
     const r = this.record;
     if (r === null || r.refreshInFlight) return null;
-    const marked = r.withFlags(r.flags | FLAG_REFRESH_IN_FLIGHT);
-    this.record = marked;
-    return marked;
+    // Marked in place: the record in use is the one flash is about to hold.
+    r.flags |= FLAG_REFRESH_IN_FLIGHT;
+    return r;
   }
 
   /** The pending record reached flash: use it. */

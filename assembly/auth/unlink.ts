@@ -85,22 +85,16 @@ export class Unlink {
     let req: HttpRequest;
     if (this.step == UnlinkStep.Invalidate) {
       req = HttpRequest.form(this.cfg.invalidateEndpoint, new Form().add("token", this.accessToken).toString());
-    } else if (this.step == UnlinkStep.RevokeRefresh) {
-      req = this.revocation(this.refreshToken, "refresh_token");
+      req.timeoutMs = REVOKE_TIMEOUT_MS;
     } else {
-      req = this.revocation(this.accessToken, "access_token");
+      // RFC 7009 §2.1: token, token_type_hint, and the client's identity.
+      const refresh = this.step == UnlinkStep.RevokeRefresh;
+      const form = new Form().add("token", refresh ? this.refreshToken : this.accessToken).add("token_type_hint", refresh ? "refresh_token" : "access_token");
+      req = this.cfg.post(this.cfg.revocationEndpoint, form, REVOKE_TIMEOUT_MS);
     }
-    req.timeoutMs = REVOKE_TIMEOUT_MS;
     this.inFlight = true;
     this.asked++;
     return req;
-  }
-
-  /** RFC 7009 §2.1: token, token_type_hint, and the client's identity. */
-  private revocation(token: string, hint: string): HttpRequest {
-    const form = new Form().add("token", token).add("token_type_hint", hint).add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    return HttpRequest.form(this.cfg.revocationEndpoint, form.toString());
   }
 
   onResponse(resp: HttpResponse, now: i64): void {
