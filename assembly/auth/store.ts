@@ -53,7 +53,7 @@
 // (matching magic, CRC and authenticated sealing) is not guarded against.
 
 import { crc32 } from "./crc32";
-import { putU16, putU32, getU16, getU32 } from "./le";
+import { putU32, getU16, getU32 } from "./le";
 import { workBuffer } from "../net/buffer";
 import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
 import { Fault, fault } from "../faults";
@@ -200,23 +200,20 @@ export class TokenStore {
 
     const total = SLOT_OVERHEAD + len;
     putU32(image, 0, SLOT_MAGIC);
-    putU16(image, 4, SLOT_FORMAT_VERSION);
-    putU16(image, 6, 0);
+    putU32(image, 4, SLOT_FORMAT_VERSION); // and the reserved u16, 0
     putU32(image, 8, seq);
     putU32(image, 12, <u32>len);
     putU32(image, SLOT_HEADER_SIZE + len, crc32(image, 0, SLOT_HEADER_SIZE + len));
 
-    const magic = new Uint8Array(4);
-    putU32(magic, 0, SLOT_MAGIC);
-    putU32(image, 0, 0);
     const base = target * size;
     const slot = target.toString();
     // Write 1: everything but the magic (written as zeros); write 2: the magic commits the slot.
-    if (this.flash.write(base, image.subarray(0, total)) < 0 || this.flash.write(base, magic) < 0) {
-      return this.fail(STORE_ERR_WRITE, fault(Fault.WriteFailed, slot));
-    }
-
+    putU32(image, 0, 0);
+    let rc = this.flash.write(base, image.subarray(0, total));
     putU32(image, 0, SLOT_MAGIC);
+    if (rc >= 0) rc = this.flash.write(base, image.subarray(0, 4));
+    if (rc < 0) return this.fail(STORE_ERR_WRITE, fault(Fault.WriteFailed, slot));
+
     // Read back into the plaintext's buffer (sealed: no longer needed).
     const back = sc.read.subarray(0, total);
     if (this.flash.read(base, back) < 0) return this.fail(STORE_ERR_READ, fault(Fault.SlotReadFailed, slot));

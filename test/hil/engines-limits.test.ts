@@ -122,7 +122,7 @@ describe("limits on every engine", { concurrency: true }, () => {
       const r = await linkWith(engine, MIN_BODY, storage);
       try {
         const capacity = storage / 2 - 20; // a slot less its header and CRC (boards/ABI.md, Storage)
-        const exact = new RegExp(`E409\\s+\\d+\\s+${capacity}\\b[^]*storage_size ${storage} bytes`);
+        const exact = new RegExp(`E409\\s+\\d+\\s+${capacity}\\b[^]*storage_size\\s+${storage}\\s+bytes`);
         await r.d.waitDisplay(exact, 20000);
         await r.d.waitLog(exact);
         assert.ok(!r.d.states().slice(-1).includes("linked"), `[${engine}] does not stay linked on tokens it cannot keep`);
