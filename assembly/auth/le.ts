@@ -17,3 +17,11 @@ export function getU16(src: Uint8Array, at: i32): u32 {
 export function getU32(src: Uint8Array, at: i32): u32 {
   return load<u32>(src.dataStart + <usize>at);
 }
+
+export function putI64(dst: Uint8Array, at: i32, v: i64): void {
+  store<i64>(dst.dataStart + <usize>at, v);
+}
+
+export function getI64(src: Uint8Array, at: i32): i64 {
+  return load<i64>(src.dataStart + <usize>at);
+}
