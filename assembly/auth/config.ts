@@ -43,20 +43,20 @@ export class DeviceConfig {
 export const CONFIG_MAX_BYTES: i32 = 16384;
 
 /**
- * `key` of `obj` as a string, "" when absent. The first problem met is kept
- * in `sink.error`: not a string (`notString`), or, for a URL field, a URL the
- * device may not send credentials to (`badUrl`). With a problem already
- * kept, the field is not read.
+ * `key` of `obj` (the config, or a discovery document when `doc`) as a
+ * string, "" when absent. The first problem met is kept in `sink.error`: not
+ * a string, or, for a URL field, a URL the device may not send credentials
+ * to. With a problem already kept, the field is not read.
  */
-function field(obj: JsonValue, key: string, sink: DeviceConfig, url: bool = true, notString: Fault = Fault.ConfigNotString, badUrl: Fault = Fault.ConfigBadUrl): string {
+function field(obj: JsonValue, key: string, sink: DeviceConfig, url: bool, doc: bool): string {
   const v = obj.get(key);
   if (v === null || sink.error.length > 0) return "";
   if (!v.isString()) {
-    sink.error = fault(notString, key);
+    sink.error = fault(doc ? Fault.AnswerNotString : Fault.ConfigNotString, key);
     return "";
   }
   const why = url && v.str.length > 0 ? checkEndpoint(v.str) : "";
-  if (why.length > 0) sink.error = fault(badUrl, key + " " + cleanText(why, 80));
+  if (why.length > 0) sink.error = fault(doc ? Fault.DiscoveryBadUrl : Fault.ConfigBadUrl, key + " " + cleanText(why, 80));
   return v.str;
 }
 
@@ -86,16 +86,16 @@ function checkConfig(r: JsonResult): DeviceConfig {
     cfg.error = fault(Fault.ConfigNotObject);
     return cfg;
   }
-  cfg.issuer = field(obj, "issuer", cfg);
-  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", cfg);
-  cfg.tokenEndpoint = field(obj, "token_endpoint", cfg);
-  cfg.revocationEndpoint = field(obj, "revocation_endpoint", cfg);
-  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", cfg);
-  cfg.clientId = field(obj, "client_id", cfg, false);
-  cfg.clientSecret = field(obj, "client_secret", cfg, false);
-  cfg.scope = field(obj, "scope", cfg, false);
-  cfg.backend = field(obj, "backend", cfg);
-  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", cfg);
+  cfg.issuer = field(obj, "issuer", cfg, true, false);
+  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", cfg, true, false);
+  cfg.tokenEndpoint = field(obj, "token_endpoint", cfg, true, false);
+  cfg.revocationEndpoint = field(obj, "revocation_endpoint", cfg, true, false);
+  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", cfg, true, false);
+  cfg.clientId = field(obj, "client_id", cfg, false, false);
+  cfg.clientSecret = field(obj, "client_secret", cfg, false, false);
+  cfg.scope = field(obj, "scope", cfg, false, false);
+  cfg.backend = field(obj, "backend", cfg, true, false);
+  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", cfg, true, false);
   if (cfg.error.length > 0) return cfg;
   if (cfg.clientId.length == 0) {
     cfg.error = fault(Fault.ConfigNoClientId);
@@ -129,6 +129,6 @@ export function applyDiscovery(cfg: DeviceConfig, doc: JsonValue): string {
 
 /** The configured endpoint when there is one, else the document's (checked into `sink`). */
 function fromDocument(doc: JsonValue, key: string, configured: string, sink: DeviceConfig): string {
-  const found = field(doc, key, sink, true, Fault.AnswerNotString, Fault.DiscoveryBadUrl);
+  const found = field(doc, key, sink, true, true);
   return configured.length > 0 ? configured : found;
 }

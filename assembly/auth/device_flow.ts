@@ -4,10 +4,10 @@
 // answer to `onResponse(resp, now)`, and sleeps until `nextDeadline()`.
 // Every time is monotonic milliseconds; nothing here reads a clock.
 import { DeviceConfig } from "./config";
-import { Rng, backoffDelay } from "./backoff";
+import { Rng, retryDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, isVisibleAscii, numberField, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
 import { isIpv4Literal, isLoopbackHost, parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
@@ -49,8 +49,7 @@ export const DEVICE_CODE_MAX_CHARS: i32 = 1024;
 // Connection failures: 2 s doubling to 60 s, with jitter (DESIGN.md).
 export const BACKOFF_BASE_MS: i64 = 2000;
 export const BACKOFF_CAP_MS: i64 = 60000;
-/** An honoured Retry-After is bounded too, so a hostile value cannot park the device. */
-export const RETRY_AFTER_CAP_S: i32 = 300;
+export { RETRY_AFTER_CAP_S } from "./backoff";
 
 export const REQUEST_TIMEOUT_MS: i32 = 10000;
 
@@ -196,14 +195,7 @@ export class DeviceFlow {
   /** Waits after a transient failure: Retry-After when given, else capped backoff with jitter. */
   private backoff(resp: HttpResponse, now: i64, f: Fault): void {
     this.failures++;
-    let delay: i64;
-    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
-    if (ra >= 0) {
-      delay = <i64>min(ra, RETRY_AFTER_CAP_S) * 1000;
-      if (delay < this.intervalMs) delay = this.intervalMs;
-    } else {
-      delay = backoffDelay(this.failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS, this.intervalMs, this.rng);
-    }
+    const delay = retryDelay(resp, this.failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS, this.intervalMs, this.rng);
     this.state = LinkState.Backoff;
     // Shown under the code while waiting: the fault, with the status (or NET_* error) that caused the wait.
     this.message = fault(f, resp.status.toString());

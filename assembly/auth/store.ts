@@ -187,16 +187,11 @@ export class TokenStore {
     if (len < 0) return this.fail(STORE_ERR_SEAL, fault(Fault.SealFailed));
     if (len > cap) return this.fail(STORE_ERR_TOO_LARGE, fault(Fault.RecordTooLarge, len.toString() + " " + cap.toString()));
 
+    // The other slot than the newest record's (slot 0 when there is none), one sequence on.
     const newest = this.pickNewest(s0, s1);
-    let target = 0;
-    let seq: u32 = 1;
-    if (newest >= 0) {
-      target = 1 - newest;
-      seq = nextSequence(newest == 0 ? s0.sequence : s1.sequence);
-      this.seq = newest == 0 ? s0.sequence : s1.sequence;
-    } else {
-      this.seq = 0;
-    }
+    this.seq = newest < 0 ? 0 : (newest == 0 ? s0.sequence : s1.sequence);
+    const target = newest == 0 ? 1 : 0;
+    const seq = nextSequence(this.seq);
 
     const total = SLOT_OVERHEAD + len;
     putU32(image, 0, SLOT_MAGIC);

@@ -6,12 +6,12 @@
 // `pending` when asked and calls `commit` only after the flash write
 // succeeded. Until then the old tokens stay in use.
 import { DeviceConfig } from "./config";
-import { Rng, backoffDelay } from "./backoff";
+import { Rng, retryDelay } from "./backoff";
 import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
 
 export const enum TokenState {
@@ -265,10 +265,7 @@ export class TokenLifecycle {
     // Transient (or unexplained) failure: retry with capped backoff until it works;
     // the refresh token is still good.
     this.failures++;
-    let delay = backoffDelay(this.failures, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS, 0, this.rng);
-    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
-    if (ra >= 0) delay = <i64>min(ra, 300) * 1000;
-    this.refreshAtMs = now + delay;
+    this.refreshAtMs = now + retryDelay(resp, this.failures, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS, 0, this.rng);
     if (this.state == TokenState.Refreshing) this.state = TokenState.Linked;
     if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) this.state = TokenState.Expired;
     return TokenAction.Nothing;
