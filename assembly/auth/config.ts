@@ -42,21 +42,24 @@ export class DeviceConfig {
 
 export const CONFIG_MAX_BYTES: i32 = 16384;
 
+/** The first problem field() met since it was last cleared; "" when none. */
+let fieldError = "";
+
 /**
  * `key` of `obj` (the config, or a discovery document when `doc`) as a
- * string, "" when absent. The first problem met is kept in `sink.error`: not
+ * string, "" when absent. The first problem met is kept in `fieldError`: not
  * a string, or, for a URL field, a URL the device may not send credentials
  * to. With a problem already kept, the field is not read.
  */
-function field(obj: JsonValue, key: string, sink: DeviceConfig, url: bool, doc: bool): string {
+function field(obj: JsonValue, key: string, url: bool, doc: bool): string {
   const v = obj.get(key);
-  if (v === null || sink.error.length > 0) return "";
+  if (v === null || fieldError.length > 0) return "";
   if (!v.isString()) {
-    sink.error = fault(doc ? Fault.AnswerNotString : Fault.ConfigNotString, key);
+    fieldError = fault(doc ? Fault.AnswerNotString : Fault.ConfigNotString, key);
     return "";
   }
   const why = url && v.str.length > 0 ? checkEndpoint(v.str) : "";
-  if (why.length > 0) sink.error = fault(doc ? Fault.DiscoveryBadUrl : Fault.ConfigBadUrl, key + " " + cleanText(why, 80));
+  if (why.length > 0) fieldError = fault(doc ? Fault.DiscoveryBadUrl : Fault.ConfigBadUrl, key + " " + cleanText(why, 80));
   return v.str;
 }
 
@@ -86,18 +89,20 @@ function checkConfig(r: JsonResult): DeviceConfig {
     cfg.error = fault(Fault.ConfigNotObject);
     return cfg;
   }
-  cfg.issuer = field(obj, "issuer", cfg, true, false);
-  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", cfg, true, false);
-  cfg.tokenEndpoint = field(obj, "token_endpoint", cfg, true, false);
-  cfg.revocationEndpoint = field(obj, "revocation_endpoint", cfg, true, false);
-  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", cfg, true, false);
-  cfg.clientId = field(obj, "client_id", cfg, false, false);
-  cfg.clientSecret = field(obj, "client_secret", cfg, false, false);
-  cfg.scope = field(obj, "scope", cfg, false, false);
-  cfg.backend = field(obj, "backend", cfg, true, false);
-  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", cfg, true, false);
-  if (cfg.error.length > 0) return cfg;
-  if (cfg.clientId.length == 0) {
+  fieldError = "";
+  cfg.issuer = field(obj, "issuer", true, false);
+  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", true, false);
+  cfg.tokenEndpoint = field(obj, "token_endpoint", true, false);
+  cfg.revocationEndpoint = field(obj, "revocation_endpoint", true, false);
+  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", true, false);
+  cfg.clientId = field(obj, "client_id", false, false);
+  cfg.clientSecret = field(obj, "client_secret", false, false);
+  cfg.scope = field(obj, "scope", false, false);
+  cfg.backend = field(obj, "backend", true, false);
+  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", true, false);
+  if (fieldError.length > 0) {
+    cfg.error = fieldError;
+  } else if (cfg.clientId.length == 0) {
     cfg.error = fault(Fault.ConfigNoClientId);
   } else if (cfg.issuer.length == 0 && cfg.needsDiscovery) {
     cfg.error = fault(Fault.ConfigNoEndpoints);
@@ -115,20 +120,20 @@ export function applyDiscovery(cfg: DeviceConfig, doc: JsonValue): string {
   const issuer = doc.getString("issuer");
   if (issuer === null || issuer != cfg.issuer) return fault(Fault.IssuerMismatch);
   // Every endpoint the document names is checked, also those the config gives.
-  const sink = new DeviceConfig();
-  cfg.deviceAuthorizationEndpoint = fromDocument(doc, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint, sink);
-  cfg.tokenEndpoint = fromDocument(doc, "token_endpoint", cfg.tokenEndpoint, sink);
-  cfg.revocationEndpoint = fromDocument(doc, "revocation_endpoint", cfg.revocationEndpoint, sink);
-  cfg.introspectionEndpoint = fromDocument(doc, "introspection_endpoint", cfg.introspectionEndpoint, sink);
-  if (sink.error.length > 0) return sink.error;
+  fieldError = "";
+  cfg.deviceAuthorizationEndpoint = fromDocument(doc, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint);
+  cfg.tokenEndpoint = fromDocument(doc, "token_endpoint", cfg.tokenEndpoint);
+  cfg.revocationEndpoint = fromDocument(doc, "revocation_endpoint", cfg.revocationEndpoint);
+  cfg.introspectionEndpoint = fromDocument(doc, "introspection_endpoint", cfg.introspectionEndpoint);
+  if (fieldError.length > 0) return fieldError;
   // RFC 8628 §4: without device_authorization_endpoint the server does not do the device flow.
   if (cfg.deviceAuthorizationEndpoint.length == 0) return fault(Fault.AnswerMissing, "device_authorization_endpoint");
   if (cfg.tokenEndpoint.length == 0) return fault(Fault.AnswerMissing, "token_endpoint");
   return "";
 }
 
-/** The configured endpoint when there is one, else the document's (checked into `sink`). */
-function fromDocument(doc: JsonValue, key: string, configured: string, sink: DeviceConfig): string {
-  const found = field(doc, key, sink, true, true);
+/** The configured endpoint when there is one, else the document's (checked either way). */
+function fromDocument(doc: JsonValue, key: string, configured: string): string {
+  const found = field(doc, key, true, true);
   return configured.length > 0 ? configured : found;
 }
