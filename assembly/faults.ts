@@ -18,6 +18,13 @@
 // another meaning: add new ones in a free slot of the right hundred.
 export const enum Fault {
   // 1xx configuration: the device config (100-139)
+  ConfigMissing = 100,        // the board has no device configuration (or it is over 16384 bytes)
+  ConfigNotJson = 101,        // the device configuration is not valid JSON: {}
+  ConfigNotObject = 102,      // the device configuration is not a JSON object
+  ConfigNotString = 103,      // the device configuration's {} must be a string
+  ConfigNoClientId = 104,     // the device configuration has no client_id (required)
+  ConfigNoEndpoints = 105,    // the device configuration needs issuer, or both device_authorization_endpoint and token_endpoint
+  ConfigBadUrl = 106,         // a URL of the device configuration is not usable (https, or plain http only to loopback): {}
   // ·
   // 1xx configuration: URLs, HTTP, forms (140-169)
   UrlInvalid = 140,     // the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)
@@ -27,6 +34,15 @@ export const enum Fault {
   // 1xx configuration: JSON (170-199)
   // ·
   // 2xx unusable answers: linking, tokens, discovery, unlink (200-239)
+  AnswerMissing = 200,        // the answer has no {}
+  AnswerNotString = 201,      // the answer's {} is not a string
+  AnswerBadText = 202,        // the answer's {} is empty, too long or has characters that are not allowed
+  AnswerOutOfRange = 203,     // the answer's {} is out of range
+  AnswerNotJson = 204,        // the answer is neither a JSON object nor a form
+  AnswerNotHttps = 205,       // the answer's {} is not an https URL (RFC 8628 §3.3)
+  TokenTypeUnsupported = 206, // the token type {} is not supported (only Bearer)
+  IssuerMismatch = 207,       // the discovery document's issuer is not the configured issuer (RFC 8414 §3.3)
+  DiscoveryBadUrl = 208,      // an endpoint of the discovery document is not usable (https, or plain http only to loopback): {}
   // ·
   // 2xx unusable answers: HTTP, URLs, forms (240-259)
   NetTooLarge = 240,    // the answer was larger than the board's body cap
@@ -45,6 +61,21 @@ export const enum Fault {
   ActionNoWords = 297,      // the action backend's answer has neither output.speech nor output.display
   // ·
   // 3xx refusals and failures: linking, tokens, discovery, unlink (300-339)
+  CodeRefused = 300,          // the device authorization request was refused: {}
+  TokenRefused = 301,         // the token request was refused: {}
+  RefusedOverCap = 302,       // a token answer was larger than this board's NET_BODY_CAP, then the token request was refused; the cap in bytes (-1 unknown) and the error: {}
+  CodeHttp = 303,             // the device authorization endpoint answered HTTP {} without an OAuth error
+  TokenHttp = 304,            // the token endpoint answered HTTP {} without an OAuth error
+  CodeRetrying = 305,         // could not get a code, retrying; HTTP status or NET_* error (boards/ABI.md): {}
+  TokenRetrying = 306,        // the token endpoint could not be reached or failed, retrying; HTTP status or NET_* error: {}
+  ClientRejected = 307,       // the server no longer accepts this device's client: {}
+  RefreshRefused = 308,       // a token refresh was refused, retrying: {}
+  RefreshFailed = 309,        // a token refresh failed, retrying; HTTP status or NET_* error: {}
+  DiscoveryRetrying = 310,    // cannot reach the issuer's metadata, retrying; HTTP status or NET_* error: {}
+  NoMetadata = 311,           // no usable metadata at either well-known location (RFC 8414 §3.1); the last HTTP status: {}
+  InvalidateNotConfirmed = 312, // the backend's invalidate call was not confirmed: {}
+  RevocationNotConfirmed = 313, // a revocation (RFC 7009 §2.2) was not confirmed: HTTP {}
+  UnlinkUnreached = 314,      // an unlink request did not reach its server; NET_* error: {}
   // ·
   // 3xx refusals and failures: HTTP and the action backend (340-399)
   NetConnect = 340,         // could not connect to the server
@@ -58,6 +89,18 @@ export const enum Fault {
   ActionNoNewToken = 348,   // no new access token came after the refresh; the action was not sent again
   // ·
   // 4xx flash: the token store and its records (400-449)
+  RegionTooSmall = 400,       // the flash region is too small for a slot
+  SlotReadFailed = 401,       // slot {}: read failed
+  SlotVersion = 402,          // slot {}: unknown format version
+  SlotLength = 403,           // slot {}: length exceeds the slot capacity
+  SlotCrc = 404,              // slot {}: bad CRC
+  SlotUnauthentic = 405,      // slot {}: payload failed authentication
+  SlotUndecodable = 406,      // slot {}: payload does not decode
+  SlotChanged = 407,          // slot {} changed while it was read
+  SealFailed = 408,           // sealing failed
+  RecordTooLarge = 409,       // the sealed record does not fit a slot; its size and the slot capacity in bytes: {}
+  WriteFailed = 410,          // a flash write to slot {} failed
+  VerifyFailed = 411,         // slot {} read back differs from what was written
   // ·
   // 5xx the action table (500-599)
   TableMissing = 500,        // the board has no action table

@@ -1,6 +1,10 @@
 // Capped exponential backoff with jitter, for connection failures and
 // server errors. Jitter spreads a fleet of devices that lost the network
 // at once so they do not return in step.
+import { HttpResponse, retryAfterSeconds } from "../net/http";
+
+/** An honoured Retry-After is bounded, so a hostile value cannot park the device. */
+export const RETRY_AFTER_CAP_S: i32 = 300;
 
 export abstract class Rng {
   abstract next(): u32;
@@ -39,4 +43,16 @@ export function backoffDelay(failures: i32, baseMs: i64, capMs: i64, floorMs: i6
   let delay = half + <i64>rng.below(<u32>(half + 1));
   if (delay < floorMs) delay = floorMs;
   return delay;
+}
+
+/**
+ * The wait after a transient failure answered by `resp`: the Retry-After of
+ * a 429 or 503 (RFC 9110 §10.2.3, RFC 6585 §4), capped at RETRY_AFTER_CAP_S,
+ * else backoffDelay. Never less than `floorMs`.
+ */
+export function retryDelay(resp: HttpResponse, failures: i32, baseMs: i64, capMs: i64, floorMs: i64, rng: Rng): i64 {
+  const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
+  if (ra < 0) return backoffDelay(failures, baseMs, capMs, floorMs, rng);
+  const delay = <i64>min(ra, RETRY_AFTER_CAP_S) * 1000;
+  return delay < floorMs ? floorMs : delay;
 }

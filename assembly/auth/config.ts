@@ -2,7 +2,9 @@
 // settings. With only `issuer`, the endpoints come from discovery.
 import { JsonResult, JsonValue, parseJson, parseJsonBytes } from "../net/json";
 import { checkEndpoint } from "../net/url";
-import { cleanText } from "../net/http";
+import { HttpRequest, cleanText } from "../net/http";
+import { Form } from "../net/form";
+import { Fault, fault } from "../faults";
 
 export class DeviceConfig {
   issuer: string = "";
@@ -23,31 +25,49 @@ export class DeviceConfig {
   get needsDiscovery(): bool {
     return this.deviceAuthorizationEndpoint.length == 0 || this.tokenEndpoint.length == 0;
   }
+
+  /**
+   * A form POST from this client: `form`, then client_id and, for a
+   * confidential client, client_secret in the body (RFC 6749 §2.3.1, §3.2.1;
+   * RFC 8628 §3.1, RFC 7009 §2.1; some providers demand the secret there).
+   */
+  post(url: string, form: Form, timeoutMs: i32): HttpRequest {
+    form.add("client_id", this.clientId);
+    if (this.clientSecret.length > 0) form.add("client_secret", this.clientSecret);
+    const r = HttpRequest.form(url, form.toString());
+    r.timeoutMs = timeoutMs;
+    return r;
+  }
 }
 
 export const CONFIG_MAX_BYTES: i32 = 16384;
 
-function optString(obj: JsonValue, key: string, cfg: DeviceConfig): string {
+/** The first problem field() met since it was last cleared; "" when none. */
+let fieldError = "";
+
+/**
+ * `key` of `obj` (the config, or a discovery document when `doc`) as a
+ * string, "" when absent. The first problem met is kept in `fieldError`: not
+ * a string, or, for a URL field, a URL the device may not send credentials
+ * to. With a problem already kept, the field is not read.
+ */
+function field(obj: JsonValue, key: string, url: bool, doc: bool): string {
   const v = obj.get(key);
-  if (v === null) return "";
+  if (v === null || fieldError.length > 0) return "";
   if (!v.isString()) {
-    if (cfg.error.length == 0) cfg.error = "config: '" + key + "' must be a string";
+    fieldError = fault(doc ? Fault.AnswerNotString : Fault.ConfigNotString, key);
     return "";
   }
+  const why = url && v.str.length > 0 ? checkEndpoint(v.str) : "";
+  if (why.length > 0) fieldError = fault(doc ? Fault.DiscoveryBadUrl : Fault.ConfigBadUrl, key + " " + cleanText(why, 80));
   return v.str;
-}
-
-function checkUrlField(cfg: DeviceConfig, key: string, value: string): void {
-  if (value.length == 0 || cfg.error.length > 0) return;
-  const why = checkEndpoint(value);
-  if (why.length > 0) cfg.error = "config: '" + key + "' " + why;
 }
 
 /** Parses and checks the device configuration from the board's bytes (null: none). Never traps; check `.error`. */
 export function parseDeviceConfigBytes(bytes: Uint8Array | null): DeviceConfig {
   if (bytes === null) {
     const cfg = new DeviceConfig();
-    cfg.error = "config: the board has no device configuration (or it is over " + CONFIG_MAX_BYTES.toString() + " bytes)";
+    cfg.error = fault(Fault.ConfigMissing);
     return cfg;
   }
   return checkConfig(parseJsonBytes(bytes));
@@ -61,67 +81,59 @@ export function parseDeviceConfig(text: string): DeviceConfig {
 function checkConfig(r: JsonResult): DeviceConfig {
   const cfg = new DeviceConfig();
   if (!r.ok) {
-    cfg.error = "config: not valid JSON (" + r.error + ")";
+    cfg.error = fault(Fault.ConfigNotJson, r.error);
     return cfg;
   }
   const obj = r.value!;
   if (!obj.isObject()) {
-    cfg.error = "config: must be a JSON object";
+    cfg.error = fault(Fault.ConfigNotObject);
     return cfg;
   }
-  cfg.issuer = optString(obj, "issuer", cfg);
-  cfg.deviceAuthorizationEndpoint = optString(obj, "device_authorization_endpoint", cfg);
-  cfg.tokenEndpoint = optString(obj, "token_endpoint", cfg);
-  cfg.revocationEndpoint = optString(obj, "revocation_endpoint", cfg);
-  cfg.introspectionEndpoint = optString(obj, "introspection_endpoint", cfg);
-  cfg.clientId = optString(obj, "client_id", cfg);
-  cfg.clientSecret = optString(obj, "client_secret", cfg);
-  cfg.scope = optString(obj, "scope", cfg);
-  cfg.backend = optString(obj, "backend", cfg);
-  cfg.invalidateEndpoint = optString(obj, "invalidate_endpoint", cfg);
-  if (cfg.error.length > 0) return cfg;
-  if (cfg.clientId.length == 0) {
-    cfg.error = "config: 'client_id' is required";
-    return cfg;
+  fieldError = "";
+  cfg.issuer = field(obj, "issuer", true, false);
+  cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", true, false);
+  cfg.tokenEndpoint = field(obj, "token_endpoint", true, false);
+  cfg.revocationEndpoint = field(obj, "revocation_endpoint", true, false);
+  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", true, false);
+  cfg.clientId = field(obj, "client_id", false, false);
+  cfg.clientSecret = field(obj, "client_secret", false, false);
+  cfg.scope = field(obj, "scope", false, false);
+  cfg.backend = field(obj, "backend", true, false);
+  cfg.invalidateEndpoint = field(obj, "invalidate_endpoint", true, false);
+  if (fieldError.length > 0) {
+    cfg.error = fieldError;
+  } else if (cfg.clientId.length == 0) {
+    cfg.error = fault(Fault.ConfigNoClientId);
+  } else if (cfg.issuer.length == 0 && cfg.needsDiscovery) {
+    cfg.error = fault(Fault.ConfigNoEndpoints);
   }
-  if (cfg.issuer.length == 0 && cfg.needsDiscovery) {
-    cfg.error = "config: give 'issuer', or both 'device_authorization_endpoint' and 'token_endpoint'";
-    return cfg;
-  }
-  checkUrlField(cfg, "issuer", cfg.issuer);
-  checkUrlField(cfg, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint);
-  checkUrlField(cfg, "token_endpoint", cfg.tokenEndpoint);
-  checkUrlField(cfg, "revocation_endpoint", cfg.revocationEndpoint);
-  checkUrlField(cfg, "introspection_endpoint", cfg.introspectionEndpoint);
-  checkUrlField(cfg, "backend", cfg.backend);
-  checkUrlField(cfg, "invalidate_endpoint", cfg.invalidateEndpoint);
   return cfg;
 }
 
 /**
  * Fills the endpoints the config left out from an RFC 8414 / OpenID
- * discovery document. Returns "" or an error. The document's `issuer` must
+ * discovery document. Returns "" or a fault. The document's `issuer` must
  * equal the configured one (RFC 8414 §3.3), or the metadata is not trusted.
+ * On a fault some endpoints may be filled already: the caller restores them.
  */
 export function applyDiscovery(cfg: DeviceConfig, doc: JsonValue): string {
   const issuer = doc.getString("issuer");
-  if (issuer === null || issuer != cfg.issuer) {
-    return "discovery: the document's issuer does not match the configured issuer (RFC 8414 §3.3)";
-  }
-  const fields = ["device_authorization_endpoint", "token_endpoint", "revocation_endpoint", "introspection_endpoint"];
-  for (let i = 0; i < fields.length; i++) {
-    const key = fields[i];
-    const v = doc.get(key);
-    if (v === null) continue;
-    if (!v.isString()) return "discovery: '" + key + "' is not a string";
-    const why = checkEndpoint(v.str);
-    if (why.length > 0) return "discovery: '" + key + "' " + cleanText(why, 80);
-    if (key == "device_authorization_endpoint" && cfg.deviceAuthorizationEndpoint.length == 0) cfg.deviceAuthorizationEndpoint = v.str;
-    if (key == "token_endpoint" && cfg.tokenEndpoint.length == 0) cfg.tokenEndpoint = v.str;
-    if (key == "revocation_endpoint" && cfg.revocationEndpoint.length == 0) cfg.revocationEndpoint = v.str;
-    if (key == "introspection_endpoint" && cfg.introspectionEndpoint.length == 0) cfg.introspectionEndpoint = v.str;
-  }
-  if (cfg.deviceAuthorizationEndpoint.length == 0) return "discovery: the server has no device_authorization_endpoint (no RFC 8628 support)";
-  if (cfg.tokenEndpoint.length == 0) return "discovery: the server has no token_endpoint";
+  if (issuer === null || issuer != cfg.issuer) return fault(Fault.IssuerMismatch);
+  // Every endpoint the document names is checked, also those the config gives.
+  fieldError = "";
+  cfg.deviceAuthorizationEndpoint = fromDocument(doc, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint);
+  cfg.tokenEndpoint = fromDocument(doc, "token_endpoint", cfg.tokenEndpoint);
+  cfg.revocationEndpoint = fromDocument(doc, "revocation_endpoint", cfg.revocationEndpoint);
+  cfg.introspectionEndpoint = fromDocument(doc, "introspection_endpoint", cfg.introspectionEndpoint);
+  if (fieldError.length > 0) return fieldError;
+  // RFC 8628 §4: without device_authorization_endpoint the server does not do the device flow.
+  if (cfg.deviceAuthorizationEndpoint.length == 0) return fault(Fault.AnswerMissing, "device_authorization_endpoint");
+  if (cfg.tokenEndpoint.length == 0) return fault(Fault.AnswerMissing, "token_endpoint");
   return "";
+}
+
+/** The configured endpoint when there is one, else the document's (checked either way). */
+function fromDocument(doc: JsonValue, key: string, configured: string): string {
+  const found = field(doc, key, true, true);
+  return configured.length > 0 ? configured : found;
 }

@@ -4,10 +4,11 @@
 // answer to `onResponse(resp, now)`, and sleeps until `nextDeadline()`.
 // Every time is monotonic milliseconds; nothing here reads a clock.
 import { DeviceConfig } from "./config";
-import { Rng, backoffDelay } from "./backoff";
+import { Rng, retryDelay } from "./backoff";
 import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, cleanText, describeStatus, isVisibleAscii, numberField, parseBody, retryAfterSeconds } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, isVisibleAscii, numberField, parseBody } from "../net/http";
+import { Fault, fault } from "../faults";
 import { isIpv4Literal, isLoopbackHost, parseUrl } from "../net/url";
 import { JsonValue } from "../net/json";
 
@@ -48,8 +49,7 @@ export const DEVICE_CODE_MAX_CHARS: i32 = 1024;
 // Connection failures: 2 s doubling to 60 s, with jitter (DESIGN.md).
 export const BACKOFF_BASE_MS: i64 = 2000;
 export const BACKOFF_CAP_MS: i64 = 60000;
-/** An honoured Retry-After is bounded too, so a hostile value cannot park the device. */
-export const RETRY_AFTER_CAP_S: i32 = 300;
+export { RETRY_AFTER_CAP_S } from "./backoff";
 
 export const REQUEST_TIMEOUT_MS: i32 = 10000;
 
@@ -126,7 +126,7 @@ export class DeviceFlow {
   due(now: i64): HttpRequest | null {
     if (this.phase == Phase.Poll && this.expiresAtMs >= 0 && now >= this.expiresAtMs && this.state != LinkState.Linked) {
       // §3.5: stop at expires_in even if the server never says expired_token.
-      this.stop(LinkState.CodeExpired, "The code expired before it was approved.");
+      this.stop(LinkState.CodeExpired);
       return null;
     }
     if (this.phase == Phase.None || this.inFlight || this.nextAt < 0 || now < this.nextAt) return null;
@@ -138,25 +138,15 @@ export class DeviceFlow {
 
   /** §3.1 device authorization request. */
   private codeRequest(): HttpRequest {
-    const form = new Form().add("client_id", this.cfg.clientId);
+    const form = new Form();
     if (this.cfg.scope.length > 0) form.add("scope", this.cfg.scope);
-    // A confidential client may authenticate in the body (RFC 6749 §2.3.1); some providers demand it.
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const r = HttpRequest.form(this.cfg.deviceAuthorizationEndpoint, form.toString());
-    r.timeoutMs = REQUEST_TIMEOUT_MS;
-    return r;
+    return this.cfg.post(this.cfg.deviceAuthorizationEndpoint, form, REQUEST_TIMEOUT_MS);
   }
 
   /** §3.4 device access token request. */
   private pollRequest(): HttpRequest {
-    const form = new Form()
-      .add("grant_type", GRANT_DEVICE_CODE)
-      .add("device_code", this.deviceCode)
-      .add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const r = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
-    r.timeoutMs = REQUEST_TIMEOUT_MS;
-    return r;
+    const form = new Form().add("grant_type", GRANT_DEVICE_CODE).add("device_code", this.deviceCode);
+    return this.cfg.post(this.cfg.tokenEndpoint, form, REQUEST_TIMEOUT_MS);
   }
 
   onResponse(resp: HttpResponse, now: i64): void {
@@ -172,7 +162,8 @@ export class DeviceFlow {
     this.stop(LinkState.Error, message);
   }
 
-  private stop(state: LinkState, message: string): void {
+  /** Ends the flow in `state`; `message` is a fault, given only for an error. */
+  private stop(state: LinkState, message: string = ""): void {
     this.state = state;
     this.message = message;
     this.phase = Phase.None;
@@ -180,32 +171,34 @@ export class DeviceFlow {
     this.deviceCode = "";
   }
 
-  private configFailure(what: string, e: OAuthError): void {
-    // Any other RFC 6749 §5.2 error is a configuration problem: retrying
-    // would only repeat it, so stop with a message a person can act on.
-    let msg = what + " refused: " + e.code;
-    if (e.description.length > 0) msg += " (" + e.description + ")";
+  /**
+   * Any other RFC 6749 §5.2 error is a configuration problem: retrying would
+   * only repeat it, so stop. The server's description stays with its code:
+   * it often names what to fix (a scope, a grant type).
+   */
+  private configFailure(f: Fault, e: OAuthError): void {
+    let arg = e.description.length > 0 ? e.code + ": " + e.description : e.code;
     if (this.oversizedCap != 0) {
-      msg = "token answer larger than this board's NET_BODY_CAP" +
-        (this.oversizedCap > 0 ? " of " + this.oversizedCap.toString() + " bytes" : "") + "; then " + msg;
+      f = Fault.RefusedOverCap;
+      arg = this.oversizedCap.toString() + " " + arg;
     }
     this.configError = true;
-    this.stop(LinkState.Error, msg);
+    this.stop(LinkState.Error, fault(f, arg));
+  }
+
+  /** A 4xx without an OAuth error: the endpoint itself is wrong (a configuration error). */
+  private httpFailure(f: Fault, status: i32): void {
+    this.configError = true;
+    this.stop(LinkState.Error, fault(f, status.toString()));
   }
 
   /** Waits after a transient failure: Retry-After when given, else capped backoff with jitter. */
-  private backoff(resp: HttpResponse, now: i64, what: string): void {
+  private backoff(resp: HttpResponse, now: i64, f: Fault): void {
     this.failures++;
-    let delay: i64;
-    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
-    if (ra >= 0) {
-      delay = <i64>min(ra, RETRY_AFTER_CAP_S) * 1000;
-      if (delay < this.intervalMs) delay = this.intervalMs;
-    } else {
-      delay = backoffDelay(this.failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS, this.intervalMs, this.rng);
-    }
+    const delay = retryDelay(resp, this.failures, BACKOFF_BASE_MS, BACKOFF_CAP_MS, this.intervalMs, this.rng);
     this.state = LinkState.Backoff;
-    this.message = what + ": " + describeStatus(resp.status) + "; retrying in " + ((delay + 999) / 1000).toString() + " s";
+    // Shown under the code while waiting: the fault, with the status (or NET_* error) that caused the wait.
+    this.message = fault(f, resp.status.toString());
     // Counted from this answer (or failure), like every poll deadline.
     this.nextAt = now + delay + (this.phase == Phase.Poll ? POLL_GUARD_MS : 0);
   }
@@ -219,50 +212,39 @@ export class DeviceFlow {
     const obj = resp.status >= 0 ? parseBody(resp) : null;
     const err = oauthError(obj);
     if (err !== null && !this.isTransient(resp.status)) {
-      this.configFailure("Device authorization", err);
-      return;
-    }
-    if (this.isTransient(resp.status)) {
-      this.backoff(resp, now, "Could not get a code");
-      return;
-    }
-    if (resp.status != 200) {
-      this.configError = true;
-      this.stop(LinkState.Error, "Device authorization endpoint answered " + describeStatus(resp.status) + ".");
-      return;
-    }
-    if (obj === null) {
-      this.stop(LinkState.Error, "Device authorization answer is neither JSON nor a form.");
-      return;
-    }
-    const why = this.acceptCode(obj, now);
-    if (why.length > 0) {
-      this.stop(LinkState.Error, "Device authorization answer rejected: " + why + ".");
+      this.configFailure(Fault.CodeRefused, err);
+    } else if (this.isTransient(resp.status)) {
+      this.backoff(resp, now, Fault.CodeRetrying);
+    } else if (resp.status != 200) {
+      this.httpFailure(Fault.CodeHttp, resp.status);
+    } else {
+      const why = obj === null ? fault(Fault.AnswerNotJson) : this.acceptCode(obj, now);
+      if (why.length > 0) this.stop(LinkState.Error, why);
     }
   }
 
   private acceptCode(obj: JsonValue, now: i64): string {
     const dc = obj.getString("device_code");
-    if (dc === null || dc.length == 0) return "no device_code";
-    if (dc.length > DEVICE_CODE_MAX_CHARS || !isVisibleAscii(dc)) return "device_code is too long or has invalid characters";
+    if (dc === null || dc.length == 0) return fault(Fault.AnswerMissing, "device_code");
+    if (dc.length > DEVICE_CODE_MAX_CHARS || !isVisibleAscii(dc)) return fault(Fault.AnswerBadText, "device_code");
     const uc = obj.getString("user_code");
-    if (uc === null || uc.length == 0) return "no user_code";
-    if (uc.length > USER_CODE_MAX_CHARS || !isVisibleAscii(uc)) return "user_code is too long or has invalid characters";
+    if (uc === null || uc.length == 0) return fault(Fault.AnswerMissing, "user_code");
+    if (uc.length > USER_CODE_MAX_CHARS || !isVisibleAscii(uc)) return fault(Fault.AnswerBadText, "user_code");
     // Google spells it verification_url.
     let vu = obj.getString("verification_uri");
     if (vu === null) vu = obj.getString("verification_url");
-    if (vu === null || vu.length == 0) return "no verification_uri";
+    if (vu === null || vu.length == 0) return fault(Fault.AnswerMissing, "verification_uri");
     const asLoopback = isLoopbackUrl(this.cfg.deviceAuthorizationEndpoint);
-    if (!isWebUrl(vu, asLoopback)) return "verification_uri is not an https URL";
+    if (!isWebUrl(vu, asLoopback)) return fault(Fault.AnswerNotHttps, "verification_uri");
     let vuc = obj.getString("verification_uri_complete");
     if (vuc !== null && !isWebUrl(vuc, asLoopback)) vuc = null; // optional extra: dropped, never shown, when unusable
     const expires = numberField(obj, "expires_in");
-    if (isNaN(expires)) return "no expires_in";
-    if (expires < 1 || expires > <f64>EXPIRES_MAX_S) return "expires_in is out of range";
+    if (isNaN(expires)) return fault(Fault.AnswerMissing, "expires_in");
+    if (expires < 1 || expires > <f64>EXPIRES_MAX_S) return fault(Fault.AnswerOutOfRange, "expires_in");
     let interval = <f64>DEFAULT_INTERVAL_S;
     if (obj.has("interval")) {
       interval = numberField(obj, "interval");
-      if (isNaN(interval) || interval < 1 || interval > <f64>INTERVAL_MAX_S) return "interval is out of range";
+      if (isNaN(interval) || interval < 1 || interval > <f64>INTERVAL_MAX_S) return fault(Fault.AnswerOutOfRange, "interval");
     }
     this.deviceCode = dc;
     this.userCode = uc;
@@ -292,62 +274,44 @@ export class DeviceFlow {
       // Errors arrive with 400 (the RFC) or 200 (GitHub): the body decides.
       this.failures = 0;
       const code = err.code;
-      if (code == "authorization_pending") {
-        this.state = LinkState.AwaitingApproval;
-        this.message = "";
-        this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
-      } else if (code == "slow_down") {
-        // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
-        this.intervalMs += SLOW_DOWN_STEP_MS;
-        if (!isNaN(err.interval) && err.interval <= <f64>INTERVAL_MAX_S && <i64>(err.interval * 1000) > this.intervalMs) {
-          this.intervalMs = <i64>(Math.ceil(err.interval) * 1000);
+      if (code == "authorization_pending" || code == "slow_down") {
+        if (code == "slow_down") {
+          // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
+          this.intervalMs += SLOW_DOWN_STEP_MS;
+          if (!isNaN(err.interval) && err.interval <= <f64>INTERVAL_MAX_S && <i64>(err.interval * 1000) > this.intervalMs) {
+            this.intervalMs = <i64>(Math.ceil(err.interval) * 1000);
+          }
         }
         this.state = LinkState.AwaitingApproval;
         this.message = "";
         this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
       } else if (code == "access_denied") {
-        this.stop(LinkState.Denied, "The request was denied.");
+        this.stop(LinkState.Denied);
       } else if (code == "expired_token") {
-        this.stop(LinkState.CodeExpired, "The code expired before it was approved.");
+        this.stop(LinkState.CodeExpired);
       } else {
-        this.configFailure("Token request", err);
+        this.configFailure(Fault.TokenRefused, err);
       }
-      return;
+    } else if (this.isTransient(resp.status)) {
+      this.backoff(resp, now, Fault.TokenRetrying);
+    } else if (resp.status != 200) {
+      this.httpFailure(Fault.TokenHttp, resp.status);
+    } else if (obj === null) {
+      this.stop(LinkState.Error, fault(Fault.AnswerNotJson));
+    } else {
+      const parsed = parseTokenResponse(obj);
+      this.tokens = parsed.tokens;
+      this.stop(parsed.tokens === null ? LinkState.Error : LinkState.Linked, parsed.error);
     }
-    if (this.isTransient(resp.status)) {
-      this.backoff(resp, now, "Token endpoint unreachable");
-      return;
-    }
-    if (resp.status != 200) {
-      this.configError = true;
-      this.stop(LinkState.Error, "Token endpoint answered " + describeStatus(resp.status) + " without an OAuth error.");
-      return;
-    }
-    if (obj === null) {
-      this.stop(LinkState.Error, "Token answer is neither JSON nor a form.");
-      return;
-    }
-    const parsed = parseTokenResponse(obj);
-    if (parsed.tokens === null) {
-      this.stop(LinkState.Error, cleanText(parsed.error, 120) + ".");
-      return;
-    }
-    this.tokens = parsed.tokens;
-    this.stop(LinkState.Linked, "");
   }
 }
 
 /**
- * A URL the person may be sent to (RFC 8628 §3.3): https, or plain http only
- * to a loopback host when the authorization server itself is on loopback (a
- * simulator or test rig, where the whole exchange never leaves the machine). A plain-http page
- * on the internet would let anyone on the path swap the sign-in page.
- */
-/**
- * A page the person may be sent to (RFC 8628 §3.2): https, or plain http
- * only from an authorization server on loopback (a development setup) to a
- * page on loopback or on an IPv4 address literal (that machine's own
- * network address, the simulator's --lan); never plain http to a name.
+ * A page the person may be sent to (RFC 8628 §3.2, §3.3): https, or plain
+ * http only from an authorization server on loopback (a development setup)
+ * to a page on loopback or on an IPv4 address literal (that machine's own
+ * network address, the simulator's --lan); never plain http to a name, where
+ * anyone on the path could swap the sign-in page.
  */
 function isWebUrl(s: string, asLoopback: bool): bool {
   const u = parseUrl(s);
@@ -364,7 +328,7 @@ function isLoopbackUrl(s: string): bool {
 export function groupUserCode(code: string): string {
   if (code.indexOf("-") >= 0 || code.indexOf(" ") >= 0 || code.length < 6) return code;
   const group = code.length % 4 == 0 ? 4 : (code.length % 3 == 0 ? 3 : 4);
-  const parts = new Array<string>();
-  for (let i = 0; i < code.length; i += group) parts.push(code.substring(i, min(i + group, code.length)));
-  return parts.join("-");
+  let out = code.substring(0, group);
+  for (let i = group; i < code.length; i += group) out += "-" + code.substring(i, i + group);
+  return out;
 }

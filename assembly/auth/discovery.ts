@@ -4,7 +4,8 @@
 // `nextDeadline()` says when to run next. No clock reads, no board calls.
 import { DeviceConfig, applyDiscovery } from "./config";
 import { Rng, backoffDelay } from "./backoff";
-import { HttpRequest, HttpResponse, cleanText, describeStatus, parseBody } from "../net/http";
+import { HttpRequest, HttpResponse, parseBody } from "../net/http";
+import { Fault, fault } from "../faults";
 import { wellKnownUrls } from "../net/url";
 import { DISCOVERY_BACKOFF_BASE_MS, DISCOVERY_BACKOFF_CAP_MS, DISCOVERY_TIMEOUT_MS } from "../limits";
 
@@ -52,10 +53,7 @@ export class Discovery {
 
   /** (Re)starts discovery from the first location, at once. A response still in flight is ignored. */
   start(now: i64): void {
-    this.cfg.deviceAuthorizationEndpoint = this.baseDevice;
-    this.cfg.tokenEndpoint = this.baseToken;
-    this.cfg.revocationEndpoint = this.baseRevocation;
-    this.cfg.introspectionEndpoint = this.baseIntrospection;
+    this.restore();
     this.reason = "";
     this.location = 0;
     this.failures = 0;
@@ -86,12 +84,11 @@ export class Discovery {
   onResponse(resp: HttpResponse, now: i64): void {
     if (!this.inFlight) return;
     this.inFlight = false;
-    const issuer = cleanText(this.cfg.issuer, 80);
     if (resp.status < 0 || resp.status >= 500 || resp.status == 429) {
       // Transient: the same location again, later (capped, jittered).
       this.failures++;
       this.state = DiscoveryState.Backoff;
-      this.reason = "Cannot reach " + issuer + " (" + describeStatus(resp.status) + ")";
+      this.reason = fault(Fault.DiscoveryRetrying, resp.status.toString());
       this.nextAt = now + backoffDelay(this.failures, DISCOVERY_BACKOFF_BASE_MS, DISCOVERY_BACKOFF_CAP_MS, 0, this.rng);
       return;
     }
@@ -104,7 +101,7 @@ export class Discovery {
         this.nextAt = now;
         return;
       }
-      this.fail("discovery: no usable metadata at " + issuer + " (" + describeStatus(resp.status) + ")");
+      this.fail(fault(Fault.NoMetadata, resp.status.toString()));
       return;
     }
     // RFC 8414 §3.3: the document's issuer must be the configured one.
@@ -117,11 +114,16 @@ export class Discovery {
     this.reason = "";
   }
 
-  private fail(why: string): void {
+  /** Back to the endpoints as configured. */
+  private restore(): void {
     this.cfg.deviceAuthorizationEndpoint = this.baseDevice;
     this.cfg.tokenEndpoint = this.baseToken;
     this.cfg.revocationEndpoint = this.baseRevocation;
     this.cfg.introspectionEndpoint = this.baseIntrospection;
+  }
+
+  private fail(why: string): void {
+    this.restore();
     this.state = DiscoveryState.Failed;
     this.reason = why;
     this.nextAt = -1;

@@ -4,6 +4,7 @@ import { asciiLower } from "../text/case";
 import { JsonValue } from "../net/json";
 import { textOf, bytesOf } from "./token_record";
 import { cleanText, isVisibleAscii, numberField } from "../net/http";
+import { Fault, fault } from "../faults";
 // RFC 6749 Appendix A.12/A.17: tokens are VSCHAR (%x20-7E).
 
 export class OAuthError {
@@ -60,31 +61,33 @@ export class TokenParse {
   error: string = "";
 }
 
-/** Reads an RFC 6749 §5.1 success body. Errors name the field, never its value. */
+/** Reads an RFC 6749 §5.1 success body. A fault names the field, never its value. */
 export function parseTokenResponse(obj: JsonValue): TokenParse {
   const out = new TokenParse();
+  const why = readTokens(obj, out);
+  if (why.length > 0) out.tokens = null;
+  out.error = why;
+  return out;
+}
+
+function readTokens(obj: JsonValue, out: TokenParse): string {
   const at = obj.get("access_token");
-  if (at === null) { out.error = "token answer has no access_token"; return out; }
-  if (!at.isString()) { out.error = "token answer's access_token is not a string"; return out; }
+  if (at === null) return fault(Fault.AnswerMissing, "access_token");
+  if (!at.isString()) return fault(Fault.AnswerNotString, "access_token");
   // Read as bytes: VSCHAR is ASCII, so bytes are characters, and no UTF-16 copy is made.
   const access = at.utf8();
-  if (access.length == 0 || access.length > TOKEN_MAX_CHARS || !isVisibleAsciiBytes(access)) {
-    out.error = "token answer's access_token is empty, too long or has invalid characters";
-    return out;
-  }
+  if (access.length == 0 || access.length > TOKEN_MAX_CHARS || !isVisibleAsciiBytes(access)) return fault(Fault.AnswerBadText, "access_token");
   const tt = obj.getString("token_type");
   // §5.1: token_type is REQUIRED; this device only speaks RFC 6750 bearer.
-  if (tt === null) { out.error = "token answer has no token_type"; return out; }
-  if (asciiLower(tt) != "bearer") { out.error = "token type '" + cleanText(tt, 20) + "' is not supported (only Bearer)"; return out; }
+  if (tt === null) return fault(Fault.AnswerMissing, "token_type");
+  if (asciiLower(tt) != "bearer") return fault(Fault.TokenTypeUnsupported, cleanText(tt, 20));
   const t = new TokenSet();
+  out.tokens = t;
   t.access = access;
   t.tokenType = "Bearer";
   const rt = obj.get("refresh_token");
   if (rt !== null) {
-    if (!rt.isString() || rt.str.length > TOKEN_MAX_CHARS || !isVisibleAscii(rt.str)) {
-      out.error = "token answer's refresh_token is not a valid string";
-      return out;
-    }
+    if (!rt.isString() || rt.str.length > TOKEN_MAX_CHARS || !isVisibleAscii(rt.str)) return fault(Fault.AnswerBadText, "refresh_token");
     t.refreshToken = rt.str;
   }
   const scope = obj.get("scope");
@@ -92,9 +95,8 @@ export function parseTokenResponse(obj: JsonValue): TokenParse {
   if (obj.has("expires_in")) {
     const e = numberField(obj, "expires_in");
     // A lifetime must be a positive number of seconds; ten years bounds it.
-    if (isNaN(e) || e <= 0 || e > 315360000) { out.error = "token answer's expires_in is not a positive number"; return out; }
+    if (isNaN(e) || e <= 0 || e > 315360000) return fault(Fault.AnswerOutOfRange, "expires_in");
     t.expiresIn = <i32>Math.floor(e);
   }
-  out.tokens = t;
-  return out;
+  return "";
 }

@@ -52,10 +52,11 @@
 // (0xFF) or garbage; a garbage tail that happens to form a whole valid slot
 // (matching magic, CRC and authenticated sealing) is not guarded against.
 
-import { crc32Update } from "./crc32";
-import { putU16, putU32, getU16, getU32 } from "./le";
+import { crc32 } from "./crc32";
+import { putU32, getU16, getU32 } from "./le";
 import { workBuffer } from "../net/buffer";
 import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
+import { Fault, fault } from "../faults";
 
 export { Flash, Sealer } from "./services";
 import { Flash, Sealer } from "./services";
@@ -93,10 +94,6 @@ export function nextSequence(s: u32): u32 {
   return n == 0 ? 1 : n;
 }
 
-
-
-
-
 /** What a scan found in one slot. */
 class SlotState {
   readable: bool = true;
@@ -104,8 +101,8 @@ class SlotState {
   sequence: u32 = 0;
   /** The record, when the scan was asked to decode it. */
   record: TokenRecord | null = null;
-  /** Why the slot was not valid: "" when valid. */
-  reason: string = "";
+  /** Why the slot was not valid, a fault whose argument is the slot; 0 when valid or empty. */
+  reason: Fault = 0;
 }
 
 export class TokenStore {
@@ -152,7 +149,7 @@ export class TokenStore {
     const s = this.scanSlot(newest, sc, true);
     if (!s.valid) {
       this.seq = 0;
-      this.lastError = "slot " + newest.toString() + " changed while it was read";
+      this.lastError = fault(Fault.SlotChanged, newest.toString());
       return null;
     }
     this.seq = s.sequence;
@@ -170,14 +167,14 @@ export class TokenStore {
   save(r: TokenRecord): i32 {
     this.lastError = "";
     const cap = this.capacity();
-    if (cap < 0) return this.fail(STORE_ERR_REGION, "flash region too small for a slot");
+    if (cap < 0) return this.fail(STORE_ERR_REGION, fault(Fault.RegionTooSmall));
 
     const size = this.slotSize();
     const sc = new Scratch(size);
     const s0 = this.scanSlot(0, sc, false);
     const s1 = this.scanSlot(1, sc, false);
     if (!s0.readable || !s1.readable) {
-      return this.fail(STORE_ERR_READ, "cannot save: " + this.describe(s0, s1));
+      return this.fail(STORE_ERR_READ, this.describe(s0, s1));
     }
 
     // The scans are done: the read buffer takes the plaintext, the other
@@ -187,58 +184,35 @@ export class TokenStore {
     encodeRecordInto(r, plain);
     const image = sc.plain;
     const len = this.sealer.sealInto(plain, image.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + cap));
-    if (len < 0) return this.fail(STORE_ERR_SEAL, "sealing failed");
-    if (len > cap) {
-      return this.fail(
-        STORE_ERR_TOO_LARGE,
-        "sealed record of " + len.toString() + " bytes exceeds slot capacity " + cap.toString(),
-      );
-    }
+    if (len < 0) return this.fail(STORE_ERR_SEAL, fault(Fault.SealFailed));
+    if (len > cap) return this.fail(STORE_ERR_TOO_LARGE, fault(Fault.RecordTooLarge, len.toString() + " " + cap.toString()));
 
+    // The other slot than the newest record's (slot 0 when there is none), one sequence on.
     const newest = this.pickNewest(s0, s1);
-    let target = 0;
-    let seq: u32 = 1;
-    if (newest >= 0) {
-      target = 1 - newest;
-      seq = nextSequence(newest == 0 ? s0.sequence : s1.sequence);
-      this.seq = newest == 0 ? s0.sequence : s1.sequence;
-    } else {
-      this.seq = 0;
-    }
+    this.seq = newest < 0 ? 0 : (newest == 0 ? s0.sequence : s1.sequence);
+    const target = newest == 0 ? 1 : 0;
+    const seq = nextSequence(this.seq);
 
     const total = SLOT_OVERHEAD + len;
     putU32(image, 0, SLOT_MAGIC);
-    putU16(image, 4, SLOT_FORMAT_VERSION);
-    putU16(image, 6, 0);
+    putU32(image, 4, SLOT_FORMAT_VERSION); // and the reserved u16, 0
     putU32(image, 8, seq);
     putU32(image, 12, <u32>len);
-    const crc = crc32Update(0xffffffff, image, 0, SLOT_HEADER_SIZE + len) ^ 0xffffffff;
-    putU32(image, SLOT_HEADER_SIZE + len, crc);
+    putU32(image, SLOT_HEADER_SIZE + len, crc32(image, 0, SLOT_HEADER_SIZE + len));
 
-    const magic = new Uint8Array(4);
-    putU32(magic, 0, SLOT_MAGIC);
-    // Write 1: everything but the magic (written as zeros).
-    putU32(image, 0, 0);
     const base = target * size;
-    if (this.flash.write(base, image.subarray(0, total)) < 0) {
-      return this.fail(STORE_ERR_WRITE, "flash write failed (slot " + target.toString() + " body)");
-    }
-    // Write 2: the magic commits the slot.
-    if (this.flash.write(base, magic) < 0) {
-      return this.fail(STORE_ERR_WRITE, "flash write failed (slot " + target.toString() + " commit)");
-    }
-
+    const slot = target.toString();
+    // Write 1: everything but the magic (written as zeros); write 2: the magic commits the slot.
+    putU32(image, 0, 0);
+    let rc = this.flash.write(base, image.subarray(0, total));
     putU32(image, 0, SLOT_MAGIC);
+    if (rc >= 0) rc = this.flash.write(base, image.subarray(0, 4));
+    if (rc < 0) return this.fail(STORE_ERR_WRITE, fault(Fault.WriteFailed, slot));
+
     // Read back into the plaintext's buffer (sealed: no longer needed).
     const back = sc.read.subarray(0, total);
-    if (this.flash.read(base, back) < 0) {
-      return this.fail(STORE_ERR_READ, "read-back of slot " + target.toString() + " failed");
-    }
-    for (let i = 0; i < total; i++) {
-      if (back[i] != image[i]) {
-        return this.fail(STORE_ERR_VERIFY, "slot " + target.toString() + " read back differs from what was written");
-      }
-    }
+    if (this.flash.read(base, back) < 0) return this.fail(STORE_ERR_READ, fault(Fault.SlotReadFailed, slot));
+    if (memory.compare(back.dataStart, image.dataStart, <usize>total) != 0) return this.fail(STORE_ERR_VERIFY, fault(Fault.VerifyFailed, slot));
     this.seq = seq;
     return STORE_OK;
   }
@@ -268,7 +242,7 @@ export class TokenStore {
     for (let k = 0; k < 2; k++) {
       const slot = k == 0 ? first : 1 - first;
       if (this.flash.write(slot * size, zeros) < 0) {
-        return this.fail(STORE_ERR_WRITE, "flash write failed while wiping slot " + slot.toString());
+        return this.fail(STORE_ERR_WRITE, fault(Fault.WriteFailed, slot.toString()));
       }
     }
     this.seq = 0;
@@ -288,11 +262,10 @@ export class TokenStore {
     return -1;
   }
 
+  /** Why a slot is not valid, slot 0 first; "" when neither has a problem (an empty slot is none). */
   private describe(s0: SlotState, s1: SlotState): string {
-    let out = "";
-    if (s0.reason.length > 0) out = "slot 0: " + s0.reason;
-    if (s1.reason.length > 0) out += (out.length > 0 ? "; " : "") + "slot 1: " + s1.reason;
-    return out;
+    if (s0.reason != 0) return fault(s0.reason, "0");
+    return s1.reason != 0 ? fault(s1.reason, "1") : "";
   }
 
   /**
@@ -305,14 +278,14 @@ export class TokenStore {
     const size = this.slotSize();
     const cap = size - SLOT_OVERHEAD;
     if (cap < 0) {
-      st.reason = "flash region too small for a slot";
+      st.reason = Fault.RegionTooSmall;
       return st;
     }
     const base = slot * size;
     const header = sc.header();
     if (this.flash.read(base, header) < 0) {
       st.readable = false;
-      st.reason = "read failed";
+      st.reason = Fault.SlotReadFailed;
       return st;
     }
     if (getU32(header, 0) != SLOT_MAGIC) {
@@ -321,12 +294,12 @@ export class TokenStore {
     }
     const version = getU16(header, 4);
     if (version != <u32>SLOT_FORMAT_VERSION) {
-      st.reason = "unknown format version " + version.toString();
+      st.reason = Fault.SlotVersion;
       return st;
     }
     const len = getU32(header, 12);
     if (len > <u32>cap) {
-      st.reason = "length " + len.toString() + " exceeds slot capacity";
+      st.reason = Fault.SlotLength;
       return st;
     }
     const n = <i32>len;
@@ -334,17 +307,16 @@ export class TokenStore {
     if (header.dataStart != buf.dataStart) buf.set<Uint8Array>(header, 0);
     if (this.flash.read(base + SLOT_HEADER_SIZE, buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n + SLOT_CRC_SIZE)) < 0) {
       st.readable = false;
-      st.reason = "read failed";
+      st.reason = Fault.SlotReadFailed;
       return st;
     }
-    const crc = crc32Update(0xffffffff, buf, 0, SLOT_HEADER_SIZE + n) ^ 0xffffffff;
-    if (crc != getU32(buf, SLOT_HEADER_SIZE + n)) {
-      st.reason = "bad CRC";
+    if (crc32(buf, 0, SLOT_HEADER_SIZE + n) != getU32(buf, SLOT_HEADER_SIZE + n)) {
+      st.reason = Fault.SlotCrc;
       return st;
     }
     const plainLen = this.sealer.unsealInto(buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n), sc.plain);
     if (plainLen < 0) {
-      st.reason = "payload failed authentication";
+      st.reason = Fault.SlotUnauthentic;
       return st;
     }
     const plain = sc.plain.subarray(0, plainLen);
@@ -352,11 +324,11 @@ export class TokenStore {
     if (decode) {
       rec = decodeRecord(plain);
       if (rec === null) {
-        st.reason = "payload does not decode";
+        st.reason = Fault.SlotUndecodable;
         return st;
       }
     } else if (!checkRecord(plain)) {
-      st.reason = "payload does not decode";
+      st.reason = Fault.SlotUndecodable;
       return st;
     }
     st.valid = true;

@@ -32,8 +32,8 @@
 // surrogate in a field (never present in a real token) is written as
 // U+FFFD, so only such a field does not round-trip exactly.
 
-import { putU32, getU32 } from "./le";
-import { utf8InvalidAt } from "../net/utf8";
+import { putU32, getU32, putI64, getI64 } from "./le";
+import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
 
 export const RECORD_CODEC_VERSION: u8 = 1;
 /** Fields written by this revision; records with RECORD_MIN_FIELDS (9) still read. */
@@ -42,18 +42,10 @@ export const RECORD_MIN_FIELDS: u8 = 9;
 /** Flag bit: a refresh was in flight when this record was last written. */
 export const FLAG_REFRESH_IN_FLIGHT: u32 = 1;
 
-/** ASCII (VSCHAR, RFC 6749 Appendix A.12) bytes as text; other bytes as strict UTF-8 ("" when invalid). */
-export function textOf(b: Uint8Array): string {
-  if (b.length == 0) return "";
-  let ascii = true;
-  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) { ascii = false; break; }
-  if (!ascii) {
-    if (!isValidUtf8(b, 0, b.length)) return "";
-    return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length, false);
-  }
-  const out = changetype<string>(__new(<usize>b.length << 1, idof<string>()));
-  for (let i = 0; i < b.length; i++) store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>b[i]);
-  return out;
+/** Bytes as text, strict UTF-8 ("" when invalid); VSCHAR tokens (RFC 6749 Appendix A.12) are ASCII. */
+export function textOf(b: Uint8Array, start: i32 = 0, end: i32 = -1): string {
+  const s = decodeUtf8(b, start, end);
+  return s !== null ? s : "";
 }
 
 /** `s` as UTF-8 bytes (an unpaired surrogate as U+FFFD). */
@@ -85,22 +77,6 @@ export class TokenRecord {
   flags: u32 = 0;
 
   get refreshInFlight(): bool { return (this.flags & FLAG_REFRESH_IN_FLIGHT) != 0; }
-
-  /** A copy with the same tokens and the given flags. */
-  withFlags(flags: u32): TokenRecord {
-    const r = new TokenRecord();
-    r.access = this.access; // never changed in place: shared
-    r.refreshToken = this.refreshToken;
-    r.tokenType = this.tokenType;
-    r.scope = this.scope;
-    r.issuer = this.issuer;
-    r.clientId = this.clientId;
-    r.expiresAtWall = this.expiresAtWall;
-    r.lifetimeS = this.lifetimeS;
-    r.obtainedAtWall = this.obtainedAtWall;
-    r.flags = flags;
-    return r;
-  }
 
   /** True when every field equals `other`'s. */
   equals(other: TokenRecord): bool {
@@ -166,15 +142,13 @@ export function encodeRecordInto(r: TokenRecord, out: Uint8Array): i32 {
   at = putString(out, at, r.issuer);
   at = putString(out, at, r.clientId);
   putU32(out, at, 8);
-  putU32(out, at + 4, <u32>r.expiresAtWall);
-  putU32(out, at + 8, <u32>(r.expiresAtWall >>> 32));
+  putI64(out, at + 4, r.expiresAtWall);
   at += 12;
   putU32(out, at, 4);
   putU32(out, at + 4, <u32>r.lifetimeS);
   at += 8;
   putU32(out, at, 8);
-  putU32(out, at + 4, <u32>r.obtainedAtWall);
-  putU32(out, at + 8, <u32>(r.obtainedAtWall >>> 32));
+  putI64(out, at + 4, r.obtainedAtWall);
   at += 12;
   putU32(out, at, 4);
   putU32(out, at + 4, r.flags);
@@ -219,31 +193,29 @@ class Reader {
     return <i32>len;
   }
 
-  string(): string {
+  /** Skips a field that must be strict UTF-8; its start, or -1 (and marks failure). */
+  private utf8(): i32 {
     const len = this.fieldLength();
-    if (len < 0) return "";
+    if (len < 0) return -1;
     const start = this.pos;
     this.pos += len;
-    if (!isValidUtf8(this.buf, start, start + len)) {
+    if (!isValidUtf8(this.buf, start, this.pos)) {
       this.ok = false;
-      return "";
+      return -1;
     }
-    if (len == 0 || !this.text) return "";
-    return String.UTF8.decodeUnsafe(this.buf.dataStart + <usize>start, <usize>len, false);
+    return start;
+  }
+
+  string(): string {
+    const start = this.utf8();
+    return start < 0 || !this.text ? "" : textOf(this.buf, start, this.pos);
   }
 
   /** A UTF-8 field as its own bytes (a copy; checked like string()). */
   bytes(): Uint8Array {
-    const len = this.fieldLength();
-    if (len < 0) return new Uint8Array(0);
-    const start = this.pos;
-    this.pos += len;
-    if (!isValidUtf8(this.buf, start, start + len)) {
-      this.ok = false;
-      return new Uint8Array(0);
-    }
-    if (!this.text) return new Uint8Array(0);
-    return this.buf.slice(start, start + len);
+    const start = this.utf8();
+    if (start < 0 || !this.text) return new Uint8Array(0);
+    return this.buf.slice(start, this.pos);
   }
 
   i64Field(): i64 {
@@ -252,10 +224,9 @@ class Reader {
       this.ok = false;
       return 0;
     }
-    const lo = <u64>getU32(this.buf, this.pos);
-    const hi = <u64>getU32(this.buf, this.pos + 4);
+    const v = getI64(this.buf, this.pos);
     this.pos += 8;
-    return <i64>(lo | (hi << 32));
+    return v;
   }
 
   i32Field(): i32 {

@@ -6,12 +6,13 @@
 // `pending` when asked and calls `commit` only after the flash write
 // succeeded. Until then the old tokens stay in use.
 import { DeviceConfig } from "./config";
-import { Rng, backoffDelay } from "./backoff";
+import { Rng, retryDelay } from "./backoff";
 import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, describeStatus, parseBody, retryAfterSeconds, cleanText } from "../net/http";
+import { HttpRequest, HttpResponse, parseBody } from "../net/http";
+import { Fault, fault } from "../faults";
 
 export const enum TokenState {
   None = 0,
@@ -225,14 +226,8 @@ export class TokenLifecycle {
     this.refreshes++;
     if (this.state == TokenState.Linked) this.state = TokenState.Refreshing;
     // RFC 6749 §6: grant_type=refresh_token, refresh_token; a public client identifies itself with client_id (§3.2.1).
-    const form = new Form()
-      .add("grant_type", "refresh_token")
-      .add("refresh_token", this.record!.refreshToken)
-      .add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    const req = HttpRequest.form(this.cfg.tokenEndpoint, form.toString());
-    req.timeoutMs = REFRESH_TIMEOUT_MS;
-    this.request = req;
+    const form = new Form().add("grant_type", "refresh_token").add("refresh_token", this.record!.refreshToken);
+    this.request = this.cfg.post(this.cfg.tokenEndpoint, form, REFRESH_TIMEOUT_MS);
     return TokenAction.Send;
   }
 
@@ -249,7 +244,7 @@ export class TokenLifecycle {
         return TokenAction.Unlink;
       }
       if (err.code == "invalid_client" || err.code == "unauthorized_client") {
-        this.reason = "The server no longer accepts this device (" + err.code + ").";
+        this.reason = fault(Fault.ClientRejected, err.code);
         return TokenAction.Unlink;
       }
     }
@@ -261,19 +256,16 @@ export class TokenLifecycle {
         this.failures = 0;
         return TokenAction.Persist;
       }
-      this.reason = "Refresh answer rejected: " + cleanText(parsed.error, 100);
+      this.reason = parsed.error;
     } else if (err !== null) {
-      this.reason = "Refresh failed: " + err.code;
+      this.reason = fault(Fault.RefreshRefused, err.code);
     } else {
-      this.reason = "Refresh failed: " + describeStatus(resp.status);
+      this.reason = fault(Fault.RefreshFailed, resp.status.toString());
     }
     // Transient (or unexplained) failure: retry with capped backoff until it works;
     // the refresh token is still good.
     this.failures++;
-    let delay = backoffDelay(this.failures, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS, 0, this.rng);
-    const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
-    if (ra >= 0) delay = <i64>min(ra, 300) * 1000;
-    this.refreshAtMs = now + delay;
+    this.refreshAtMs = now + retryDelay(resp, this.failures, REFRESH_BACKOFF_BASE_MS, REFRESH_BACKOFF_CAP_MS, 0, this.rng);
     if (this.state == TokenState.Refreshing) this.state = TokenState.Linked;
     if (this.expiresAtMs >= 0 && now >= this.expiresAtMs) this.state = TokenState.Expired;
     return TokenAction.Nothing;
@@ -288,9 +280,9 @@ export class TokenLifecycle {
   inFlightMark(): TokenRecord | null {
     const r = this.record;
     if (r === null || r.refreshInFlight) return null;
-    const marked = r.withFlags(r.flags | FLAG_REFRESH_IN_FLIGHT);
-    this.record = marked;
-    return marked;
+    // Marked in place: the record in use is the one flash is about to hold.
+    r.flags |= FLAG_REFRESH_IN_FLIGHT;
+    return r;
   }
 
   /** The pending record reached flash: use it. */

@@ -11,7 +11,8 @@
 import { DeviceConfig } from "./config";
 import { TokenRecord } from "./token_record";
 import { Form } from "../net/form";
-import { HttpRequest, HttpResponse, cleanText, describeStatus, parseBody } from "../net/http";
+import { HttpRequest, HttpResponse, cleanText, parseBody } from "../net/http";
+import { Fault, fault } from "../faults";
 import { REVOKE_TIMEOUT_MS } from "../limits";
 
 export const enum UnlinkStep { Idle = 0, Invalidate = 1, RevokeRefresh = 2, RevokeAccess = 3, Done = 4 }
@@ -84,22 +85,16 @@ export class Unlink {
     let req: HttpRequest;
     if (this.step == UnlinkStep.Invalidate) {
       req = HttpRequest.form(this.cfg.invalidateEndpoint, new Form().add("token", this.accessToken).toString());
-    } else if (this.step == UnlinkStep.RevokeRefresh) {
-      req = this.revocation(this.refreshToken, "refresh_token");
+      req.timeoutMs = REVOKE_TIMEOUT_MS;
     } else {
-      req = this.revocation(this.accessToken, "access_token");
+      // RFC 7009 §2.1: token, token_type_hint, and the client's identity.
+      const refresh = this.step == UnlinkStep.RevokeRefresh;
+      const form = new Form().add("token", refresh ? this.refreshToken : this.accessToken).add("token_type_hint", refresh ? "refresh_token" : "access_token");
+      req = this.cfg.post(this.cfg.revocationEndpoint, form, REVOKE_TIMEOUT_MS);
     }
-    req.timeoutMs = REVOKE_TIMEOUT_MS;
     this.inFlight = true;
     this.asked++;
     return req;
-  }
-
-  /** RFC 7009 §2.1: token, token_type_hint, and the client's identity. */
-  private revocation(token: string, hint: string): HttpRequest {
-    const form = new Form().add("token", token).add("token_type_hint", hint).add("client_id", this.cfg.clientId);
-    if (this.cfg.clientSecret.length > 0) form.add("client_secret", this.cfg.clientSecret);
-    return HttpRequest.form(this.cfg.revocationEndpoint, form.toString());
   }
 
   onResponse(resp: HttpResponse, now: i64): void {
@@ -107,7 +102,7 @@ export class Unlink {
     this.inFlight = false;
     if (resp.status < 0) {
       this.unreached++;
-      this.note = describeStatus(resp.status);
+      this.note = fault(Fault.UnlinkUnreached, resp.status.toString());
     } else if (this.step == UnlinkStep.Invalidate) {
       // {"ok":true}, or {"ok":false,"error":"invalid_auth"}.
       const obj = resp.status == 200 ? parseBody(resp) : null;
@@ -115,12 +110,12 @@ export class Unlink {
       if (ok === null || !ok.isBool() || !ok.bool) {
         this.refused++;
         const err = obj !== null ? obj.getString("error") : null;
-        this.note = "invalidate: " + (err !== null ? cleanText(err, 40) : describeStatus(resp.status));
+        this.note = fault(Fault.InvalidateNotConfirmed, err !== null ? cleanText(err, 40) : resp.status.toString());
       }
     } else if (resp.status != 200) {
       // RFC 7009 §2.2: 200 whether or not the token was still valid; anything else is not a confirmation.
       this.refused++;
-      this.note = "revocation: " + describeStatus(resp.status);
+      this.note = fault(Fault.RevocationNotConfirmed, resp.status.toString());
     }
     this.step = <UnlinkStep>(<i32>this.step + 1);
     this.nextAt = now;

@@ -285,7 +285,7 @@ test("unlink by voice calls the backend's invalidate, then RFC 7009 revocation",
     const inv = backend.requests.filter((r) => r.path === INVALIDATE_PATH).pop()!;
     assert.equal(inv.status, 200);
     assert.equal(inv.result, undefined, "answered {ok:true} (an error would be recorded)");
-    assert.ok(d.lines.every((l) => !(l.ev === "log" && /invalidate not confirmed/.test(l.text))), "the device saw ok:true");
+    assert.ok(d.lines.every((l) => !(l.ev === "log" && /invalidate call was not confirmed/.test(l.text))), "the device saw ok:true");
     const revocations = server.events.filter((e) => e.name === "revocation");
     assert.ok(revocations.length >= 2, "RFC 7009 revocation after the invalidate call");
     for (const t of tokens.slice(-2)) assert.equal((await server.introspect(t)).active, false);

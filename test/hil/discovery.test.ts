@@ -37,7 +37,7 @@ test("discovery failure is recoverable with LINK once the server is fixed", asyn
   const d = new LocalDevice({ config: { issuer, client_id: real.client_id, scope: real.scope } });
   try {
     await d.waitState("error", 10000);
-    await d.waitDisplay(/issuer/);
+    await d.waitDisplay(/\(E207\)/);
     assert.ok(d.lines.some((l) => l.ev === "say" && /cannot link\. \S/.test(l.text)), "the reason is said, never empty");
     assert.equal(fetches, 1, "one discovery fetch");
     assert.ok(!d.lines.some((l) => l.ev === "net" && !String(l.url).startsWith("http")), "no request to an empty URL");

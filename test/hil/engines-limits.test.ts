@@ -107,9 +107,9 @@ describe("limits on every engine", { concurrency: true }, () => {
       const cap = MIN_BODY - 1024;
       const r = await linkWith(engine, cap, MIN_STORAGE);
       try {
-        const exact = new RegExp(`larger than this board's NET_BODY_CAP of\\s+${cap} bytes`);
-        await r.d.waitDisplay(exact, 20000);
-        await r.d.waitLog(exact);
+        // The screen shows the fault with the cap; the log has its words (host/faults.ts).
+        await r.d.waitDisplay(new RegExp(`\\(E302\\s+${cap}\\s`), 20000);
+        await r.d.waitLog(new RegExp(`larger than this board's NET_BODY_CAP[^]*the cap in bytes[^]*: ${cap} `));
         assert.ok(!r.d.states().includes("linked"), `[${engine}] never claims to be linked`);
         assert.ok(!r.d.lines.some((l) => l.ev === "log" && /tokens stored/.test(l.text)), `[${engine}] never claims the tokens were stored`);
       } finally {
@@ -122,7 +122,7 @@ describe("limits on every engine", { concurrency: true }, () => {
       const r = await linkWith(engine, MIN_BODY, storage);
       try {
         const capacity = storage / 2 - 20; // a slot less its header and CRC (boards/ABI.md, Storage)
-        const exact = new RegExp(`slot capacity ${capacity}\\b[^]*storage_size ${storage} bytes`);
+        const exact = new RegExp(`E409\\s+\\d+\\s+${capacity}\\b[^]*storage_size\\s+${storage}\\s+bytes`);
         await r.d.waitDisplay(exact, 20000);
         await r.d.waitLog(exact);
         assert.ok(!r.d.states().slice(-1).includes("linked"), `[${engine}] does not stay linked on tokens it cannot keep`);

@@ -162,10 +162,10 @@ test("strict server: no poll ever arrives early, across faults (503 Retry-After,
 
 test("bad token answers through the proxy: a clear error state, no trap, no secret printed", async () => {
   const cases: { body: string; contentType: string; expect: RegExp }[] = [
-    { body: "<html>gateway</html>", contentType: "text/html", expect: /neither JSON nor a form/ },
-    { body: '{"access_token":42,"token_type":"Bearer"}', contentType: "application/json", expect: /access_token is not a string/ },
-    { body: '{"token_type":"Bearer"}', contentType: "application/json", expect: /no access_token/ },
-    { body: '{"error":"invalid_client","error_description":"client unknown"}', contentType: "application/json", expect: /invalid_client/ },
+    { body: "<html>gateway</html>", contentType: "text/html", expect: /\(E204\)/ },
+    { body: '{"access_token":42,"token_type":"Bearer"}', contentType: "application/json", expect: /\(E201\s+access_token\)/ },
+    { body: '{"token_type":"Bearer"}', contentType: "application/json", expect: /\(E200\s+access_token\)/ },
+    { body: '{"error":"invalid_client","error_description":"client unknown"}', contentType: "application/json", expect: /\(E301\s+invalid_client:\s+client\s+unknown\)/ },
   ];
   for (const c of cases) {
     const r = await rig({ interval: 1 });
@@ -197,12 +197,12 @@ test("oversized answer: the host caps the body, the device backs off, then recov
 
 test("bad device authorization answers end in a clear error, never a trap", async () => {
   const bodies: [string, RegExp][] = [
-    ['{"device_code":"d","user_code":"AB\\u0007CD","verification_uri":"https://x.example","expires_in":60}', /user_code/],
-    ['{"device_code":"d","user_code":"ABCD","verification_uri":"file:///etc/passwd","expires_in":60}', /verification_uri/],
-    ['{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":60,"interval":0}', /interval/],
-    ['{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":-5}', /expires_in/],
-    ['{"device_code":"d","user_code":"' + "X".repeat(500) + '","verification_uri":"https://x.example","expires_in":60}', /user_code/],
-    ['not json', /neither JSON nor a form/],
+    ['{"device_code":"d","user_code":"AB\\u0007CD","verification_uri":"https://x.example","expires_in":60}', /\(E202\s+user_code\)/],
+    ['{"device_code":"d","user_code":"ABCD","verification_uri":"file:///etc/passwd","expires_in":60}', /\(E205\s+verification_uri\)/],
+    ['{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":60,"interval":0}', /\(E203\s+interval\)/],
+    ['{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":-5}', /\(E203\s+expires_in\)/],
+    ['{"device_code":"d","user_code":"' + "X".repeat(500) + '","verification_uri":"https://x.example","expires_in":60}', /\(E202\s+user_code\)/],
+    ['not json', /\(E204\)/],
   ];
   for (const [body, re] of bodies) {
     const proxy = await startFaultProxy(server.url, { interval: 1 });

@@ -135,8 +135,8 @@ test("a config without scope: the device shows a configuration error naming the 
   const d = new Device({ config: noScope });
   try {
     await d.waitState("error", 20000);
-    const screen = await d.waitDisplay(/openid offline_access/, 10000);
-    assert.match(screen.text, /invalid_scope/);
+    const screen = await d.waitDisplay(/openid\s+offline_access/, 10000);
+    assert.match(screen.text, /\(E300\s+invalid_scope\b/);
     assert.ok(!d.states().includes("denied"), "never called a denial");
     assert.ok(!d.states().includes("awaiting_approval"), "no code shown that could never link");
   } finally {

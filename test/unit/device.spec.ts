@@ -201,7 +201,7 @@ test("issue: a failed discovery is recovered with LINK once the server is fixed"
   r.answer(json(200, DOC.replace('"issuer":"https://as.example"', '"issuer":"https://other.example"')));
   r.tick();
   expectEq<i32>(r.device.state(), DeviceState.Error, "error");
-  expect(r.device.views(DeviceState.Error).reason.indexOf("issuer") >= 0, "reason given");
+  expectEq<string>(r.device.views(DeviceState.Error).reason, fault(Fault.IssuerMismatch), "reason given");
   expectEq<i32>(r.port.sent.length, 1, "no POST to an empty URL");
   r.device.onButton(1, r.now);
   r.tick();

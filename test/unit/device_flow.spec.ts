@@ -6,6 +6,7 @@ import { DeviceConfig, parseDeviceConfig } from "../../assembly/auth/config";
 import { Rng } from "../../assembly/auth/backoff";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } from "../../assembly/net/http";
 import { parseForm } from "../../assembly/net/form";
+import { Fault, fault } from "../../assembly/faults";
 
 /** A flow state as a word, so a failed expectation reads well. */
 function linkStateName(s: LinkState): string {
@@ -250,8 +251,7 @@ test("other RFC 6749 §5.2 errors are configuration errors, not retries", () => 
     f.onResponse(json(400, '{"error":"' + codes[i] + '","error_description":"client not allowed"}'), at);
     expectEq<string>(linkStateName(f.state), "error", codes[i]);
     expect(f.configError, "marked as configuration");
-    expect(f.message.indexOf(codes[i]) >= 0, "message names the error");
-    expect(f.message.indexOf("client not allowed") >= 0, "message carries the description");
+    expectEq<string>(f.message, fault(Fault.TokenRefused, codes[i] + ": client not allowed"), "the fault names the error and carries the description");
     expectEq<i64>(f.nextDeadline(), -1, "no retry loop");
   }
   const g = new DeviceFlow(cfg(), new FixedRng(0));
@@ -271,12 +271,11 @@ test("a poll answer over the board's NET_BODY_CAP: retried, and a refusal after 
   // The server had issued tokens for that answer: the device code is spent.
   f.onResponse(json(400, '{"error":"invalid_grant"}'), at);
   expectEq<string>(linkStateName(f.state), "error", "stops");
-  expect(f.message.indexOf("NET_BODY_CAP of 15360 bytes") >= 0, "names the exact limit: " + f.message);
-  expect(f.message.indexOf("invalid_grant") >= 0, "and what the server said");
+  expectEq<string>(f.message, fault(Fault.RefusedOverCap, "15360 invalid_grant"), "names the exact limit and what the server said");
   const g = awaiting();
   const at2 = nextPoll(g);
   g.onResponse(json(400, '{"error":"invalid_grant"}'), at2);
-  expect(g.message.indexOf("NET_BODY_CAP") < 0, "no limit named without an oversized answer");
+  expectEq<string>(g.message, fault(Fault.TokenRefused, "invalid_grant"), "no limit named without an oversized answer");
 });
 
 test("a device authorization request that cannot connect retries with backoff", () => {
@@ -284,6 +283,7 @@ test("a device authorization request that cannot connect retries with backoff", 
   f.begin(0); f.due(0);
   f.onResponse(HttpResponse.of(NET_CONNECT_FAILED, ""), 100);
   expectEq<string>(linkStateName(f.state), "backoff", "backoff");
+  expectEq<string>(f.message, fault(Fault.CodeRetrying, NET_CONNECT_FAILED.toString()), "the wait's reason, shown under the state");
   const at = f.nextDeadline();
   expect(at > 100, "later");
   expect(f.due(at) !== null, "retried");
@@ -300,41 +300,41 @@ test("success: tokens are read and the flow ends linked", () => {
   expectEq<i64>(f.nextDeadline(), -1, "polling stopped");
 });
 
-function codeRejected(body: string, what: string): void {
+function codeRejected(body: string, what: string, why: string): void {
   const f = new DeviceFlow(cfg(), new FixedRng(0));
   f.begin(0); f.due(0);
   f.onResponse(json(200, body), 0);
   expectEq<string>(linkStateName(f.state), "error", what);
-  expect(f.message.length > 0, what + ": has a message");
+  expectEq<string>(f.message, why, what + ": the fault");
   expectEq<i64>(f.nextDeadline(), -1, what + ": stops");
 }
 
 test("bad device authorization answers end in a clear error", () => {
-  codeRejected("not json at all <html>", "non-JSON");
-  codeRejected("[1,2,3]", "not an object");
-  codeRejected('{"user_code":"A","verification_uri":"https://x.example","expires_in":60}', "missing device_code");
-  codeRejected('{"device_code":"d","verification_uri":"https://x.example","expires_in":60}', "missing user_code");
-  codeRejected('{"device_code":"d","user_code":"A","expires_in":60}', "missing verification_uri");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example"}', "missing expires_in");
-  codeRejected('{"device_code":7,"user_code":"A","verification_uri":"https://x.example","expires_in":60}', "device_code wrong type");
-  codeRejected('{"device_code":"d","user_code":["A"],"verification_uri":"https://x.example","expires_in":60}', "user_code wrong type");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":"soon"}', "expires_in wrong type");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":0}', "zero interval");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":-5}', "negative interval");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":1e12}', "huge interval");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":0}', "zero expires_in");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":-1}', "negative expires_in");
-  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":99999999999}', "huge expires_in");
-  codeRejected('{"device_code":"d","user_code":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","verification_uri":"https://x.example","expires_in":60}', "overlong user_code");
-  codeRejected('{"device_code":"d","user_code":"AB\\u001bCD","verification_uri":"https://x.example","expires_in":60}', "control character in user_code");
-  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"javascript:alert(1)","expires_in":60}', "non-http verification_uri");
-  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"ftp://x.example/","expires_in":60}', "ftp verification_uri");
-  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":60', "truncated JSON");
+  codeRejected("not json at all <html>", "non-JSON", fault(Fault.AnswerNotJson));
+  codeRejected("[1,2,3]", "not an object", fault(Fault.AnswerNotJson));
+  codeRejected('{"user_code":"A","verification_uri":"https://x.example","expires_in":60}', "missing device_code", fault(Fault.AnswerMissing, "device_code"));
+  codeRejected('{"device_code":"d","verification_uri":"https://x.example","expires_in":60}', "missing user_code", fault(Fault.AnswerMissing, "user_code"));
+  codeRejected('{"device_code":"d","user_code":"A","expires_in":60}', "missing verification_uri", fault(Fault.AnswerMissing, "verification_uri"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example"}', "missing expires_in", fault(Fault.AnswerMissing, "expires_in"));
+  codeRejected('{"device_code":7,"user_code":"A","verification_uri":"https://x.example","expires_in":60}', "device_code wrong type", fault(Fault.AnswerMissing, "device_code"));
+  codeRejected('{"device_code":"d","user_code":["A"],"verification_uri":"https://x.example","expires_in":60}', "user_code wrong type", fault(Fault.AnswerMissing, "user_code"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":"soon"}', "expires_in wrong type", fault(Fault.AnswerMissing, "expires_in"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":0}', "zero interval", fault(Fault.AnswerOutOfRange, "interval"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":-5}', "negative interval", fault(Fault.AnswerOutOfRange, "interval"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":60,"interval":1e12}', "huge interval", fault(Fault.AnswerOutOfRange, "interval"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":0}', "zero expires_in", fault(Fault.AnswerOutOfRange, "expires_in"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":-1}', "negative expires_in", fault(Fault.AnswerOutOfRange, "expires_in"));
+  codeRejected('{"device_code":"d","user_code":"A","verification_uri":"https://x.example","expires_in":99999999999}', "huge expires_in", fault(Fault.AnswerOutOfRange, "expires_in"));
+  codeRejected('{"device_code":"d","user_code":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","verification_uri":"https://x.example","expires_in":60}', "overlong user_code", fault(Fault.AnswerBadText, "user_code"));
+  codeRejected('{"device_code":"d","user_code":"AB\\u001bCD","verification_uri":"https://x.example","expires_in":60}', "control character in user_code", fault(Fault.AnswerBadText, "user_code"));
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"javascript:alert(1)","expires_in":60}', "non-http verification_uri", fault(Fault.AnswerNotHttps, "verification_uri"));
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"ftp://x.example/","expires_in":60}', "ftp verification_uri", fault(Fault.AnswerNotHttps, "verification_uri"));
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"https://x.example","expires_in":60', "truncated JSON", fault(Fault.AnswerNotJson));
 });
 
 test("§3.3 plain-http verification_uri refused unless the authorization server is loopback", () => {
-  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}', "plain http on another host");
-  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://127.0.0.1/device","expires_in":60}', "plain http on loopback while the AS is not");
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://evil.example/device","expires_in":60}', "plain http on another host", fault(Fault.AnswerNotHttps, "verification_uri"));
+  codeRejected('{"device_code":"d","user_code":"ABCD","verification_uri":"http://127.0.0.1/device","expires_in":60}', "plain http on loopback while the AS is not", fault(Fault.AnswerNotHttps, "verification_uri"));
   const c = parseDeviceConfig('{"issuer":"http://127.0.0.1:9","device_authorization_endpoint":"http://127.0.0.1:9/device",' +
     '"token_endpoint":"http://127.0.0.1:9/token","client_id":"tv-1"}');
   const f = new DeviceFlow(c, new FixedRng(0));
@@ -380,7 +380,7 @@ test("user_code bytes that are not UTF-8 are refused, never shown", () => {
   f.onResponse(r, 0);
   expectEq<string>(linkStateName(f.state), "error", "refused");
   expectEq<string>(f.userCode, "", "no code shown");
-  expect(f.message.length > 0, "with a reason");
+  expectEq<string>(f.message, fault(Fault.AnswerNotJson), "with a reason");
 });
 
 test("a bad verification_uri_complete is dropped, the code still shown", () => {
@@ -399,12 +399,21 @@ test("bad token answers end in a clear error without the token", () => {
     '{"access_token":"SECRET-AT","token_type":"Bearer","refresh_token":{}}',
     '<html>oops</html>',
   ];
+  const faults = [
+    fault(Fault.AnswerMissing, "access_token"),
+    fault(Fault.AnswerNotString, "access_token"),
+    fault(Fault.AnswerMissing, "token_type"),
+    fault(Fault.TokenTypeUnsupported, "mac"),
+    fault(Fault.AnswerOutOfRange, "expires_in"),
+    fault(Fault.AnswerBadText, "refresh_token"),
+    fault(Fault.AnswerNotJson),
+  ];
   for (let i = 0; i < bodies.length; i++) {
     const f = awaiting();
     const at = nextPoll(f);
     f.onResponse(json(200, bodies[i]), at);
     expectEq<string>(linkStateName(f.state), "error", "body " + i.toString());
-    expect(f.message.indexOf("SECRET-AT") < 0, "message never holds the token");
+    expectEq<string>(f.message, faults[i], "the fault names the field, never the token");
     expect(f.tokens === null, "no tokens kept");
   }
 });

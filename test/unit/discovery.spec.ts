@@ -5,6 +5,7 @@ import { DeviceConfig, parseDeviceConfig } from "../../assembly/auth/config";
 import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { DISCOVERY_BACKOFF_BASE_MS, DISCOVERY_BACKOFF_CAP_MS } from "../../assembly/limits";
 import { FixedRng, json } from "./fakes";
+import { Fault, fault } from "../../assembly/faults";
 
 const ISSUER = "https://as.example/tenant";
 const DOC = '{"issuer":"https://as.example/tenant","device_authorization_endpoint":"https://as.example/device",' +
@@ -59,14 +60,14 @@ test("RFC 8414 §3.1: a 404 at the first location falls back to the second, at o
   expectEq<i32>(d.state, DiscoveryState.Done, "done from the second location");
 });
 
-test("no metadata at either location: failed, with a reason that names the issuer", () => {
+test("no metadata at either location: failed, with a reason that gives the last status", () => {
   const d = started();
   d.due(0);
   d.onResponse(json(404, ""), 1);
   d.due(1);
   d.onResponse(json(200, "<html>"), 2);
   expectEq<i32>(d.state, DiscoveryState.Failed, "failed");
-  expect(d.reason.indexOf("as.example") >= 0, "reason names the issuer: " + d.reason);
+  expectEq<string>(d.reason, fault(Fault.NoMetadata, "200"), "the reason");
   expectEq<i64>(d.nextDeadline(), -1, "no retry by itself");
 });
 
@@ -76,7 +77,7 @@ test("RFC 8414 §3.3: a document for another issuer is refused and fills nothing
   d.due(0);
   d.onResponse(json(200, DOC.replace("as.example/tenant", "evil.example/tenant")), 1);
   expectEq<i32>(d.state, DiscoveryState.Failed, "failed");
-  expect(d.reason.indexOf("issuer") >= 0, "reason says issuer: " + d.reason);
+  expectEq<string>(d.reason, fault(Fault.IssuerMismatch), "reason says issuer");
   expectEq<string>(cfg.tokenEndpoint, "", "no endpoint taken from an untrusted document");
   expect(!d.ready, "not ready");
 });
@@ -107,7 +108,23 @@ test("retry schedule: transport failures and 5xx back off from 2 s doubling to t
     now = d.nextDeadline();
     expected *= 2;
   }
-  expect(d.reason.indexOf("Cannot reach") >= 0, "backoff has a reason: " + d.reason);
+  expectEq<string>(d.reason, fault(Fault.DiscoveryRetrying, "503"), "backoff has a reason with the last status");
+});
+
+test("config and discovery faults name the field", () => {
+  expectEq<string>(parseDeviceConfig("[1]").error, fault(Fault.ConfigNotObject), "not an object");
+  expectEq<string>(parseDeviceConfig('{"issuer":"' + ISSUER + '"}').error, fault(Fault.ConfigNoClientId), "no client_id");
+  expectEq<string>(parseDeviceConfig('{"client_id":"c"}').error, fault(Fault.ConfigNoEndpoints), "no issuer, no endpoints");
+  expectEq<string>(parseDeviceConfig('{"issuer":"' + ISSUER + '","client_id":5}').error, fault(Fault.ConfigNotString, "client_id"), "wrong type");
+  expect(parseDeviceConfig('{"issuer":"ftp://as.example","client_id":"c"}').error.startsWith(fault(Fault.ConfigBadUrl, "issuer ")), "a URL the device may not use");
+  expectEq<string>(parseDeviceConfig('{"issuer":"' + ISSUER + '","client_id":"c","scope":""}').error, "", "a usable config");
+  const cfg = issuerOnly();
+  const d = started(cfg);
+  d.due(0);
+  d.onResponse(json(200, DOC.replace('"token_endpoint":"https://', '"token_endpoint":"http://')), 1);
+  expectEq<i32>(d.state, DiscoveryState.Failed, "failed");
+  expect(d.reason.startsWith(fault(Fault.DiscoveryBadUrl, "token_endpoint ")), "names the endpoint: " + d.reason);
+  expectEq<string>(cfg.tokenEndpoint, "", "nothing taken");
 });
 
 test("start() after a failure tries again from the first location (LINK recovers)", () => {

@@ -1,6 +1,7 @@
 // Token store: CRC-32, the record codec and the two-slot flash store,
 // including power loss at every byte of a save and of a wipe.
 import { test, expect, expectEq, report } from "./harness";
+import { Fault, fault } from "../../assembly/faults";
 import { crc32, crc32Update } from "../../assembly/auth/crc32";
 import {
   TokenRecord,
@@ -562,7 +563,7 @@ test("store: payload failing authentication or decoding is ignored", () => {
   craftSlot(f, 0, 5, OTHER_SEALER.seal(encodeRecord(old)) as Uint8Array);
   const s = reboot(f);
   expect(s.load() === null, "no slot valid: nothing");
-  expect(s.lastError.length > 0, "and lastError says why");
+  expectEq<string>(s.lastError, fault(Fault.SlotUnauthentic, "0"), "and lastError says why, slot 0 first");
 });
 
 test("store: a corrupted byte anywhere in a slot's record -> that slot ignored", () => {
@@ -643,7 +644,7 @@ test("store: payload too large -> error, nothing written; exact fit works", () =
   over.accessToken = "y".repeat(pad + 1);
 
   expectEq<i32>(s.save(over), STORE_ERR_TOO_LARGE, "one byte over");
-  expect(s.lastError.length > 0, "lastError set");
+  expectEq<string>(s.lastError, fault(Fault.RecordTooLarge, (cap + 1).toString() + " " + cap.toString()), "lastError names both sizes");
   expectEq<i32>(flash.writes, writes, "no write issued");
   expect(bytesEqual(flash.data, snap), "flash unchanged");
   expect(same(reboot(flash).load(), base), "previous record still in force");
@@ -683,6 +684,7 @@ test("store: seal failure, read failure, dropped writes", () => {
   const snap = flash.snapshot();
   sealer.failSeal = true;
   expectEq<i32>(s.save(makeRecord(2)), STORE_ERR_SEAL, "seal failure reported");
+  expectEq<string>(s.lastError, fault(Fault.SealFailed), "lastError on seal failure");
   expect(bytesEqual(flash.data, snap), "nothing written on seal failure");
   sealer.failSeal = false;
 
@@ -691,17 +693,19 @@ test("store: seal failure, read failure, dropped writes", () => {
   expectEq<i32>(s.save(makeRecord(2)), STORE_ERR_READ, "save refuses when slots cannot be read");
   expectEq<i32>(flash.writes, w, "no write without knowing the newest slot");
   expect(s.load() === null, "load with failing reads: nothing, no trap");
-  expect(s.lastError.length > 0, "lastError set");
+  expectEq<string>(s.lastError, fault(Fault.SlotReadFailed, "0"), "lastError set");
   flash.failReads = false;
   expect(same(s.load(), makeRecord(1)), "readable again");
 
   flash.dropWrites = true;
   expectEq<i32>(s.save(makeRecord(2)), STORE_ERR_VERIFY, "silently dropped write caught by read-back");
+  expectEq<string>(s.lastError, fault(Fault.VerifyFailed, "1"), "lastError names the slot");
   flash.dropWrites = false;
   expect(same(reboot(flash).load(), makeRecord(1)), "previous record in force");
 
   flash.tearAfter = 0;
   expectEq<i32>(s.save(makeRecord(2)), STORE_ERR_WRITE, "write error reported");
+  expectEq<string>(s.lastError, fault(Fault.WriteFailed, "1"), "lastError names the slot");
   flash.restorePower();
   expect(same(reboot(flash).load(), makeRecord(1)), "previous record in force after write error");
 });

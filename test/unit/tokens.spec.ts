@@ -9,6 +9,7 @@ import { Rng } from "../../assembly/auth/backoff";
 import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { parseForm } from "../../assembly/net/form";
 import { jwtExpiry } from "../../assembly/auth/jwt";
+import { Fault, fault } from "../../assembly/faults";
 
 class FixedRng extends Rng {
   constructor(public value: u32) { super(); }
@@ -138,8 +139,8 @@ test("rotation window: a refresh in flight is marked in flash; invalid_grant aft
 test("an error with an empty code still gives a reason", () => {
   const l = linked(100);
   l.check(80000);
-  l.onResponse(json(400, '{"error":"\u001b"}'), 80010, WALL);
-  expect(l.reason.length > "Refresh failed: ".length, "reason names the failure: " + l.reason);
+  l.onResponse(json(400, '{"error":"\\u001b"}'), 80010, WALL);
+  expectEq<string>(l.reason, fault(Fault.RefreshRefused, "unnamed_error"), "reason names the failure");
 });
 
 test("network errors retry with capped backoff until it works, then expired state shown", () => {

@@ -7,6 +7,7 @@ import { TokenRecord } from "../../assembly/auth/token_record";
 import { HttpRequest, HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT } from "../../assembly/net/http";
 import { parseForm } from "../../assembly/net/form";
 import { json } from "./fakes";
+import { Fault, fault } from "../../assembly/faults";
 
 function cfg(revocation: bool, invalidate: bool, secret: bool = false): DeviceConfig {
   let s = '{"issuer":"https://as.example","client_id":"tv-1","device_authorization_endpoint":"https://as.example/device","token_endpoint":"https://as.example/token"';
@@ -71,6 +72,7 @@ test("unreachable: every step is still tried, and the outcome says the server wa
   const seen = run(u, (req) => HttpResponse.of(NET_CONNECT_FAILED, ""));
   expectEq<i32>(seen.length, 3, "all three tried");
   expectEq<i32>(u.outcome, UnlinkOutcome.Unreached, "unreached");
+  expectEq<string>(u.note, fault(Fault.UnlinkUnreached, NET_CONNECT_FAILED.toString()), "the note names the transport error");
 });
 
 test("a timeout on the first revocation still sends the second before the outcome", () => {
@@ -92,10 +94,12 @@ test("refusing: a server that answers but does not confirm is told apart from an
   u.begin(rec(), 0);
   run(u, (req) => req.url.indexOf("invalidate") >= 0 ? json(200, '{"ok":false,"error":"invalid_auth"}') : HttpResponse.of(200, ""));
   expectEq<i32>(u.outcome, UnlinkOutcome.Refused, "refused");
+  expectEq<string>(u.note, fault(Fault.InvalidateNotConfirmed, "invalid_auth"), "the note names the backend's error");
   const v = new Unlink(cfg(true, false));
   v.begin(rec(), 0);
   run(v, (req) => json(503, '{"error":"temporarily_unavailable"}'));
   expectEq<i32>(v.outcome, UnlinkOutcome.Refused, "RFC 7009 §2.2: only 200 confirms");
+  expectEq<string>(v.note, fault(Fault.RevocationNotConfirmed, "503"), "the note names the status");
 });
 
 test("no refresh token: only the access token is revoked", () => {
