@@ -320,9 +320,10 @@ export class Device {
       // Stored by the fw_tick that always follows (boards/ABI.md §4), once the answer's bytes are freed.
       return;
     } else if (act == TokenAction.Unlink) {
-      const why = msg.reasonOr(this.tokens.reason);
-      this.wipe(why);
-      this.speech.push(msg.SAY_WAS_UNLINKED + why);
+      // The screen shows a fault's code (render), the speaker only its category.
+      const why = msg.reasonOr(this.tokens.reason, "");
+      this.wipe(why.length > 0 ? this.tokens.reason : msg.WHY_UNKNOWN);
+      this.speech.push(msg.SAY_WAS_UNLINKED + msg.spokenReason(this.tokens.reason));
     } else if (this.tokens.reason.length > 0) {
       this.port.log(LOG_WARN, this.tokens.reason);
     }

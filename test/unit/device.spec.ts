@@ -319,6 +319,26 @@ test("render: every reply shows on screen with its line breaks; the code is said
   expect(f.codeKey.length > 0, "a key to say it once");
 });
 
+test("refresh refused with invalid_client: unlinked, the code on screen, only words said", () => {
+  const r = new Rig(FULL, true);
+  r.tick();
+  r.device.onUtterance("who am i", r.now);
+  r.tick();
+  const bad = json(401, "");
+  bad.wwwAuthenticate = 'Bearer error="invalid_token"';
+  r.answer(bad);
+  r.tick();
+  expectEq<string>(r.port.last().url, "https://as.example/token", "refresh sent");
+  r.answer(json(400, '{"error":"invalid_client"}'));
+  r.tick();
+  expectEq<i32>(r.device.state(), DeviceState.Unlinked, "RFC 6749 §5.2 invalid_client ends the link");
+  expect(r.said(msg.SAY_WAS_UNLINKED), "said that it was unlinked");
+  expect(!r.said("invalid_client") && !r.said("(E"), "no code said");
+  const s = r.device.state();
+  const lines = render(s, s, r.device.views(s), r.now).model.lines;
+  expect(lines.length > 0 && lines[0].indexOf("invalid_client)") > 0, "the code on screen: " + (lines.length > 0 ? lines[0] : ""));
+});
+
 test("render: a fault shows its category and code on screen, and only the category is said", () => {
   expectEq<i32>(faultOf("E301 invalid_client"), 301, "number before the argument");
   expectEq<i32>(faultOf("E204"), 204, "number alone");
