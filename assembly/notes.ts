@@ -24,6 +24,7 @@ export const enum Note {
   ActionError = 17,          // action {}
   SaveFailed = 18,           // token store: save failed {}
   WipeFailed = 19,           // token store: wipe failed: {}
+  ItemNotUtf8 = 80,          // provisioning item {} (kind:first bad byte) is not valid UTF-8
 }
 
 /** The line the board logs for a note: "#N", or "#N arg". */

@@ -23,6 +23,7 @@ export const NOTES: Record<number, string> = {
   17: "action {}",
   18: "token store: save failed {}",
   19: "token store: wipe failed: {}",
+  80: "provisioning item {} (kind:first bad byte) is not valid UTF-8",
 };
 
 /**

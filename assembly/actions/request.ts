@@ -27,7 +27,8 @@ import { JSON } from "json-as";
 //     plus speech/display when the backend sent a well-formed `output`, so
 //     the device can say the backend's own words for the error.
 
-import { parseJsonBytes, jsonQuote, JsonKind, JsonValue, JSON_TOO_COMPLEX } from "../net/json";
+import { parseJsonBytes, jsonQuote, JsonKind, JsonValue } from "../net/json";
+import { Fault, faultOf } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
 
@@ -206,8 +207,9 @@ export function parseActionResponse<T>(body: T): ActionResult {
   const parsed = parseJsonBytes(bytes);
   const root = parsed.value;
   if (root === null) {
-    if (parsed.error.startsWith(JSON_TOO_COMPLEX)) return failed(r, "backend answer was too complex");
-    if (parsed.error.indexOf("UTF-8") >= 0) return failed(r, "backend answer was not valid UTF-8");
+    const f = faultOf(parsed.error);
+    if (f >= Fault.JsonTooLarge && f <= Fault.JsonTooManyMembers) return failed(r, "backend answer was too complex");
+    if (f == Fault.JsonNotUtf8) return failed(r, "backend answer was not valid UTF-8");
     return failed(r, "backend answer was not JSON");
   }
   if (root.kind != JsonKind.Object) return failed(r, "backend answer was not a JSON object");

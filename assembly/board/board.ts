@@ -1,7 +1,8 @@
 // The friendly layer over the board ABI: typed wrappers that turn strings
 // and byte arrays into (pointer, length) pairs. See boards/ABI.md.
 import * as abi from "./imports";
-import { decodeUtf8, utf8Error, utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
+import { Note, noteLine } from "../notes";
 
 export const ABI_VERSION: i32 = 1;
 
@@ -89,7 +90,7 @@ export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
   const b = readConfigBytes(kind, maxBytes);
   if (b === null) return null;
   const s = decodeUtf8(b);
-  if (s === null) log(LogLevel.Error, utf8Error("provisioning item " + (<i32>kind).toString(), utf8InvalidAt(b)));
+  if (s === null) log(LogLevel.Error, noteLine(Note.ItemNotUtf8, (<i32>kind).toString() + ":" + utf8InvalidAt(b).toString()));
   return s;
 }
 

@@ -3,17 +3,20 @@
 // Server answers are hostile until proven otherwise, and the heap is a few
 // tens of KiB, so the reader works on the answer's bytes as they arrived:
 //
-// - One validating pass, before anything is allocated, checks the grammar
-//   (RFC 8259 §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits below. A
-//   document over a limit is refused as "answer too complex"; nothing is
-//   built for it, so no answer the body cap allows can exhaust memory.
+// - One walk, before anything is allocated, checks the grammar (RFC 8259
+//   §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits in json_check.ts.
+//   A document over a limit is refused with its fault (E260-E263); nothing
+//   is built for it, so no answer the body cap allows can exhaust memory.
 // - Values are views (kind and byte range) into those bytes. A string is
 //   decoded only when a caller reads it; members and items never read are
 //   never allocated. An unread 12 KiB id_token costs nothing.
-// - Numbers are read exactly or not at all (RFC 8259 §6 lets an
-//   implementation limit range and precision): a number whose decimal value
-//   cannot be turned into the correctly rounded double by an exact
+// - Numbers are read exactly or not at all (RFC 8259 §6, json_check.ts):
+//   one that cannot be turned into the correctly rounded double by an exact
 //   computation reads as NaN, which every caller already refuses.
+//
+// A text that is refused gives the fault and the byte offset, "E26x N"
+// (assembly/faults.ts). The same faults serve answers and the device's
+// configuration: a caller adds its own fault for the context.
 //
 // json-as writes JSON (its serializer is exact); its parser aborts the
 // module on malformed input, so network bytes never reach it.
@@ -28,9 +31,10 @@ export const enum JsonKind {
 }
 
 import { joinAll } from "./join";
-import { skipWs, skipString, skipValue, nameEquals, decodeJsonString, exactNumber } from "./json_scan";
-export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS, JSON_TOO_COMPLEX } from "./json_check";
-import { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_TOO_COMPLEX, Checker } from "./json_check";
+import { decodeText } from "./utf8";
+import { fault, Fault } from "../faults";
+import { JSON_MAX_CHARS, Walk } from "./json_check";
+export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS } from "./json_check";
 
 export class JsonValue {
   kind: JsonKind = JsonKind.Null;
@@ -44,7 +48,7 @@ export class JsonValue {
   private _bool: bool = false;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
-  /** Member index of an object read from text: (name start, value start, value end) per member. */
+  /** Children of a container read from text: (name quote or -1, value start, value end) each. */
   private index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
@@ -82,7 +86,7 @@ export class JsonValue {
   get str(): string {
     if (this._str !== null) return this._str!;
     if (this.kind != JsonKind.String || this.doc === null) return "";
-    const s = decodeJsonString(this.doc!, this.start, this.end);
+    const s = stringAt(this.doc!, this.start);
     this._str = s;
     return s;
   }
@@ -106,7 +110,9 @@ export class JsonValue {
   /** The number, exactly, or NaN when it cannot be read exactly (see above). */
   get num(): f64 {
     if (this.doc === null || this.kind != JsonKind.Number) return this._num;
-    return exactNumber(this.doc!, this.start, this.end);
+    const w = new Walk(this.doc!, this.start);
+    w.number();
+    return w.num;
   }
   set num(n: f64) { this._num = n; }
 
@@ -135,80 +141,50 @@ export class JsonValue {
     this._keys = keys;
     if (this.doc === null) return;
     const doc = this.doc!;
-    if (this.kind == JsonKind.Array) {
-      let i = skipWs(doc, this.start + 1);
-      if (doc[i] == 0x5d) return;
-      while (true) {
-        const e = skipValue(doc, i);
-        items.push(JsonValue.view(doc, i, e));
-        i = skipWs(doc, e);
-        if (doc[i] == 0x5d) return;
-        i = skipWs(doc, i + 1);
-      }
-    } else if (this.kind == JsonKind.Object) {
-      let i = skipWs(doc, this.start + 1);
-      if (doc[i] == 0x7d) return;
-      while (true) {
-        const ke = skipString(doc, i);
-        keys.push(decodeJsonString(doc, i, ke));
-        const vs = skipWs(doc, skipWs(doc, ke) + 1);
-        const ve = skipValue(doc, vs);
-        items.push(JsonValue.view(doc, vs, ve));
-        i = skipWs(doc, ve);
-        if (doc[i] == 0x7d) return;
-        i = skipWs(doc, i + 1);
-      }
+    const idx = this.children();
+    for (let k = 0; k < idx.length; k += 3) {
+      const name = unchecked(idx[k]);
+      if (name >= 0) keys.push(stringAt(doc, name));
+      items.push(JsonValue.view(doc, unchecked(idx[k + 1]), unchecked(idx[k + 2])));
     }
+  }
+
+  /**
+   * The children's byte ranges, found once by walking the container again
+   * (checked already, so the walk cannot fail): at most JSON_MAX_MEMBERS
+   * members in an object, 12 bytes each.
+   */
+  private children(): StaticArray<i32> {
+    let idx = this.index;
+    if (idx === null) {
+      const w = new Walk(this.doc!, this.start);
+      w.value(0);
+      idx = new StaticArray<i32>(w.count * 3);
+      w.pos = this.start;
+      w.values = 0;
+      w.index = idx;
+      w.value(0);
+      this.index = idx;
+    }
+    return idx;
   }
 
   /** Member of an object by key (last one wins on duplicates), or null. */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    if (this.doc === null || this._items !== null) {
+    if (this.doc === null) {
       const keys = this.keys;
       for (let i = keys.length - 1; i >= 0; i--) {
         if (keys[i] == key) return this.items[i];
       }
       return null;
     }
-    // One scan builds a small index of the members' byte ranges (at most
-    // JSON_MAX_MEMBERS, 12 bytes each); lookups then compare names only.
-    if (this.index === null) this.buildIndex();
     const doc = this.doc!;
-    const idx = this.index!;
+    const idx = this.children();
     for (let m = idx.length - 3; m >= 0; m -= 3) {
-      const ks = unchecked(idx[m]);
-      if (nameEquals(doc, ks, skipString(doc, ks), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+      if (nameIs(doc, unchecked(idx[m]), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
     }
     return null;
-  }
-
-  private buildIndex(): void {
-    const doc = this.doc!;
-    let count = 0;
-    let i = skipWs(doc, this.start + 1);
-    if (doc[i] != 0x7d) {
-      while (true) {
-        const ke = skipString(doc, i);
-        const ve = skipValue(doc, skipWs(doc, skipWs(doc, ke) + 1));
-        count++;
-        i = skipWs(doc, ve);
-        if (doc[i] == 0x7d) break;
-        i = skipWs(doc, i + 1);
-      }
-    }
-    const idx = new StaticArray<i32>(count * 3);
-    i = skipWs(doc, this.start + 1);
-    for (let m = 0; m < count; m++) {
-      const ke = skipString(doc, i);
-      const vs = skipWs(doc, skipWs(doc, ke) + 1);
-      const ve = skipValue(doc, vs);
-      unchecked(idx[m * 3] = i);
-      unchecked(idx[m * 3 + 1] = vs);
-      unchecked(idx[m * 3 + 2] = ve);
-      i = skipWs(doc, skipWs(doc, ve) + 1);
-    }
-    this.index = idx;
   }
 
   has(key: string): bool {
@@ -244,48 +220,64 @@ export class JsonValue {
   }
 }
 
+/** The text of the checked string whose opening quote is at `q`. One allocation. */
+function stringAt(doc: Uint8Array, q: i32): string {
+  return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
+}
+
+/** Whether the checked string at `q` reads as `key`; allocates only for a name with escapes or non-ASCII. */
+function nameIs(doc: Uint8Array, q: i32, key: string): bool {
+  let i = 0;
+  while (true) {
+    const c = <i32>doc[q + 1 + i];
+    if (c == 0x22) return i == key.length;
+    // Every byte before this one stood for itself, so this one decides unless it starts an escape or a sequence.
+    if (c == 0x5c || c >= 0x80) return stringAt(doc, q) == key;
+    if (c != key.charCodeAt(i)) return false;
+    i++;
+  }
+}
+
 export class JsonResult {
   value: JsonValue | null = null;
+  /** Why the text was refused: "E<n> <byte offset>" (E260: "E260 <bytes>"), or "". */
   error: string = "";
   get ok(): bool { return this.value !== null; }
 }
 
 /**
  * Reads one JSON text from bytes. Never traps; allocates nothing but the
- * result until a caller reads a value. On failure `error` says what and where.
- * The bytes are kept (not copied) by the values: do not change them after.
+ * result until a caller reads a value. The bytes are kept (not copied) by
+ * the values: do not change them after.
  */
-export function parseJsonBytes(doc: Uint8Array, maxDepth: i32 = JSON_MAX_DEPTH, maxBytes: i32 = JSON_MAX_CHARS): JsonResult {
+export function parseJsonBytes(doc: Uint8Array): JsonResult {
   const result = new JsonResult();
-  if (doc.length > maxBytes) {
-    result.error = JSON_TOO_COMPLEX + " (" + doc.length.toString() + " bytes of JSON)";
-    return result;
+  const w = new Walk(doc);
+  if (doc.length > JSON_MAX_CHARS) {
+    w.fault = Fault.JsonTooLarge;
+    w.pos = doc.length;
+  } else {
+    w.ws();
+    const start = w.pos;
+    if (w.value(0)) {
+      const end = w.pos;
+      w.ws();
+      if (w.pos == doc.length) result.value = JsonValue.view(doc, start, end);
+      else w.fault = Fault.JsonTrailing;
+    }
   }
-  const r = new Checker(doc, maxDepth);
-  r.skipSpace();
-  const start = r.pos;
-  if (!r.value(0)) {
-    result.error = r.error.length ? r.error : "malformed JSON";
-    return result;
-  }
-  const end = r.pos;
-  r.skipSpace();
-  if (r.pos != doc.length) {
-    result.error = "trailing characters after JSON value at byte " + r.pos.toString();
-    return result;
-  }
-  result.value = JsonValue.view(doc, start, end);
+  if (w.fault) result.error = fault(<Fault>w.fault, w.pos.toString());
   return result;
 }
 
 /** Reads one JSON text given as a string (its UTF-8 bytes are what is checked). */
-export function parseJson(text: string, maxDepth: i32 = JSON_MAX_DEPTH, maxChars: i32 = JSON_MAX_CHARS): JsonResult {
-  if (text.length > maxChars) {
+export function parseJson(text: string): JsonResult {
+  if (text.length > JSON_MAX_CHARS) { // before copying it: it cannot fit in as many bytes
     const result = new JsonResult();
-    result.error = JSON_TOO_COMPLEX + " (" + text.length.toString() + " characters of JSON)";
+    result.error = fault(Fault.JsonTooLarge, text.length.toString());
     return result;
   }
-  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)), maxDepth, maxChars);
+  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)));
 }
 
 /** Writes `s` as a JSON string literal, escaping per RFC 8259 §7. */
