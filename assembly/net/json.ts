@@ -31,9 +31,9 @@ export const enum JsonKind {
 }
 
 import { joinAll } from "./join";
-import { decodeText } from "./utf8";
+import { decodeText, walkText } from "./utf8";
 import { fault, Fault } from "../faults";
-import { JSON_MAX_CHARS, Walk } from "./json_check";
+import { JSON_MAX_CHARS, Walk, readNumber, numValue } from "./json_check";
 export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS } from "./json_check";
 
 export class JsonValue {
@@ -48,8 +48,6 @@ export class JsonValue {
   private _bool: bool = false;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
-  /** Children of a container read from text: (name quote or -1, value start, value end) each. */
-  private index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
     const v = new JsonValue();
@@ -110,9 +108,8 @@ export class JsonValue {
   /** The number, exactly, or NaN when it cannot be read exactly (see above). */
   get num(): f64 {
     if (this.doc === null || this.kind != JsonKind.Number) return this._num;
-    const w = new Walk(this.doc!, this.start);
-    w.number();
-    return w.num;
+    readNumber(this.doc!, this.start);
+    return numValue;
   }
   set num(n: f64) { this._num = n; }
 
@@ -139,52 +136,36 @@ export class JsonValue {
     const keys = new Array<string>();
     this._items = items;
     this._keys = keys;
-    if (this.doc === null) return;
+    if (this.doc === null || this.kind < JsonKind.Array) return;
+    // Walks the container again: it was checked, so the walk cannot fail.
     const doc = this.doc!;
-    const idx = this.children();
-    for (let k = 0; k < idx.length; k += 3) {
-      const name = unchecked(idx[k]);
-      if (name >= 0) keys.push(stringAt(doc, name));
-      items.push(JsonValue.view(doc, unchecked(idx[k + 1]), unchecked(idx[k + 2])));
+    const w = new Walk(doc, this.start + 1);
+    for (let n = 0; w.child(doc[this.start] + 2, n, 1); n++) {
+      if (w.name >= 0) keys.push(stringAt(doc, w.name));
+      items.push(JsonValue.view(doc, w.start, w.pos));
     }
-  }
-
-  /**
-   * The children's byte ranges, found once by walking the container again
-   * (checked already, so the walk cannot fail): at most JSON_MAX_MEMBERS
-   * members in an object, 12 bytes each.
-   */
-  private children(): StaticArray<i32> {
-    let idx = this.index;
-    if (idx === null) {
-      const w = new Walk(this.doc!, this.start);
-      w.value(0);
-      idx = new StaticArray<i32>(w.count * 3);
-      w.pos = this.start;
-      w.values = 0;
-      w.index = idx;
-      w.value(0);
-      this.index = idx;
-    }
-    return idx;
   }
 
   /** Member of an object by key (last one wins on duplicates), or null. */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    if (this.doc === null) {
+    if (this.doc === null || this._keys !== null) { // built, or names decoded already
       const keys = this.keys;
       for (let i = keys.length - 1; i >= 0; i--) {
         if (keys[i] == key) return this.items[i];
       }
       return null;
     }
+    // Walks the object, checked already, comparing names in place: no
+    // allocation but the value found (at most JSON_MAX_MEMBERS names).
     const doc = this.doc!;
-    const idx = this.children();
-    for (let m = idx.length - 3; m >= 0; m -= 3) {
-      if (nameIs(doc, unchecked(idx[m]), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+    const w = new Walk(doc, this.start + 1);
+    let s = -1;
+    let e = 0;
+    for (let n = 0; w.child(0x7d, n, 1); n++) {
+      if (nameIs(doc, w.name, key)) { s = w.start; e = w.pos; }
     }
-    return null;
+    return s < 0 ? null : JsonValue.view(doc, s, e);
   }
 
   has(key: string): bool {
@@ -225,17 +206,18 @@ function stringAt(doc: Uint8Array, q: i32): string {
   return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
 }
 
-/** Whether the checked string at `q` reads as `key`; allocates only for a name with escapes or non-ASCII. */
+// Where nameIs decodes a member name to compare it: static, so a lookup
+// in an object of 512 escaped names allocates nothing.
+const NAME_UNITS = 64;
+const NAME_BUF = memory.data(NAME_UNITS << 1);
+
+/** Whether the checked string whose opening quote is at `q` reads as `key`. */
 function nameIs(doc: Uint8Array, q: i32, key: string): bool {
-  let i = 0;
-  while (true) {
-    const c = <i32>doc[q + 1 + i];
-    if (c == 0x22) return i == key.length;
-    // Every byte before this one stood for itself, so this one decides unless it starts an escape or a sequence.
-    if (c == 0x5c || c >= 0x80) return stringAt(doc, q) == key;
-    if (c != key.charCodeAt(i)) return false;
-    i++;
-  }
+  const n = key.length;
+  if (walkText(doc, q + 1, doc.length, true, 0) != n) return false;
+  if (n > NAME_UNITS) return stringAt(doc, q) == key;
+  walkText(doc, q + 1, doc.length, true, NAME_BUF);
+  return memory.compare(NAME_BUF, changetype<usize>(key), <usize>n << 1) == 0;
 }
 
 export class JsonResult {

@@ -34,19 +34,9 @@ export class Walk {
   values: i32 = 0;
   /** The fault that stopped the walk (0: none); `pos` is where. */
   fault: i32 = 0;
-  /**
-   * The children of the outermost container walked: how many, and when
-   * `index` is given, three offsets each: the name's opening quote (-1 in an
-   * array), the value's start and its end.
-   */
-  count: i32 = 0;
-  index: StaticArray<i32> | null = null;
-  /** The last number walked, exactly or NaN (see number()). */
-  num: f64 = 0;
-  private m: u64 = 0;
-  private e: i32 = 0;
-  private zeros: i32 = 0;
-  private big: bool = false;
+  /** Set by child(): the child's name (its opening quote; -1 in an array) and where its value starts. */
+  name: i32 = -1;
+  start: i32 = 0;
 
   constructor(public doc: Uint8Array, start: i32 = 0) {
     this.pos = start;
@@ -91,41 +81,43 @@ export class Walk {
   /** An object (§4) or an array (§5): the two differ only by member names. */
   container(depth: i32): bool {
     const close = this.peek() + 2; // '{' + 2 is '}', '[' + 2 is ']'
-    const object = close == 0x7d;
     this.pos++;
+    for (let n = 0; this.child(close, n, depth + 1); n++);
+    return this.fault == 0;
+  }
+
+  /**
+   * Walks the next child of a container closed by `close`, `n` children
+   * after its opening bracket (`pos` just after the bracket or the previous
+   * child). True with the child walked: `name`, `start`, and `pos` at its
+   * end; false after the closing bracket, or with `fault` set.
+   */
+  child(close: i32, n: i32, depth: i32): bool {
     this.ws();
-    let n = 0;
-    if (this.peek() == close) this.pos++;
-    else while (true) {
-      let name = -1;
-      if (object) {
-        if (n >= JSON_MAX_MEMBERS) return this.fail(Fault.JsonTooManyMembers);
-        this.ws();
-        name = this.pos;
-        if (this.peek() != 0x22) return this.fail(Fault.JsonSyntax);
-        if (!this.string()) return false;
-        this.ws();
-        if (this.peek() != 0x3a) return this.fail(Fault.JsonSyntax);
-        this.pos++;
-      }
-      this.ws();
-      const start = this.pos;
-      if (!this.value(depth + 1)) return false;
-      const idx = this.index;
-      if (depth == 0 && idx !== null) {
-        unchecked(idx[n * 3] = name);
-        unchecked(idx[n * 3 + 1] = start);
-        unchecked(idx[n * 3 + 2] = this.pos);
-      }
-      n++;
-      this.ws();
-      const c = this.peek();
-      if (c != close && c != 0x2c) return this.fail(Fault.JsonSyntax);
+    let c = this.peek();
+    if (c == close) { this.pos++; return false; }
+    if (n > 0) { // a comma before every child but the first, and no comma before the bracket
+      if (c != 0x2c) return this.fail(Fault.JsonSyntax);
       this.pos++;
-      if (c == close) break;
+      this.ws();
+      c = this.peek();
     }
-    this.count = n;
-    return true;
+    let name = -1;
+    if (close == 0x7d) {
+      if (n >= JSON_MAX_MEMBERS) return this.fail(Fault.JsonTooManyMembers);
+      if (c != 0x22) return this.fail(Fault.JsonSyntax);
+      name = this.pos;
+      if (!this.string()) return false;
+      this.ws();
+      if (this.peek() != 0x3a) return this.fail(Fault.JsonSyntax);
+      this.pos++;
+    }
+    this.ws();
+    const start = this.pos;
+    const ok = this.value(depth);
+    this.name = name; // set after the value, whose own children set them too
+    this.start = start;
+    return ok;
   }
 
   /** A string (§7), through the one UTF-8 decoder (utf8.ts). */
@@ -137,74 +129,93 @@ export class Walk {
     return true;
   }
 
-  /**
-   * A number (§6): [ minus ] int [ frac ] [ exp ], int = zero / ( digit1-9
-   * *DIGIT ). Its value is read exactly or not at all (§6 lets an
-   * implementation limit range and precision): the decimal's digits as an
-   * integer m and a power of ten e, then Clinger's fast path (m ≤ 2^53 and
-   * |e| ≤ 22: one correctly rounded IEEE operation on two exact operands).
-   * Anything else reads as NaN, which every caller refuses.
-   */
+  /** A number (§6), read by readNumber. */
   number(): bool {
-    this.m = 0;
-    this.e = 0;
-    this.zeros = 0;
-    this.big = false;
-    const neg = this.peek() == 0x2d;
-    if (neg) this.pos++;
-    const first = this.peek();
-    const n = this.digits(false);
-    if (n == 0 || (first == 0x30 && n > 1)) return this.fail(Fault.JsonBadNumber);
-    if (this.peek() == 0x2e) {
-      this.pos++;
-      if (this.digits(true) == 0) return this.fail(Fault.JsonBadNumber);
-    }
-    let e = this.e + this.zeros; // trailing zeros are a power of ten
-    if ((this.peek() | 0x20) == 0x65) {
-      this.pos++;
-      const s = this.peek();
-      if (s == 0x2b || s == 0x2d) this.pos++;
-      let x = 0;
-      let k = 0;
-      for (; <u32>(this.peek() - 0x30) < 10; k++) {
-        if (x < 100000) x = x * 10 + this.peek() - 0x30; // beyond, only its size matters
-        this.pos++;
-      }
-      if (k == 0) return this.fail(Fault.JsonBadNumber);
-      e += s == 0x2d ? -x : x;
-    }
-    let m = this.m;
-    let v: f64 = NaN;
-    if (m == 0) v = 0;
-    else if (!this.big) {
-      // Move surplus powers of ten into m while it stays exact.
-      while (e > 22 && m <= TWO53 / 10) { m *= 10; e--; }
-      if (e >= -22 && e <= 22) {
-        let p: f64 = 1;
-        for (let i = e < 0 ? -e : e; i > 0; i--) p *= 10; // exact up to 10^22
-        v = e < 0 ? <f64>m / p : <f64>m * p;
-      }
-    }
-    this.num = neg ? -v : v;
-    return true;
+    const e = readNumber(this.doc, this.pos);
+    this.pos = e < 0 ? ~e : e;
+    return e >= 0 || this.fail(Fault.JsonBadNumber);
   }
+}
 
-  /** Walks a run of digits, folding them into m while it stays at most 2^53; the count. */
-  private digits(fraction: bool): i32 {
-    let n = 0;
-    while (true) {
-      const d = this.peek() - 0x30;
-      if (<u32>d >= 10) return n;
-      this.pos++;
-      n++;
-      if (fraction) this.e--;
-      if (d == 0) { this.zeros++; continue; } // folded with the next digit that is not 0
-      for (; this.zeros >= 0; this.zeros--) {
-        const add = <u64>(this.zeros == 0 ? d : 0);
-        if (this.m > (TWO53 - add) / 10) this.big = true;
-        else this.m = this.m * 10 + add;
-      }
-      this.zeros = 0;
+// The number being read: scalars, so reading one allocates nothing.
+let numM: u64 = 0;
+let numE: i32 = 0;
+let numZeros: i32 = 0;
+let numBig: bool = false;
+/** The value of the last number readNumber read. */
+export let numValue: f64 = 0;
+
+/** The byte at doc[i], or -1 past the end. */
+// @ts-ignore: decorator
+@inline
+function byteAt(doc: Uint8Array, i: i32): i32 {
+  return i < doc.length ? <i32>load<u8>(doc.dataStart + <usize>i) : -1;
+}
+
+/**
+ * Reads the number (RFC 8259 §6) at doc[i]: [ minus ] int [ frac ] [ exp ],
+ * int = zero / ( digit1-9 *DIGIT ). Returns its end, or ~p when it is
+ * malformed at p. Its value goes to numValue, exactly or not at all (§6
+ * lets an implementation limit range and precision): the decimal's digits
+ * as an integer m and a power of ten e, then Clinger's fast path (m ≤ 2^53
+ * and |e| ≤ 22: one correctly rounded IEEE operation on two exact
+ * operands). Anything else reads as NaN, which every caller refuses.
+ */
+export function readNumber(doc: Uint8Array, i: i32): i32 {
+  numM = 0;
+  numE = 0;
+  numZeros = 0;
+  numBig = false;
+  const neg = byteAt(doc, i) == 0x2d;
+  if (neg) i++;
+  const zero = byteAt(doc, i) == 0x30;
+  let p = digits(doc, i, false);
+  if (p == i || (zero && p > i + 1)) return ~p; // no digit, or a leading zero
+  i = p;
+  if (byteAt(doc, i) == 0x2e) {
+    p = digits(doc, ++i, true);
+    if (p == i) return ~p;
+    i = p;
+  }
+  let e = numE + numZeros; // trailing zeros are a power of ten
+  if ((byteAt(doc, i) | 0x20) == 0x65) {
+    const sign = byteAt(doc, ++i);
+    if (sign == 0x2b || sign == 0x2d) i++;
+    let x = 0;
+    p = i;
+    for (let d = byteAt(doc, i) - 0x30; <u32>d < 10; d = byteAt(doc, ++i) - 0x30) {
+      if (x < 100000) x = x * 10 + d; // beyond, only its size matters
+    }
+    if (i == p) return ~i;
+    e += sign == 0x2d ? -x : x;
+  }
+  let m = numM;
+  let v: f64 = NaN;
+  if (m == 0) v = 0;
+  else if (!numBig) {
+    // Move surplus powers of ten into m while it stays exact.
+    while (e > 22 && m <= TWO53 / 10) { m *= 10; e--; }
+    if (e >= -22 && e <= 22) {
+      let t: f64 = 1;
+      for (let k = e < 0 ? -e : e; k > 0; k--) t *= 10; // exact up to 10^22
+      v = e < 0 ? <f64>m / t : <f64>m * t;
     }
   }
+  numValue = neg ? -v : v;
+  return i;
+}
+
+/** Reads a run of digits from doc[i], folding them into numM while it stays at most 2^53; its end. */
+function digits(doc: Uint8Array, i: i32, fraction: bool): i32 {
+  for (let d = byteAt(doc, i) - 0x30; <u32>d < 10; d = byteAt(doc, ++i) - 0x30) {
+    if (fraction) numE--;
+    if (d == 0) { numZeros++; continue; } // folded with the next digit that is not 0
+    for (; numZeros >= 0; numZeros--) {
+      const add = <u64>(numZeros == 0 ? d : 0);
+      if (numM > (TWO53 - add) / 10) numBig = true;
+      else numM = numM * 10 + add;
+    }
+    numZeros = 0;
+  }
+  return i;
 }
