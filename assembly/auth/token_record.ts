@@ -33,7 +33,7 @@
 // U+FFFD, so only such a field does not round-trip exactly.
 
 import { putU32, getU32 } from "./le";
-import { utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
 
 export const RECORD_CODEC_VERSION: u8 = 1;
 /** Fields written by this revision; records with RECORD_MIN_FIELDS (9) still read. */
@@ -42,18 +42,10 @@ export const RECORD_MIN_FIELDS: u8 = 9;
 /** Flag bit: a refresh was in flight when this record was last written. */
 export const FLAG_REFRESH_IN_FLIGHT: u32 = 1;
 
-/** ASCII (VSCHAR, RFC 6749 Appendix A.12) bytes as text; other bytes as strict UTF-8 ("" when invalid). */
+/** The bytes as strict UTF-8 text ("" when invalid), through the one decoder in net/utf8.ts. */
 export function textOf(b: Uint8Array): string {
-  if (b.length == 0) return "";
-  let ascii = true;
-  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) { ascii = false; break; }
-  if (!ascii) {
-    if (!isValidUtf8(b, 0, b.length)) return "";
-    return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length, false);
-  }
-  const out = changetype<string>(__new(<usize>b.length << 1, idof<string>()));
-  for (let i = 0; i < b.length; i++) store<u16>(changetype<usize>(out) + (<usize>i << 1), <u16>b[i]);
-  return out;
+  const s = decodeUtf8(b);
+  return s === null ? "" : s;
 }
 
 /** `s` as UTF-8 bytes (an unpaired surrogate as U+FFFD). */

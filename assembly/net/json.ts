@@ -44,8 +44,6 @@ export class JsonValue {
   private start: i32 = 0;
   private end: i32 = 0;
   private _str: string | null = null;
-  private _num: f64 = 0;
-  private _bool: bool = false;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
 
@@ -105,19 +103,17 @@ export class JsonValue {
     return Uint8Array.wrap(String.UTF8.encode(this.str));
   }
 
-  /** The number, exactly, or NaN when it cannot be read exactly (see above). */
+  /** The number, exactly, or NaN when it cannot be read exactly (see above); 0 for other kinds. */
   get num(): f64 {
-    if (this.doc === null || this.kind != JsonKind.Number) return this._num;
+    if (this.doc === null || this.kind != JsonKind.Number) return 0;
     readNumber(this.doc!, this.start);
     return numValue;
   }
-  set num(n: f64) { this._num = n; }
 
+  /** The boolean (false for other kinds). */
   get bool(): bool {
-    if (this.doc === null || this.kind != JsonKind.Bool) return this._bool;
-    return this.doc![this.start] == 0x74;
+    return this.kind == JsonKind.Bool && this.doc !== null && this.doc![this.start] == 0x74;
   }
-  set bool(b: bool) { this._bool = b; }
 
   /** Items of an array, or members' values of an object, in order (built on first use). */
   get items(): Array<JsonValue> {

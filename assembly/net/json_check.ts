@@ -48,7 +48,7 @@ export class Walk {
   }
 
   peek(): i32 {
-    return this.pos < this.doc.length ? <i32>load<u8>(this.doc.dataStart + <usize>this.pos) : -1;
+    return byteAt(this.doc, this.pos);
   }
 
   /** Skips whitespace (§2: space, tab, line feed, carriage return). */
@@ -146,8 +146,6 @@ let numBig: bool = false;
 export let numValue: f64 = 0;
 
 /** The byte at doc[i], or -1 past the end. */
-// @ts-ignore: decorator
-@inline
 function byteAt(doc: Uint8Array, i: i32): i32 {
   return i < doc.length ? <i32>load<u8>(doc.dataStart + <usize>i) : -1;
 }

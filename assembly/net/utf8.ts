@@ -98,7 +98,7 @@ function hex4(bytes: Uint8Array, i: i32, end: i32): i32 {
   let v = 0;
   for (let k = i; k < i + 4; k++) {
     const c = <i32>load<u8>(bytes.dataStart + <usize>k);
-    const d = c - 0x30 < 10 ? c - 0x30 : (c | 0x20) - 0x61 < 6 ? (c | 0x20) - 0x57 : -1;
+    const d = <u32>(c - 0x30) < 10 ? c - 0x30 : <u32>((c | 0x20) - 0x61) < 6 ? (c | 0x20) - 0x57 : -1;
     if (d < 0) return -1;
     v = (v << 4) | d;
   }
