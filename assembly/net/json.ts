@@ -46,6 +46,8 @@ export class JsonValue {
   private _str: string | null = null;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
+  /** Members of an object read from text, found on its first lookup: (name's quote, value start, value end) each. */
+  private index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
     const v = new JsonValue();
@@ -152,16 +154,15 @@ export class JsonValue {
       }
       return null;
     }
-    // Walks the object, checked already, comparing names in place: no
-    // allocation but the value found (at most JSON_MAX_MEMBERS names).
+    // The first lookup finds where the members are; every lookup then
+    // compares names in place, without allocating.
     const doc = this.doc!;
-    const w = new Walk(doc, this.start + 1);
-    let s = -1;
-    let e = 0;
-    for (let n = 0; w.child(0x7d, n, 1); n++) {
-      if (nameIs(doc, w.name, key)) { s = w.start; e = w.pos; }
+    let idx = this.index;
+    if (idx === null) this.index = idx = memberIndex(doc, this.start);
+    for (let m = idx.length - 3; m >= 0; m -= 3) {
+      if (nameIs(doc, unchecked(idx[m]), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
     }
-    return s < 0 ? null : JsonValue.view(doc, s, e);
+    return null;
   }
 
   has(key: string): bool {
@@ -200,6 +201,26 @@ export class JsonValue {
 /** The text of the checked string whose opening quote is at `q`. One allocation. */
 function stringAt(doc: Uint8Array, q: i32): string {
   return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
+}
+
+/**
+ * The byte ranges of the members of the checked object at `start`: two
+ * walks (checked already, so neither can fail), one to count them, one to
+ * fill an array of exactly their size; at most JSON_MAX_MEMBERS, 12 bytes each.
+ */
+function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
+  let w = new Walk(doc, start + 1);
+  let n = 0;
+  while (w.child(0x7d, n, 1)) n++;
+  const idx = new StaticArray<i32>(n * 3);
+  w = new Walk(doc, start + 1);
+  for (let k = 0; k < n; k++) {
+    w.child(0x7d, k, 1);
+    unchecked(idx[k * 3] = w.name);
+    unchecked(idx[k * 3 + 1] = w.start);
+    unchecked(idx[k * 3 + 2] = w.pos);
+  }
+  return idx;
 }
 
 // Where nameIs decodes a member name to compare it: static, so a lookup
