@@ -146,6 +146,8 @@ let numBig: bool = false;
 export let numValue: f64 = 0;
 
 /** The byte at doc[i], or -1 past the end. */
+// @ts-ignore: decorator
+@inline
 function byteAt(doc: Uint8Array, i: i32): i32 {
   return i < doc.length ? <i32>load<u8>(doc.dataStart + <usize>i) : -1;
 }
