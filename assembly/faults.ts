@@ -49,6 +49,17 @@ export const enum Fault {
   NetBadHeader = 241,   // a header of the answer was not UTF-8 text
   // ·
   // 2xx unusable answers: JSON and UTF-8 (260-289)
+  JsonTooLarge = 260,       // JSON text too large: {} bytes (at most 16,384)
+  JsonTooDeep = 261,        // JSON nested more than 16 deep at byte {}
+  JsonTooManyValues = 262,  // JSON text has more than 16,384 values (at byte {})
+  JsonTooManyMembers = 263, // JSON object has more than 512 members (at byte {})
+  JsonNotUtf8 = 264,        // JSON text is not valid UTF-8 at byte {}
+  JsonSyntax = 265,         // JSON syntax error at byte {}
+  JsonTrailing = 266,       // text after the JSON value at byte {}
+  JsonBadString = 267,      // control character or bad escape in a JSON string at byte {}
+  JsonSurrogate = 268,      // unpaired surrogate escape in a JSON string at byte {}
+  JsonUnterminated = 269,   // unterminated JSON string at byte {}
+  JsonBadNumber = 270,      // malformed JSON number at byte {}
   // ·
   // 2xx unusable answers: the action backend (290-299)
   ActionTooLarge = 290,     // the action backend's answer was over 16 KiB

@@ -34,6 +34,17 @@ export const FAULTS: Record<number, string> = {
   241: "a header of the answer was not UTF-8 text",
   // ·
   // 2xx unusable answers: JSON and UTF-8 (260-289)
+  260: "JSON text too large: {} bytes (at most 16,384)",
+  261: "JSON nested more than 16 deep at byte {}",
+  262: "JSON text has more than 16,384 values (at byte {})",
+  263: "JSON object has more than 512 members (at byte {})",
+  264: "JSON text is not valid UTF-8 at byte {}",
+  265: "JSON syntax error at byte {}",
+  266: "text after the JSON value at byte {}",
+  267: "control character or bad escape in a JSON string at byte {}",
+  268: "unpaired surrogate escape in a JSON string at byte {}",
+  269: "unterminated JSON string at byte {}",
+  270: "malformed JSON number at byte {}",
   // ·
   // 2xx unusable answers: the action backend (290-299)
   290: "the action backend's answer was over 16 KiB",

@@ -3,17 +3,20 @@
 // Server answers are hostile until proven otherwise, and the heap is a few
 // tens of KiB, so the reader works on the answer's bytes as they arrived:
 //
-// - One validating pass, before anything is allocated, checks the grammar
-//   (RFC 8259 §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits below. A
-//   document over a limit is refused as "answer too complex"; nothing is
-//   built for it, so no answer the body cap allows can exhaust memory.
+// - One walk, before anything is allocated, checks the grammar (RFC 8259
+//   §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits in json_check.ts.
+//   A document over a limit is refused with its fault (E260-E263); nothing
+//   is built for it, so no answer the body cap allows can exhaust memory.
 // - Values are views (kind and byte range) into those bytes. A string is
 //   decoded only when a caller reads it; members and items never read are
 //   never allocated. An unread 12 KiB id_token costs nothing.
-// - Numbers are read exactly or not at all (RFC 8259 §6 lets an
-//   implementation limit range and precision): a number whose decimal value
-//   cannot be turned into the correctly rounded double by an exact
+// - Numbers are read exactly or not at all (RFC 8259 §6, json_check.ts):
+//   one that cannot be turned into the correctly rounded double by an exact
 //   computation reads as NaN, which every caller already refuses.
+//
+// A text that is refused gives the fault and the byte offset, "E26x N"
+// (assembly/faults.ts). The same faults serve answers and the device's
+// configuration: a caller adds its own fault for the context.
 //
 // json-as writes JSON (its serializer is exact); its parser aborts the
 // module on malformed input, so network bytes never reach it.
@@ -28,9 +31,10 @@ export const enum JsonKind {
 }
 
 import { joinAll } from "./join";
-import { skipWs, skipString, skipValue, nameEquals, decodeJsonString, exactNumber } from "./json_scan";
-export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS, JSON_TOO_COMPLEX } from "./json_check";
-import { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_TOO_COMPLEX, Checker } from "./json_check";
+import { decodeText, walkText } from "./utf8";
+import { fault, Fault } from "../faults";
+import { JSON_MAX_CHARS, Walk, readNumber, numValue } from "./json_check";
+export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS } from "./json_check";
 
 export class JsonValue {
   kind: JsonKind = JsonKind.Null;
@@ -40,11 +44,9 @@ export class JsonValue {
   private start: i32 = 0;
   private end: i32 = 0;
   private _str: string | null = null;
-  private _num: f64 = 0;
-  private _bool: bool = false;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
-  /** Member index of an object read from text: (name start, value start, value end) per member. */
+  /** Members of an object read from text, found on its first lookup: (name's quote, value start, value end) each. */
   private index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
@@ -82,7 +84,7 @@ export class JsonValue {
   get str(): string {
     if (this._str !== null) return this._str!;
     if (this.kind != JsonKind.String || this.doc === null) return "";
-    const s = decodeJsonString(this.doc!, this.start, this.end);
+    const s = stringAt(this.doc!, this.start);
     this._str = s;
     return s;
   }
@@ -103,18 +105,17 @@ export class JsonValue {
     return Uint8Array.wrap(String.UTF8.encode(this.str));
   }
 
-  /** The number, exactly, or NaN when it cannot be read exactly (see above). */
+  /** The number, exactly, or NaN when it cannot be read exactly (see above); 0 for other kinds. */
   get num(): f64 {
-    if (this.doc === null || this.kind != JsonKind.Number) return this._num;
-    return exactNumber(this.doc!, this.start, this.end);
+    if (this.doc === null || this.kind != JsonKind.Number) return 0;
+    readNumber(this.doc!, this.start);
+    return numValue;
   }
-  set num(n: f64) { this._num = n; }
 
+  /** The boolean (false for other kinds). */
   get bool(): bool {
-    if (this.doc === null || this.kind != JsonKind.Bool) return this._bool;
-    return this.doc![this.start] == 0x74;
+    return this.kind == JsonKind.Bool && this.doc !== null && this.doc![this.start] == 0x74;
   }
-  set bool(b: bool) { this._bool = b; }
 
   /** Items of an array, or members' values of an object, in order (built on first use). */
   get items(): Array<JsonValue> {
@@ -133,82 +134,35 @@ export class JsonValue {
     const keys = new Array<string>();
     this._items = items;
     this._keys = keys;
-    if (this.doc === null) return;
+    if (this.doc === null || this.kind < JsonKind.Array) return;
+    // Walks the container again: it was checked, so the walk cannot fail.
     const doc = this.doc!;
-    if (this.kind == JsonKind.Array) {
-      let i = skipWs(doc, this.start + 1);
-      if (doc[i] == 0x5d) return;
-      while (true) {
-        const e = skipValue(doc, i);
-        items.push(JsonValue.view(doc, i, e));
-        i = skipWs(doc, e);
-        if (doc[i] == 0x5d) return;
-        i = skipWs(doc, i + 1);
-      }
-    } else if (this.kind == JsonKind.Object) {
-      let i = skipWs(doc, this.start + 1);
-      if (doc[i] == 0x7d) return;
-      while (true) {
-        const ke = skipString(doc, i);
-        keys.push(decodeJsonString(doc, i, ke));
-        const vs = skipWs(doc, skipWs(doc, ke) + 1);
-        const ve = skipValue(doc, vs);
-        items.push(JsonValue.view(doc, vs, ve));
-        i = skipWs(doc, ve);
-        if (doc[i] == 0x7d) return;
-        i = skipWs(doc, i + 1);
-      }
+    const w = new Walk(doc, this.start + 1);
+    for (let n = 0; w.child(doc[this.start] + 2, n, 1); n++) {
+      if (w.name >= 0) keys.push(stringAt(doc, w.name));
+      items.push(JsonValue.view(doc, w.start, w.pos));
     }
   }
 
   /** Member of an object by key (last one wins on duplicates), or null. */
   get(key: string): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
-    if (this.doc === null || this._items !== null) {
+    if (this.doc === null || this._keys !== null) { // built, or names decoded already
       const keys = this.keys;
       for (let i = keys.length - 1; i >= 0; i--) {
         if (keys[i] == key) return this.items[i];
       }
       return null;
     }
-    // One scan builds a small index of the members' byte ranges (at most
-    // JSON_MAX_MEMBERS, 12 bytes each); lookups then compare names only.
-    if (this.index === null) this.buildIndex();
+    // The first lookup finds where the members are; every lookup then
+    // compares names in place, without allocating.
     const doc = this.doc!;
-    const idx = this.index!;
+    let idx = this.index;
+    if (idx === null) this.index = idx = memberIndex(doc, this.start);
     for (let m = idx.length - 3; m >= 0; m -= 3) {
-      const ks = unchecked(idx[m]);
-      if (nameEquals(doc, ks, skipString(doc, ks), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+      if (nameIs(doc, unchecked(idx[m]), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
     }
     return null;
-  }
-
-  private buildIndex(): void {
-    const doc = this.doc!;
-    let count = 0;
-    let i = skipWs(doc, this.start + 1);
-    if (doc[i] != 0x7d) {
-      while (true) {
-        const ke = skipString(doc, i);
-        const ve = skipValue(doc, skipWs(doc, skipWs(doc, ke) + 1));
-        count++;
-        i = skipWs(doc, ve);
-        if (doc[i] == 0x7d) break;
-        i = skipWs(doc, i + 1);
-      }
-    }
-    const idx = new StaticArray<i32>(count * 3);
-    i = skipWs(doc, this.start + 1);
-    for (let m = 0; m < count; m++) {
-      const ke = skipString(doc, i);
-      const vs = skipWs(doc, skipWs(doc, ke) + 1);
-      const ve = skipValue(doc, vs);
-      unchecked(idx[m * 3] = i);
-      unchecked(idx[m * 3 + 1] = vs);
-      unchecked(idx[m * 3 + 2] = ve);
-      i = skipWs(doc, skipWs(doc, ve) + 1);
-    }
-    this.index = idx;
   }
 
   has(key: string): bool {
@@ -244,48 +198,85 @@ export class JsonValue {
   }
 }
 
+/** The text of the checked string whose opening quote is at `q`. One allocation. */
+function stringAt(doc: Uint8Array, q: i32): string {
+  return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
+}
+
+/**
+ * The byte ranges of the members of the checked object at `start`: two
+ * walks (checked already, so neither can fail), one to count them, one to
+ * fill an array of exactly their size; at most JSON_MAX_MEMBERS, 12 bytes each.
+ */
+function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
+  let w = new Walk(doc, start + 1);
+  let n = 0;
+  while (w.child(0x7d, n, 1)) n++;
+  const idx = new StaticArray<i32>(n * 3);
+  w = new Walk(doc, start + 1);
+  for (let k = 0; k < n; k++) {
+    w.child(0x7d, k, 1);
+    unchecked(idx[k * 3] = w.name);
+    unchecked(idx[k * 3 + 1] = w.start);
+    unchecked(idx[k * 3 + 2] = w.pos);
+  }
+  return idx;
+}
+
+// Where nameIs decodes a member name to compare it: static, so a lookup
+// in an object of 512 escaped names allocates nothing.
+const NAME_UNITS = 64;
+const NAME_BUF = memory.data(NAME_UNITS << 1);
+
+/** Whether the checked string whose opening quote is at `q` reads as `key`. */
+function nameIs(doc: Uint8Array, q: i32, key: string): bool {
+  const n = key.length;
+  if (walkText(doc, q + 1, doc.length, true, 0) != n) return false;
+  if (n > NAME_UNITS) return stringAt(doc, q) == key;
+  walkText(doc, q + 1, doc.length, true, NAME_BUF);
+  return memory.compare(NAME_BUF, changetype<usize>(key), <usize>n << 1) == 0;
+}
+
 export class JsonResult {
   value: JsonValue | null = null;
+  /** Why the text was refused: "E<n> <byte offset>" (E260: "E260 <bytes>"), or "". */
   error: string = "";
   get ok(): bool { return this.value !== null; }
 }
 
 /**
  * Reads one JSON text from bytes. Never traps; allocates nothing but the
- * result until a caller reads a value. On failure `error` says what and where.
- * The bytes are kept (not copied) by the values: do not change them after.
+ * result until a caller reads a value. The bytes are kept (not copied) by
+ * the values: do not change them after.
  */
-export function parseJsonBytes(doc: Uint8Array, maxDepth: i32 = JSON_MAX_DEPTH, maxBytes: i32 = JSON_MAX_CHARS): JsonResult {
+export function parseJsonBytes(doc: Uint8Array): JsonResult {
   const result = new JsonResult();
-  if (doc.length > maxBytes) {
-    result.error = JSON_TOO_COMPLEX + " (" + doc.length.toString() + " bytes of JSON)";
-    return result;
+  const w = new Walk(doc);
+  if (doc.length > JSON_MAX_CHARS) {
+    w.fault = Fault.JsonTooLarge;
+    w.pos = doc.length;
+  } else {
+    w.ws();
+    const start = w.pos;
+    if (w.value(0)) {
+      const end = w.pos;
+      w.ws();
+      if (w.pos == doc.length) result.value = JsonValue.view(doc, start, end);
+      else w.fault = Fault.JsonTrailing;
+    }
   }
-  const r = new Checker(doc, maxDepth);
-  r.skipSpace();
-  const start = r.pos;
-  if (!r.value(0)) {
-    result.error = r.error.length ? r.error : "malformed JSON";
-    return result;
-  }
-  const end = r.pos;
-  r.skipSpace();
-  if (r.pos != doc.length) {
-    result.error = "trailing characters after JSON value at byte " + r.pos.toString();
-    return result;
-  }
-  result.value = JsonValue.view(doc, start, end);
+  if (w.fault) result.error = fault(<Fault>w.fault, w.pos.toString());
   return result;
 }
 
 /** Reads one JSON text given as a string (its UTF-8 bytes are what is checked). */
-export function parseJson(text: string, maxDepth: i32 = JSON_MAX_DEPTH, maxChars: i32 = JSON_MAX_CHARS): JsonResult {
-  if (text.length > maxChars) {
+export function parseJson(text: string): JsonResult {
+  if (text.length > JSON_MAX_CHARS) { // before copying it: it cannot fit in as many bytes
     const result = new JsonResult();
-    result.error = JSON_TOO_COMPLEX + " (" + text.length.toString() + " characters of JSON)";
+    result.error = fault(Fault.JsonTooLarge, text.length.toString());
     return result;
   }
-  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)), maxDepth, maxChars);
+  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)));
 }
 
 /** Writes `s` as a JSON string literal, escaping per RFC 8259 §7. */

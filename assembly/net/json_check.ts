@@ -1,10 +1,17 @@
-// The validating pass of the JSON reader (json.ts): one walk over the
-// bytes, before anything is allocated, checking the grammar (RFC 8259
-// §2-7), strict UTF-8 (§8.1, RFC 3629) and the limits below.
-import { utf8SeqLen, utf8Error } from "./utf8";
-import { skipWs, hexDigit, hex4At } from "./json_scan";
+// The walk of the JSON reader (json.ts) over the bytes of a JSON text
+// (RFC 8259). Checking a text, finding the members and items of a checked
+// container and reading a checked number are the same walk, so there is
+// one grammar: the check runs once over the whole text before anything is
+// allocated (grammar §2-7, strict UTF-8 §8.1 through utf8.ts, the limits
+// below), and a reader later walks again only the container or number it
+// is asked for.
+import { Fault } from "../faults";
+import { walkText, walkAt } from "./utf8";
 
-/** Nesting deeper than this is refused. */
+// The limits, checked before anything is built. Their words are in the
+// fault lines of host/faults.ts (260-263): change both together.
+
+/** Nesting deeper than this is refused (a value at depth 17 or more; the text itself is depth 0). */
 export const JSON_MAX_DEPTH: i32 = 16;
 /**
  * Bytes of JSON text read at most: every board's NET_BODY_CAP (16 KiB,
@@ -13,173 +20,202 @@ export const JSON_MAX_DEPTH: i32 = 16;
 export const JSON_MAX_CHARS: i32 = 16384;
 /**
  * Values (scalars and containers) in one document. Values cost nothing
- * until read (see above), so this only bounds work; at JSON_MAX_CHARS a
- * text holds at most 8,192 values, so it is the byte limit that binds.
+ * until read, so this only bounds work; at JSON_MAX_CHARS a text holds at
+ * most 8,192 values, so it is the byte limit that binds.
  */
 export const JSON_MAX_VALUES: i32 = 16384;
 /** Members in one object: bounds every lookup and any duplicate-member flood. */
 export const JSON_MAX_MEMBERS: i32 = 512;
 
-export const JSON_TOO_COMPLEX = "answer too complex";
+const TWO53: u64 = 9007199254740992;
 
-// ---------------------------------------------------------------------------
-// The validating pass.
-
-export class Checker {
+export class Walk {
   pos: i32 = 0;
   values: i32 = 0;
-  error: string = "";
-  constructor(public doc: Uint8Array, public maxDepth: i32) {}
+  /** The fault that stopped the walk (0: none); `pos` is where. */
+  fault: i32 = 0;
+  /** Set by child(): the child's name (its opening quote; -1 in an array) and where its value starts. */
+  name: i32 = -1;
+  start: i32 = 0;
 
-  fail(msg: string): bool {
-    if (this.error.length == 0) this.error = msg;
+  constructor(public doc: Uint8Array, start: i32 = 0) {
+    this.pos = start;
+  }
+
+  fail(f: Fault): bool {
+    this.fault = f;
     return false;
   }
 
-  failAt(msg: string): bool {
-    return this.fail(msg + " at byte " + this.pos.toString());
-  }
-
   peek(): i32 {
-    return this.pos < this.doc.length ? <i32>this.doc[this.pos] : -1;
+    return byteAt(this.doc, this.pos);
   }
 
-  skipSpace(): void {
-    this.pos = skipWs(this.doc, this.pos);
-  }
-
-  literal(word: string): bool {
-    if (this.doc.length - this.pos < word.length) return false;
-    for (let i = 0; i < word.length; i++) {
-      if (<i32>this.doc[this.pos + i] != word.charCodeAt(i)) return false;
-    }
-    this.pos += word.length;
-    return true;
-  }
-
-  value(depth: i32): bool {
-    if (depth > this.maxDepth) return this.fail(JSON_TOO_COMPLEX + " (nested deeper than " + this.maxDepth.toString() + ")");
-    if (++this.values > JSON_MAX_VALUES) return this.fail(JSON_TOO_COMPLEX + " (more than " + JSON_MAX_VALUES.toString() + " values)");
-    this.skipSpace();
-    const c = this.peek();
-    if (c == 0x7b) return this.object(depth);
-    if (c == 0x5b) return this.array(depth);
-    if (c == 0x22) return this.string();
-    if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    if (this.literal("true") || this.literal("false") || this.literal("null")) return true;
-    return this.failAt(c < 0 ? "unexpected end of input" : "unexpected character");
-  }
-
-  object(depth: i32): bool {
-    this.pos++; // {
-    this.skipSpace();
-    if (this.peek() == 0x7d) { this.pos++; return true; }
-    let members = 0;
+  /** Skips whitespace (§2: space, tab, line feed, carriage return). */
+  ws(): void {
     while (true) {
-      if (++members > JSON_MAX_MEMBERS) return this.fail(JSON_TOO_COMPLEX + " (more than " + JSON_MAX_MEMBERS.toString() + " members in an object)");
-      this.skipSpace();
-      if (this.peek() != 0x22) return this.failAt("expected a member name");
-      if (!this.string()) return false;
-      this.skipSpace();
-      if (this.peek() != 0x3a) return this.failAt("expected ':'");
+      const c = this.peek();
+      if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) return;
       this.pos++;
-      if (!this.value(depth + 1)) return false;
-      this.skipSpace();
-      const c = this.peek();
-      if (c == 0x2c) { this.pos++; continue; }
-      if (c == 0x7d) { this.pos++; return true; }
-      return this.failAt("expected ',' or '}'");
     }
   }
 
-  array(depth: i32): bool {
-    this.pos++; // [
-    this.skipSpace();
-    if (this.peek() == 0x5d) { this.pos++; return true; }
-    while (true) {
-      if (!this.value(depth + 1)) return false;
-      this.skipSpace();
-      const c = this.peek();
-      if (c == 0x2c) { this.pos++; continue; }
-      if (c == 0x5d) { this.pos++; return true; }
-      return this.failAt("expected ',' or ']'");
-    }
+  /** Walks one value (§3) and the whitespace before it. */
+  value(depth: i32): bool {
+    this.ws();
+    if (depth > JSON_MAX_DEPTH) return this.fail(Fault.JsonTooDeep);
+    if (++this.values > JSON_MAX_VALUES) return this.fail(Fault.JsonTooManyValues);
+    const c = this.peek();
+    if (c == 0x7b || c == 0x5b) return this.container(depth);
+    if (c == 0x22) return this.string();
+    if (c == 0x2d || <u32>(c - 0x30) < 10) return this.number();
+    // The literals, compared as little-endian words: "true", "null", "fals" + "e".
+    const p = this.pos;
+    const n = this.doc.length;
+    const w = p + 4 <= n ? load<u32>(this.doc.dataStart + <usize>p) : 0;
+    if (w == 0x65757274 || w == 0x6c6c756e) { this.pos += 4; return true; }
+    if (w == 0x736c6166 && p + 5 <= n && this.doc[p + 4] == 0x65) { this.pos += 5; return true; }
+    return this.fail(Fault.JsonSyntax);
   }
 
+  /** An object (§4) or an array (§5): the two differ only by member names. */
+  container(depth: i32): bool {
+    const close = this.peek() + 2; // '{' + 2 is '}', '[' + 2 is ']'
+    this.pos++;
+    for (let n = 0; this.child(close, n, depth + 1); n++);
+    return this.fault == 0;
+  }
+
+  /**
+   * Walks the next child of a container closed by `close`, `n` children
+   * after its opening bracket (`pos` just after the bracket or the previous
+   * child). True with the child walked: `name`, `start`, and `pos` at its
+   * end; false after the closing bracket, or with `fault` set.
+   */
+  child(close: i32, n: i32, depth: i32): bool {
+    this.ws();
+    let c = this.peek();
+    if (c == close) { this.pos++; return false; }
+    if (n > 0) { // a comma before every child but the first, and no comma before the bracket
+      if (c != 0x2c) return this.fail(Fault.JsonSyntax);
+      this.pos++;
+      this.ws();
+      c = this.peek();
+    }
+    let name = -1;
+    if (close == 0x7d) {
+      if (n >= JSON_MAX_MEMBERS) return this.fail(Fault.JsonTooManyMembers);
+      if (c != 0x22) return this.fail(Fault.JsonSyntax);
+      name = this.pos;
+      if (!this.string()) return false;
+      this.ws();
+      if (this.peek() != 0x3a) return this.fail(Fault.JsonSyntax);
+      this.pos++;
+    }
+    this.ws();
+    const start = this.pos;
+    const ok = this.value(depth);
+    this.name = name; // set after the value, whose own children set them too
+    this.start = start;
+    return ok;
+  }
+
+  /** A string (§7), through the one UTF-8 decoder (utf8.ts). */
   string(): bool {
-    const doc = this.doc;
-    const n = doc.length;
-    const base = doc.dataStart;
-    const stop = base + <usize>n;
-    let pos = this.pos + 1; // after the opening quote
-    while (pos < n) {
-      const c = <i32>load<u8>(base + <usize>pos);
-      if (c == 0x22) { this.pos = pos + 1; return true; }
-      if (c >= 0x20 && c < 0x80 && c != 0x5c) { pos++; continue; }
-      this.pos = pos;
-      if (c < 0x20) return this.failAt("control character in string"); // §7
-      if (c == 0x5c) {
-        const e = pos + 1 < n ? <i32>doc[pos + 1] : -1;
-        if (e == 0x75) {
-          if (pos + 6 > n) return this.failAt("bad \\u escape");
-          for (let k = 2; k < 6; k++) if (hexDigit(doc[pos + k]) < 0) return this.failAt("bad \\u escape");
-          const u = hex4At(doc, pos + 2);
-          // RFC 8259 §8.2: an unpaired surrogate names no character; refused.
-          if (u >= 0xdc00 && u <= 0xdfff) return this.failAt("unpaired surrogate escape");
-          if (u >= 0xd800 && u <= 0xdbff) {
-            const p = pos + 6;
-            if (p + 6 > n || doc[p] != 0x5c || doc[p + 1] != 0x75) return this.failAt("unpaired surrogate escape");
-            for (let k = 2; k < 6; k++) if (hexDigit(doc[p + k]) < 0) return this.failAt("bad \\u escape");
-            const lo = hex4At(doc, p + 2);
-            if (lo < 0xdc00 || lo > 0xdfff) return this.failAt("unpaired surrogate escape");
-            pos += 6;
-          }
-          pos += 6;
-        } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
-          pos += 2;
-        } else return this.failAt("bad escape");
-        continue;
-      }
-      const len = utf8SeqLen(base + <usize>pos, stop);
-      if (len == 0) return this.fail(utf8Error("JSON text", pos) + " (RFC 8259 §8.1)");
-      pos += len;
-    }
-    this.pos = pos;
-    return this.failAt("unterminated string");
+    const r = walkText(this.doc, this.pos + 1, this.doc.length, true, 0);
+    this.pos = walkAt;
+    if (r < 0) return this.fail(<Fault>-r);
+    this.pos++; // the closing quote
+    return true;
   }
 
+  /** A number (§6), read by readNumber. */
   number(): bool {
-    const doc = this.doc;
-    const base = doc.dataStart;
-    const n = doc.length;
-    let pos = this.pos;
-    if (pos < n && load<u8>(base + <usize>pos) == 0x2d) pos++;
-    const intStart = pos;
-    while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
-    const intLen = pos - intStart;
-    this.pos = pos;
-    if (intLen == 0) return this.failAt("bad number");
-    if (intLen > 1 && load<u8>(base + <usize>intStart) == 0x30) return this.failAt("leading zero in number");
-    if (pos < n && load<u8>(base + <usize>pos) == 0x2e) {
-      pos++;
-      const f = pos;
-      while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
-      this.pos = pos;
-      if (pos == f) return this.failAt("bad fraction");
-    }
-    if (pos < n && (load<u8>(base + <usize>pos) | 0x20) == 0x65) {
-      pos++;
-      if (pos < n && (load<u8>(base + <usize>pos) == 0x2b || load<u8>(base + <usize>pos) == 0x2d)) pos++;
-      const e = pos;
-      while (pos < n && isDigitByte(load<u8>(base + <usize>pos))) pos++;
-      this.pos = pos;
-      if (pos == e) return this.failAt("bad exponent");
-    }
-    this.pos = pos;
-    return true;
+    const e = readNumber(this.doc, this.pos);
+    this.pos = e < 0 ? ~e : e;
+    return e >= 0 || this.fail(Fault.JsonBadNumber);
   }
 }
 
+// The number being read: scalars, so reading one allocates nothing.
+let numM: u64 = 0;
+let numE: i32 = 0;
+let numZeros: i32 = 0;
+let numBig: bool = false;
+/** The value of the last number readNumber read. */
+export let numValue: f64 = 0;
+
+/** The byte at doc[i], or -1 past the end. */
 // @ts-ignore: decorator
 @inline
-function isDigitByte(c: u8): bool { return c >= 0x30 && c <= 0x39; }
+function byteAt(doc: Uint8Array, i: i32): i32 {
+  return i < doc.length ? <i32>load<u8>(doc.dataStart + <usize>i) : -1;
+}
+
+/**
+ * Reads the number (RFC 8259 §6) at doc[i]: [ minus ] int [ frac ] [ exp ],
+ * int = zero / ( digit1-9 *DIGIT ). Returns its end, or ~p when it is
+ * malformed at p. Its value goes to numValue, exactly or not at all (§6
+ * lets an implementation limit range and precision): the decimal's digits
+ * as an integer m and a power of ten e, then Clinger's fast path (m ≤ 2^53
+ * and |e| ≤ 22: one correctly rounded IEEE operation on two exact
+ * operands). Anything else reads as NaN, which every caller refuses.
+ */
+export function readNumber(doc: Uint8Array, i: i32): i32 {
+  numM = 0;
+  numE = 0;
+  numZeros = 0;
+  numBig = false;
+  const neg = byteAt(doc, i) == 0x2d;
+  if (neg) i++;
+  const zero = byteAt(doc, i) == 0x30;
+  let p = digits(doc, i, false);
+  if (p == i || (zero && p > i + 1)) return ~p; // no digit, or a leading zero
+  i = p;
+  if (byteAt(doc, i) == 0x2e) {
+    p = digits(doc, ++i, true);
+    if (p == i) return ~p;
+    i = p;
+  }
+  let e = numE + numZeros; // trailing zeros are a power of ten
+  if ((byteAt(doc, i) | 0x20) == 0x65) {
+    const sign = byteAt(doc, ++i);
+    if (sign == 0x2b || sign == 0x2d) i++;
+    let x = 0;
+    p = i;
+    for (let d = byteAt(doc, i) - 0x30; <u32>d < 10; d = byteAt(doc, ++i) - 0x30) {
+      if (x < 100000) x = x * 10 + d; // beyond, only its size matters
+    }
+    if (i == p) return ~i;
+    e += sign == 0x2d ? -x : x;
+  }
+  let m = numM;
+  let v: f64 = NaN;
+  if (m == 0) v = 0;
+  else if (!numBig) {
+    // Move surplus powers of ten into m while it stays exact.
+    while (e > 22 && m <= TWO53 / 10) { m *= 10; e--; }
+    if (e >= -22 && e <= 22) {
+      let t: f64 = 1;
+      for (let k = e < 0 ? -e : e; k > 0; k--) t *= 10; // exact up to 10^22
+      v = e < 0 ? <f64>m / t : <f64>m * t;
+    }
+  }
+  numValue = neg ? -v : v;
+  return i;
+}
+
+/** Reads a run of digits from doc[i], folding them into numM while it stays at most 2^53; its end. */
+function digits(doc: Uint8Array, i: i32, fraction: bool): i32 {
+  for (let d = byteAt(doc, i) - 0x30; <u32>d < 10; d = byteAt(doc, ++i) - 0x30) {
+    if (fraction) numE--;
+    if (d == 0) { numZeros++; continue; } // folded with the next digit that is not 0
+    for (; numZeros >= 0; numZeros--) {
+      const add = <u64>(numZeros == 0 ? d : 0);
+      if (numM > (TWO53 - add) / 10) numBig = true;
+      else numM = numM * 10 + add;
+    }
+    numZeros = 0;
+  }
+  return i;
+}

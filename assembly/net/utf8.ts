@@ -1,112 +1,125 @@
-// Strict UTF-8 (RFC 3629 §4), the only encoding JSON may use between
-// systems (RFC 8259 §8.1). Every place where bytes from outside become text
-// goes through here: an invalid sequence is an error, never a repaired
-// string. Over-long forms, surrogates (U+D800-DFFF), code points above
-// U+10FFFF, truncated sequences and lone continuation bytes are all refused,
-// so a reader here and any standard reader agree on what the bytes say.
+// The one decoder of outside bytes to text. Strict UTF-8 (RFC 3629 §4),
+// the only encoding JSON may use between systems (RFC 8259 §8.1): an
+// invalid sequence is refused, never repaired. Over-long forms, surrogates
+// (U+D800-DFFF), code points above U+10FFFF, truncated sequences and lone
+// continuation bytes are all refused, so a reader here and any standard
+// reader agree on what the bytes say. The same walk reads the body of a
+// JSON string (RFC 8259 §7), so the JSON checker, the JSON reader and every
+// other text from outside share one decoder.
+import { Fault } from "../faults";
+
+/** Where the last walkText stopped: the closing quote, the end, or the byte refused. */
+export let walkAt: i32 = 0;
 
 /**
- * Length of the valid UTF-8 sequence that starts at `p` (1-4), or 0 when the
- * bytes there are not one. `end` is one past the last readable byte.
- * The ranges are RFC 3629 §4's UTF8-2/3/4 rules.
+ * Walks bytes[i, end) as strict UTF-8. With `json`, walks the body of a
+ * JSON string instead: stops at its closing quote, decodes escapes and
+ * refuses control characters, bad escapes and unpaired surrogate escapes
+ * (RFC 8259 §7, §8.2). Writes the UTF-16 units at `out` unless it is 0.
+ * Returns the number of UTF-16 units, or a negative Fault when refused;
+ * `walkAt` says where it stopped.
  */
-// @ts-ignore: decorator
-@inline
-export function utf8SeqLen(p: usize, end: usize): i32 {
-  const b0 = <u32>load<u8>(p);
-  if (b0 < 0x80) return 1;
-  if (b0 < 0xc2) return 0; // continuation byte, or C0/C1 (always over-long)
-  const left = end - p;
-  if (b0 < 0xe0) {
-    if (left < 2) return 0;
-    const b1 = <u32>load<u8>(p, 1);
-    return (b1 & 0xc0) == 0x80 ? 2 : 0;
+export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: usize): i32 {
+  const base = bytes.dataStart;
+  let q = out;
+  let units = 0;
+  let f: Fault = Fault.JsonNotUtf8;
+  while (true) {
+    walkAt = i;
+    if (i >= end) {
+      if (!json) return units;
+      f = Fault.JsonUnterminated;
+      break;
+    }
+    let c = <i32>load<u8>(base + <usize>i);
+    let n = 1;
+    if (json && c == 0x22) return units;
+    if (json && c < 0x20) { f = Fault.JsonBadString; break; } // §7: control characters must be escaped
+    if (json && c == 0x5c) {
+      f = Fault.JsonBadString;
+      const x = i + 1 < end ? <i32>load<u8>(base + <usize>i, 1) : 0;
+      if (x == 0x75) { // \uXXXX
+        n = 6;
+        c = hex4(bytes, i + 2, end);
+        if (c < 0) break;
+        // §8.2: a surrogate escape names a character only as a high-low pair.
+        f = Fault.JsonSurrogate;
+        if (c >= 0xdc00 && c <= 0xdfff) break;
+        if (c >= 0xd800 && c < 0xdc00) {
+          const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hex4(bytes, i + 8, end) : -1;
+          if (lo < 0xdc00 || lo > 0xdfff) break;
+          if (out) store<u16>(q, <u16>c);
+          q += 2;
+          units++;
+          c = lo;
+          n = 12;
+        }
+      } else {
+        n = 2;
+        c = x == 0x62 ? 0x08 : x == 0x66 ? 0x0c : x == 0x6e ? 0x0a : x == 0x72 ? 0x0d : x == 0x74 ? 0x09
+          : x == 0x22 || x == 0x5c || x == 0x2f ? x : -1;
+        if (c < 0) break;
+      }
+    } else if (c >= 0x80) {
+      // RFC 3629 §4: C2-DF take one continuation byte, E0-EF two, F0-F4
+      // three; the second byte's range excludes over-long forms (E0, F0),
+      // surrogates (ED) and code points above U+10FFFF (F4).
+      n = c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+      if (n == 0 || i + n > end) break;
+      const lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+      const hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+      c &= 0x7f >> n;
+      let k = 1;
+      for (; k < n; k++) {
+        const b = <i32>load<u8>(base + <usize>(i + k));
+        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) break;
+        c = (c << 6) | (b & 0x3f);
+      }
+      if (k < n) break;
+    }
+    if (c >= 0x10000) { // two UTF-16 units
+      c -= 0x10000;
+      if (out) store<u16>(q, <u16>(0xd800 | (c >> 10)));
+      q += 2;
+      units++;
+      c = 0xdc00 | (c & 0x3ff);
+    }
+    if (out) store<u16>(q, <u16>c);
+    q += 2;
+    units++;
+    i += n;
   }
-  if (b0 < 0xf0) {
-    if (left < 3) return 0;
-    const b1 = <u32>load<u8>(p, 1);
-    const b2 = <u32>load<u8>(p, 2);
-    if ((b2 & 0xc0) != 0x80) return 0;
-    if (b0 == 0xe0) return b1 >= 0xa0 && b1 <= 0xbf ? 3 : 0; // not over-long
-    if (b0 == 0xed) return b1 >= 0x80 && b1 <= 0x9f ? 3 : 0; // not a surrogate
-    return (b1 & 0xc0) == 0x80 ? 3 : 0;
+  return -<i32>f;
+}
+
+/** The four hex digits at bytes[i, i+4) as a number, or -1. */
+function hex4(bytes: Uint8Array, i: i32, end: i32): i32 {
+  if (i + 4 > end) return -1;
+  let v = 0;
+  for (let k = i; k < i + 4; k++) {
+    const c = <i32>load<u8>(bytes.dataStart + <usize>k);
+    const d = <u32>(c - 0x30) < 10 ? c - 0x30 : <u32>((c | 0x20) - 0x61) < 6 ? (c | 0x20) - 0x57 : -1;
+    if (d < 0) return -1;
+    v = (v << 4) | d;
   }
-  if (b0 > 0xf4) return 0; // beyond U+10FFFF
-  if (left < 4) return 0;
-  const b1 = <u32>load<u8>(p, 1);
-  const b2 = <u32>load<u8>(p, 2);
-  const b3 = <u32>load<u8>(p, 3);
-  if ((b2 & 0xc0) != 0x80 || (b3 & 0xc0) != 0x80) return 0;
-  if (b0 == 0xf0) return b1 >= 0x90 && b1 <= 0xbf ? 4 : 0; // not over-long
-  if (b0 == 0xf4) return b1 >= 0x80 && b1 <= 0x8f ? 4 : 0; // not above U+10FFFF
-  return (b1 & 0xc0) == 0x80 ? 4 : 0;
+  return v;
+}
+
+/** bytes[start, end) as text (walkText), or null when refused. One allocation: the string. */
+export function decodeText(bytes: Uint8Array, start: i32, end: i32, json: bool): string | null {
+  const units = walkText(bytes, start, end, json, 0);
+  if (units < 0) return null;
+  const out = __new(<usize>units << 1, idof<string>());
+  walkText(bytes, start, end, json, out);
+  return changetype<string>(out);
+}
+
+/** Decodes bytes[start, end) as strict UTF-8, or returns null when any byte is invalid. */
+export function decodeUtf8(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): string | null {
+  return decodeText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false);
 }
 
 /** Offset of the first byte that is not valid UTF-8 in bytes[start, end), or -1 when all are valid. */
 export function utf8InvalidAt(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): i32 {
-  if (end < 0 || end > bytes.length) end = bytes.length;
-  const base = bytes.dataStart;
-  const stop = base + <usize>end;
-  let p = base + <usize>start;
-  while (p < stop) {
-    const n = utf8SeqLen(p, stop);
-    if (n == 0) return <i32>(p - base);
-    p += n;
-  }
-  return -1;
-}
-
-/** Code point of a sequence already checked by utf8SeqLen. */
-// @ts-ignore: decorator
-@inline
-export function utf8CodePoint(p: usize, n: i32): u32 {
-  const b0 = <u32>load<u8>(p);
-  if (n == 1) return b0;
-  if (n == 2) return ((b0 & 0x1f) << 6) | (<u32>load<u8>(p, 1) & 0x3f);
-  if (n == 3) return ((b0 & 0x0f) << 12) | ((<u32>load<u8>(p, 1) & 0x3f) << 6) | (<u32>load<u8>(p, 2) & 0x3f);
-  return ((b0 & 0x07) << 18) | ((<u32>load<u8>(p, 1) & 0x3f) << 12) |
-    ((<u32>load<u8>(p, 2) & 0x3f) << 6) | (<u32>load<u8>(p, 3) & 0x3f);
-}
-
-/**
- * Decodes bytes[start, end) as strict UTF-8, or returns null when any byte
- * is invalid. One allocation: the string itself.
- */
-export function decodeUtf8(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): string | null {
-  if (end < 0 || end > bytes.length) end = bytes.length;
-  if (start >= end) return "";
-  const base = bytes.dataStart;
-  const stop = base + <usize>end;
-  // First pass: validate and count UTF-16 units, so the string is allocated once.
-  let units = 0;
-  let p = base + <usize>start;
-  while (p < stop) {
-    const n = utf8SeqLen(p, stop);
-    if (n == 0) return null;
-    units += n == 4 ? 2 : 1;
-    p += n;
-  }
-  const out = changetype<string>(__new(<usize>units << 1, idof<string>()));
-  let q = changetype<usize>(out);
-  p = base + <usize>start;
-  while (p < stop) {
-    const n = utf8SeqLen(p, stop);
-    const cp = utf8CodePoint(p, n);
-    if (cp >= 0x10000) {
-      const c = cp - 0x10000;
-      store<u16>(q, <u16>(0xd800 | (c >> 10)));
-      store<u16>(q, <u16>(0xdc00 | (c & 0x3ff)), 2);
-      q += 4;
-    } else {
-      store<u16>(q, <u16>cp);
-      q += 2;
-    }
-    p += n;
-  }
-  return out;
-}
-
-/** The error message for invalid UTF-8 at a byte offset, the same words everywhere. */
-export function utf8Error(where: string, at: i32): string {
-  return where + " is not valid UTF-8 (byte " + at.toString() + ")";
+  return walkText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false, 0) < 0 ? walkAt : -1;
 }

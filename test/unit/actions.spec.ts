@@ -10,8 +10,8 @@ import {
   buildActionRequest, buildActionRequestBytes, parseActionResponse, uuidV4, ACTION_RESPONSE_MAX_CHARS,
 } from "../../assembly/actions/request";
 import { randomSessionId } from "../../assembly/board/random";
-import { parseJson, parseJsonBytes, JsonValue, JsonKind, JSON_TOO_COMPLEX } from "../../assembly/net/json";
-import { Fault, fault } from "../../assembly/faults";
+import { parseJson, parseJsonBytes, JsonValue, JsonKind } from "../../assembly/net/json";
+import { Fault, fault, faultOf } from "../../assembly/faults";
 
 // The demo play's table, as in config/actions.json.
 const DEMO_TABLE = `{
@@ -679,12 +679,12 @@ test("answer: huge and deeply nested bodies", () => {
   let deep = "";
   for (let i = 0; i < 200; i++) deep += "[";
   expectAnswerError(deep, notJson(deep));
-  expect(parseJson(deep).error.startsWith(JSON_TOO_COMPLEX), "too deep, as the reader says");
+  expectEq<i32>(faultOf(parseJson(deep).error), Fault.JsonTooDeep, "too deep, as the reader says");
   let deepObj = "{\"version\":\"2.0\",\"resultCode\":\"OK\",\"output\":{\"speech\":\"x\"},\"directives\":";
   for (let i = 0; i < 100; i++) deepObj += "[";
   for (let i = 0; i < 100; i++) deepObj += "]";
   expectAnswerError(deepObj + "}", notJson(deepObj + "}"));
-  expect(parseJson(deepObj + "}").error.startsWith(JSON_TOO_COMPLEX), "too deep inside, as the reader says");
+  expectEq<i32>(faultOf(parseJson(deepObj + "}").error), Fault.JsonTooDeep, "too deep inside, as the reader says");
 });
 
 // ---------------------------------------------------------------------------

@@ -4,8 +4,10 @@
 import { test, expect, expectEq, report } from "./harness";
 import { decodeUtf8, utf8InvalidAt } from "../../assembly/net/utf8";
 import {
-  parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_TOO_COMPLEX,
+  parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
 } from "../../assembly/net/json";
+import { Walk } from "../../assembly/net/json_check";
+import { fault, Fault } from "../../assembly/faults";
 import { parseForm, parseFormBytes, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
 import { parseUrl, checkEndpoint } from "../../assembly/net/url";
 import {
@@ -55,7 +57,7 @@ test("utf8: every classic invalid sequence is refused, alone and inside text", (
     expectEq<i32>(utf8InvalidAt(inText), 2, "found inside text: " + INVALID[i]);
     const j = cat(ascii("{\"k\":\""), b, ascii("\"}"));
     const r = parseJsonBytes(j);
-    expect(!r.ok && r.error.indexOf("UTF-8") >= 0, "JSON refuses " + INVALID[i] + " (" + r.error + ")");
+    expectEq<string>(r.error, fault(Fault.JsonNotUtf8, "6"), "JSON refuses " + INVALID[i] + " at its first byte");
   }
 });
 
@@ -113,12 +115,72 @@ test("json: grammar, escapes and surrogate pairs", () => {
   expectEq<string>(esc.getString("access")!, "y", "escaped member names match");
 });
 
+test("json: each refusal is its fault and byte offset", () => {
+  const cases: string[] = [
+    "", fault(Fault.JsonSyntax, "0"),
+    " ", fault(Fault.JsonSyntax, "1"),
+    "{", fault(Fault.JsonSyntax, "1"),
+    "{\"a\"}", fault(Fault.JsonSyntax, "4"),
+    "{\"a\":}", fault(Fault.JsonSyntax, "5"),
+    "[1,]", fault(Fault.JsonSyntax, "3"),
+    "[1 2]", fault(Fault.JsonSyntax, "3"),
+    "{'a':1}", fault(Fault.JsonSyntax, "1"),
+    "tru", fault(Fault.JsonSyntax, "0"),
+    "fals", fault(Fault.JsonSyntax, "0"),
+    "nulll", fault(Fault.JsonTrailing, "4"),
+    "[1] 2", fault(Fault.JsonTrailing, "4"),
+    "01", fault(Fault.JsonBadNumber, "2"),
+    "-", fault(Fault.JsonBadNumber, "1"),
+    "1.", fault(Fault.JsonBadNumber, "2"),
+    "1e+", fault(Fault.JsonBadNumber, "3"),
+    "+1", fault(Fault.JsonSyntax, "0"),
+    ".5", fault(Fault.JsonSyntax, "0"),
+    "\"ab", fault(Fault.JsonUnterminated, "3"),
+    "\"a\\", fault(Fault.JsonBadString, "2"),
+    "\"a\\x\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u12\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u12G4\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u00`9\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u00@9\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u00/9\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u00:9\"", fault(Fault.JsonBadString, "2"),
+    "\"a\\u00g9\"", fault(Fault.JsonBadString, "2"),
+    "\"a\u0001\"", fault(Fault.JsonBadString, "2"),
+    "\"\\udc00\"", fault(Fault.JsonSurrogate, "1"),
+    "\"\\ud800\"", fault(Fault.JsonSurrogate, "1"),
+    "\"\\ud800\\u0041\"", fault(Fault.JsonSurrogate, "1"),
+    "\"\\ud800\\ud800\"", fault(Fault.JsonSurrogate, "1"),
+    "{\"a\u0001\":1}", fault(Fault.JsonBadString, "3"),
+  ];
+  for (let i = 0; i < cases.length; i += 2) {
+    const r = parseJson(cases[i]);
+    expect(!r.ok, "refused: " + cases[i]);
+    expectEq<string>(r.error, cases[i + 1], "fault of " + cases[i]);
+  }
+  expect(parseJson("\"\\uDBFF\\uDFFF\\u00E9\\/\\b\\f\\r\\t\"").ok, "upper-case hex, the last pair, every short escape");
+  expectEq<string>(parseJson("\"\\uDBFF\\uDFFF\\/\\b\\f\\r\\t\"").value!.str, "\u{10FFFF}/\b\f\r\t", "decoded");
+});
+
+test("json: member names match whatever their spelling", () => {
+  const v = parseJsonBytes(cat(ascii("{\"ab\":1,\"a\":2,\"\\u00e9t\u00e9\":3,\"k\\\"\":4,\""), hex("f0 9f 94 91"), ascii("\":5,\"\":6}"))).value!;
+  expectEq<f64>(v.getNumber("a"), 2, "a shorter name after a longer one");
+  expectEq<f64>(v.getNumber("ab"), 1, "a longer name");
+  expect(!v.has("abc") && !v.has("b") && !v.has("A"), "no near misses");
+  expectEq<f64>(v.getNumber("\u00e9t\u00e9"), 3, "escape and raw UTF-8 in one name");
+  expectEq<f64>(v.getNumber("k\""), 4, "escaped quote");
+  expectEq<f64>(v.getNumber("\u{1F511}"), 5, "4-byte UTF-8 name");
+  expectEq<f64>(v.getNumber(""), 6, "empty name");
+  expectEq<i32>(v.keys.length, 6, "six keys");
+  expectEq<string>(v.keys[4], "\u{1F511}", "decoded key");
+  expectEq<f64>(v.items[5].num, 6, "items in order");
+});
+
 test("json: limits are checked before anything is built, with a clear error", () => {
   let deep = "";
   for (let i = 0; i <= JSON_MAX_DEPTH + 1; i++) deep += "[";
   for (let i = 0; i <= JSON_MAX_DEPTH + 1; i++) deep += "]";
   let r = parseJson(deep);
-  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too deep: " + r.error);
+  expectEq<string>(r.error, fault(Fault.JsonTooDeep, (JSON_MAX_DEPTH + 1).toString()), "too deep, at the first value too deep");
   let ok = "";
   for (let i = 0; i < JSON_MAX_DEPTH; i++) ok += "[";
   for (let i = 0; i < JSON_MAX_DEPTH; i++) ok += "]";
@@ -127,17 +189,32 @@ test("json: limits are checked before anything is built, with a clear error", ()
   const members = new Array<string>();
   for (let i = 0; i <= JSON_MAX_MEMBERS; i++) members.push("\"a\":0");
   r = parseJson("{" + members.join(",") + "}");
-  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too many members: " + r.error);
+  expectEq<string>(r.error, fault(Fault.JsonTooManyMembers, (1 + JSON_MAX_MEMBERS * 6).toString()), "too many members, at the first one too many");
+  members.pop();
+  expect(parseJson("{" + members.join(",") + "}").ok, "512 members are fine");
   // {"x":[0,0,...]} with 7,827 elements: parsed, nothing built until read.
   const zeros = new Array<string>();
   for (let i = 0; i < 7827; i++) zeros.push("0");
   r = parseJson("{\"x\":[" + zeros.join(",") + "]}");
   expect(r.ok, "7,827 elements fit: " + r.error);
   expectEq<i32>(r.value!.getArray("x")!.items.length, 7827, "and can be read");
+  // More values than JSON_MAX_VALUES need more bytes than JSON_MAX_CHARS: the byte limit refuses first.
   const many = new Array<string>();
   for (let i = 0; i < JSON_MAX_VALUES; i++) many.push("0");
-  r = parseJson("[" + many.join(",") + "]");
-  expect(!r.ok && r.error.startsWith(JSON_TOO_COMPLEX), "too many values: " + r.error);
+  const text = "[" + many.join(",") + "]";
+  r = parseJson(text);
+  expectEq<string>(r.error, fault(Fault.JsonTooLarge, text.length.toString()), "too large as text");
+  r = parseJsonBytes(ascii(text));
+  expectEq<string>(r.error, fault(Fault.JsonTooLarge, text.length.toString()), "too large as bytes");
+  // The value limit still holds on its own, should the byte limit ever grow.
+  const w = new Walk(ascii(text));
+  expect(!w.value(0), "walk refuses");
+  expectEq<i32>(w.fault, Fault.JsonTooManyValues, "too many values");
+  expectEq<i32>(w.pos, 1 + (JSON_MAX_VALUES - 1) * 2, "at the first value too many");
+  const edge = new Array<string>();
+  for (let i = 0; i < JSON_MAX_CHARS - 2; i++) edge.push(" ");
+  expect(parseJson("[" + edge.join("") + "]").ok, "16,384 bytes are fine");
+  expect(!parseJson("[" + edge.join("") + " ]").ok, "16,385 are not");
 });
 
 test("json: numbers are exact or NaN (RFC 8259 §6)", () => {
@@ -243,7 +320,7 @@ test("buffer: a board's body cap above the working buffer is read as the buffer'
 
 test("config: bytes that are not UTF-8 are refused with a clear error", () => {
   const cfg = parseDeviceConfigBytes(cat(ascii("{\"issuer\":\"https://as.example\",\"client_id\":\"c"), hex("c0 80"), ascii("\"}")));
-  expect(cfg.error.indexOf("UTF-8") >= 0, "says UTF-8: " + cfg.error);
+  expect(cfg.error.indexOf(fault(Fault.JsonNotUtf8, "45")) >= 0, "says UTF-8 and where: " + cfg.error);
   expect(parseDeviceConfigBytes(null).error.length > 0, "no config: a reason");
 });
 
