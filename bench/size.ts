@@ -46,6 +46,8 @@ export interface Compiled {
 
 /** Compiles `entry` (repository-relative) like `npm run build` does and returns the module bytes. */
 export async function compile(entry: string, o: CompileOptions = {}): Promise<Compiled> {
+  // The json-as mode the build script sets (package.json "build").
+  process.env.JSON_MODE = "NAIVE";
   const out = "bench-size-output.wasm";
   let binary: Uint8Array | null = null;
   const stderr: string[] = [];
