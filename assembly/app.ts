@@ -16,6 +16,7 @@ import { Device } from "./device";
 import { DeviceState } from "./device_state";
 import { render } from "./ui/render";
 import { Presenter } from "./ui/presenter";
+import { W, words } from "./ui/words";
 import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_MAX_BYTES } from "./limits";
 
 export class App {
@@ -35,13 +36,13 @@ export class App {
   /** Boot, second phase: the action table, then the device that uses it. */
   wire(): void {
     let table: ActionTable | null = null;
-    let tableError = "no action table";
+    let tableError = words(W.NoActionTable);
     const actions = board.readConfig(ConfigKind.Actions, ACTION_TABLE_MAX_BYTES);
     if (actions !== null) {
       const r = loadActionTable(actions);
       table = r.table;
       if (table === null) {
-        tableError = "action table rejected: " + r.error;
+        tableError = words(W.TableRejected) + r.error;
         board.log(LogLevel.Error, tableError);
       }
     }
