@@ -17,6 +17,7 @@ import { Fault, fault } from "./faults";
 import { DeviceState } from "./device_state";
 import { render } from "./ui/render";
 import { Presenter } from "./ui/presenter";
+import { W, words } from "./ui/words";
 import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_MAX_BYTES } from "./limits";
 
 export class App {

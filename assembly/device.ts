@@ -24,6 +24,7 @@ import { Button } from "./board/board";
 import { REPLY_MAX_CHARS } from "./limits";
 import { SpinGuard } from "./spin_guard";
 import * as msg from "./ui/messages";
+import { W, words } from "./ui/words";
 import { Note, noteLine } from "./notes";
 
 export class Device {
@@ -132,7 +133,7 @@ export class Device {
       return;
     }
     if (this.tokens.record !== null) {
-      this.speech.push(msg.SAY_ALREADY_LINKED);
+      this.speech.push(words(W.AlreadyLinked));
       return;
     }
     this.startLinking(now);
@@ -151,7 +152,7 @@ export class Device {
     this.exchange.cancel();
     const rec = this.tokens.record;
     if (rec === null) {
-      this.wipe(msg.WHY_NOT_LINKED);
+      this.wipe(words(W.WhyNotLinked));
       return;
     }
     this.unlinker.begin(rec, now);
@@ -162,20 +163,20 @@ export class Device {
     const table = this.table;
     if (table === null) {
       // The table's fault is shown with its code and said as its category (ui/messages.ts).
-      this.answer(msg.SAY_NO_ACTIONS + msg.spokenReason(this.tableError));
-      this.reply = msg.SAY_NO_ACTIONS + msg.reasonOr(this.tableError);
+      this.answer(words(W.NoActions) + msg.spokenReason(this.tableError));
+      this.reply = words(W.NoActions) + msg.reasonOr(this.tableError);
       return;
     }
     const m = match(table, text);
-    if (m === null) return this.answer(msg.SAY_NOT_UNDERSTOOD);
+    if (m === null) return this.answer(words(W.NotUnderstood));
     if (m.local == LOCAL_UNLINK) return this.unlink(now);
-    if (this.tokens.record === null || this.unlinker.active) return this.answer(msg.SAY_NOT_LINKED);
-    if (this.exchange.busy) return this.answer(msg.SAY_BUSY); // one request in flight at a time
-    if (this.cfg.backend.length == 0) return this.answer(msg.SAY_NO_BACKEND);
+    if (this.tokens.record === null || this.unlinker.active) return this.answer(words(W.NotLinked));
+    if (this.exchange.busy) return this.answer(words(W.Busy)); // one request in flight at a time
+    if (this.cfg.backend.length == 0) return this.answer(words(W.NoBackend));
     if (!this.tokens.usable(now)) {
       // Expired and reconnecting: answer at once rather than queue silently.
       this.tokens.refreshNow(now);
-      return this.answer(msg.SAY_RECONNECTING);
+      return this.answer(words(W.Reconnecting));
     }
     this.exchange.start(m);
     this.note(LOG_INFO, Note.Action, m.actionName);
@@ -263,8 +264,8 @@ export class Device {
       this.send(this.tokens.request!, Purpose.Refresh);
     } else if (act == TokenAction.Relink) {
       // No refresh token was issued: when the access token ends, link again.
-      this.wipe(msg.WHY_ACCESS_EXPIRED);
-      this.speech.push(msg.SAY_LINK_EXPIRED);
+      this.wipe(words(W.WhyAccessExpired));
+      this.speech.push(words(W.LinkExpired));
       this.startLinking(now);
     }
   }
@@ -321,9 +322,8 @@ export class Device {
       return;
     } else if (act == TokenAction.Unlink) {
       // The screen shows a fault's code (render), the speaker only its category.
-      const why = msg.reasonOr(this.tokens.reason, "");
-      this.wipe(why.length > 0 ? this.tokens.reason : msg.WHY_UNKNOWN);
-      this.speech.push(msg.SAY_WAS_UNLINKED + msg.spokenReason(this.tokens.reason));
+      this.wipe(this.tokens.reason.length > 0 ? this.tokens.reason : words(W.WhyUnknown));
+      this.speech.push(words(W.WasUnlinked) + msg.spokenReason(this.tokens.reason));
     } else if (this.tokens.reason.length > 0) {
       this.port.log(LOG_WARN, this.tokens.reason);
     }
@@ -348,8 +348,8 @@ export class Device {
       this.tokens.refreshNow(now);
       this.note(LOG_INFO, Note.InvalidToken);
     } else if (r == ExchangeResult.Unauthorized) {
-      this.wipe(msg.WHY_REJECTED);
-      this.speech.push(msg.SAY_NO_LONGER_AUTHORIZED);
+      this.wipe(words(W.WhyRejected));
+      this.speech.push(words(W.NoLongerAuthorized));
     } else if (r == ExchangeResult.Failed) {
       // The backend's codes go to the log; the person hears words.
       this.note(LOG_WARN, Note.ActionError, name + ": " + cleanText(x.error, 120));
@@ -363,12 +363,12 @@ export class Device {
     const o = u.outcome;
     u.reset();
     if (o == UnlinkOutcome.Confirmed) {
-      this.wipe(msg.WHY_UNLINKED);
-      this.speech.push(msg.SAY_UNLINKED);
+      this.wipe(words(W.WhyUnlinked));
+      this.speech.push(words(W.Unlinked));
       return;
     }
-    this.wipe(o == UnlinkOutcome.NoEndpoint ? msg.WHY_NO_ENDPOINT : (o == UnlinkOutcome.Refused ? msg.WHY_REFUSED : msg.WHY_UNREACHED));
-    this.speech.push(msg.SAY_UNLINKED_LOCALLY);
+    this.wipe(words(o == UnlinkOutcome.NoEndpoint ? W.WhyNoEndpoint : (o == UnlinkOutcome.Refused ? W.WhyRefused : W.WhyUnreached)));
+    this.speech.push(words(W.UnlinkedLocally));
   }
 
   /** Saves a record; the caller decides what a failure means. */

@@ -1,20 +1,5 @@
-// Word tables as one literal each. A string literal costs about 22 bytes
-// of static data besides its characters (object header and data segment),
-// so a table of 26 words written as 26 literals costs 570 bytes more than
-// the same words in one string.
-
-/** Piece `k` (from 0) of `list` split at `sep`; "" when there is no such piece. */
-export function nth(list: string, k: i32, sep: string = " "): string {
-  let start = 0;
-  for (; k > 0; k--) {
-    const at = list.indexOf(sep, start);
-    if (at < 0) return "";
-    start = at + 1;
-  }
-  let end = list.indexOf(sep, start);
-  if (end < 0) end = list.length;
-  return list.substring(start, end);
-}
+// Small text helpers that keep the general String#split out of the module.
+// (Word tables are ui/words.txt, read with ui/words.ts words().)
 
 /** Index of the UTF-16 code unit `c` in `s`, or -1. */
 export function unitIndex(s: string, c: i32): i32 {

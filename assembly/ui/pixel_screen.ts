@@ -49,6 +49,7 @@ import { DisplayList, bandCount, frameHash } from "./display_list";
 import { CELL_HEIGHT, CELL_WIDTH } from "./font";
 import { ScreenModel, modelKey, sameModel } from "./model";
 import { openLabel } from "./text_screen";
+import { W, words } from "./words";
 import { Ecl, QrCode, encodeQr } from "../qr/qr";
 
 /**
@@ -67,7 +68,6 @@ import { fitColumn, setGaps, columns, columnHeight, addEllipsis } from "./column
 export const LARGE_MIN_WIDTH: i32 = 192;
 export const LARGE_MIN_HEIGHT: i32 = 128;
 
-const LABEL_CODE = "and enter the code:";
 
 /** One line of text as drawn: its box on the display and its role. */
 export class DrawnText {
@@ -245,7 +245,7 @@ export class PixelScreen {
         if (this.large) blocks.push(new Block(ROLE_LABEL, openLabel(m.verificationUri), c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));
         blocks.push(new Block(ROLE_URL, m.verificationUri, c.url, 1 + big, Wrap.Url, 0, true, false, 1));
       }
-      if (this.large) blocks.push(new Block(ROLE_LABEL, LABEL_CODE, c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));
+      if (this.large) blocks.push(new Block(ROLE_LABEL, words(W.AndEnterTheCode), c.label, 2, Wrap.Words, DROP_LABEL, false, true, 2));
       blocks.push(new Block(ROLE_CODE, m.userCode, c.code, this.large ? 5 : 2, Wrap.Code, 0, false, true, 0));
       if (m.countdown.length > 0) {
         blocks.push(new Block(ROLE_COUNTDOWN, m.countdown, c.text, 1 + big, Wrap.Words, DROP_COUNTDOWN, true, false, 2));

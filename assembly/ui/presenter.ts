@@ -8,6 +8,7 @@ import { Frame } from "./render";
 import { ScreenModel } from "./model";
 import { PixelScreen, bandRowsFor } from "./pixel_screen";
 import { layout } from "./text_screen";
+import { W, words } from "./words";
 import { ledFor } from "./status";
 
 export class Presenter {
@@ -58,8 +59,8 @@ export class Presenter {
     const text = new Array<string>();
     text.push(m.title);
     if (m.userCode.length > 0) {
-      text.push("Open: " + m.verificationUri);
-      text.push("Enter code: " + m.userCode);
+      text.push(words(W.OpenColon) + m.verificationUri);
+      text.push(words(W.EnterCodeColon) + m.userCode);
       text.push(m.countdown);
     }
     for (let i = 0; i < m.lines.length; i++) text.push(m.lines[i]);

@@ -9,6 +9,7 @@ import { stateLabel, countdownText } from "./status";
 import { spellCode, speakableUrl } from "./speech";
 import { REPLY_MAX_CHARS } from "../limits";
 import * as msg from "./messages";
+import { W, words } from "./words";
 import { splitLines } from "../text/list";
 
 /** The controllers' state as far as the screen and speech need it. Never a token. */
@@ -48,34 +49,34 @@ export function render(prev: DeviceState, s: DeviceState, v: Views, now: i64): F
   const lines = m.lines;
   if (showsCode(s, v)) {
     // RFC 8628 §3.3: the URI and the code are always shown; the QR code is an extra.
-    m.title = "Link your account";
+    m.title = words(W.TitleLink);
     m.verificationUri = v.verificationUri;
     m.userCode = groupUserCode(v.userCode);
     m.qrText = v.verificationUriComplete;
-    m.countdown = "Code expires in " + countdownText(v.expiresAtMs - now);
+    m.countdown = words(W.CodeExpiresIn) + countdownText(v.expiresAtMs - now);
     if (s == DeviceState.Backoff) lines.push(msg.reasonOr(v.reason));
-    f.code = "To link your account, open " + speakableUrl(v.verificationUri) + " and enter the code " + spellCode(v.userCode) + ".";
+    f.code = words(W.ToLinkOpen) + speakableUrl(v.verificationUri) + words(W.AndEnterCode) + spellCode(v.userCode) + ".";
     f.codeKey = v.userCode + "#" + v.codeRepeat.toString();
   } else if (s == DeviceState.Linked || s == DeviceState.Refreshing) {
-    m.title = "Linked";
-    if (v.reply.length == 0) lines.push("Say something, or press UNLINK to unlink.");
+    m.title = words(W.StateLinked);
+    if (v.reply.length == 0) lines.push(words(W.SaySomething));
   } else if (s == DeviceState.Expired) {
-    m.title = "Linked, reconnecting...";
+    m.title = words(W.TitleReconnecting);
     if (v.reason.length > 0) lines.push(msg.reasonOr(v.reason));
   } else if (s == DeviceState.Denied) {
-    m.title = "Linking was denied.";
-    lines.push("Press LINK to try again.");
+    m.title = words(W.Denied);
+    lines.push(words(W.PressLinkAgain));
   } else if (s == DeviceState.CodeExpired) {
-    m.title = "The code expired.";
-    lines.push("Press LINK for a new code.");
+    m.title = words(W.TitleCodeExpired);
+    lines.push(words(W.PressLinkNewCode));
   } else if (s == DeviceState.Error) {
-    m.title = "Cannot link this device.";
+    m.title = words(W.TitleCannotLink);
     lines.push(msg.reasonOr(v.reason));
-    if (v.configOk) lines.push("Press LINK to try again.");
+    if (v.configOk) lines.push(words(W.PressLinkAgain));
   } else if (s == DeviceState.Unlinked) {
-    m.title = "Not linked.";
+    m.title = words(W.WhyNotLinked);
     if (v.reason.length > 0) lines.push(msg.reasonOr(v.reason));
-    lines.push("Press LINK to link your account.");
+    lines.push(words(W.PressLinkToLink));
   } else {
     m.title = stateLabel(s) + "...";
     if (s == DeviceState.Backoff || s == DeviceState.Booting) {
@@ -102,10 +103,10 @@ function replyLines(reply: string, out: Array<string>): void {
 function enterWords(prev: DeviceState, s: DeviceState, v: Views): string {
   if (s == DeviceState.Linked) {
     const linking = prev == DeviceState.AwaitingApproval || prev == DeviceState.Backoff || prev == DeviceState.RequestingCode;
-    return linking ? msg.SAY_LINKED : "";
+    return linking ? words(W.Linked) : "";
   }
-  if (s == DeviceState.Denied) return msg.SAY_DENIED;
-  if (s == DeviceState.CodeExpired) return msg.SAY_CODE_EXPIRED;
-  if (s == DeviceState.Error) return msg.SAY_CANNOT_LINK + msg.spokenReason(v.reason);
+  if (s == DeviceState.Denied) return words(W.Denied);
+  if (s == DeviceState.CodeExpired) return words(W.CodeExpired);
+  if (s == DeviceState.Error) return words(W.CannotLink) + msg.spokenReason(v.reason);
   return "";
 }

@@ -4,27 +4,22 @@
 
 import { asciiLower } from "../text/case";
 import { joinAll } from "../net/join";
-import { nth, unitIndex } from "../text/list";
-
-// Word tables, one literal each (text/list.ts), looked up with nth().
-const DIGITS = "zero one two three four five six seven eight nine";
+import { unitIndex } from "../text/list";
+import { W, words } from "./words";
 
 // Letters that sound alike over a small speaker get a word from the ICAO
 // spelling alphabet: the "ee" rhymes (B C D E G P T V Z), the "eh" ones
 // (F S X), the "ay" ones (A J K), Q and U, and M and N. The rest (H I L O
 // R W Y) are said as they are.
+// Their words are words.txt IcaoA to IcaoZ.
 const CONFUSABLE = "ABCDEFGJKMNPQSTUVXZ";
 
-const ICAO =
-  "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu";
-
-// URL punctuation said as words: SYMBOLS[i] is said as word i of SYMBOL_WORDS.
+// URL punctuation said as words: SYMBOLS[i] is said as words.txt SymbolDot + i.
 const SYMBOLS = "./:-_?=&%#~@+";
-const SYMBOL_WORDS = "dot,slash,colon,dash,underscore,question mark,equals,and,percent,hash,tilde,at,plus";
 
 /** The word for a digit '0'–'9', or "" for any other character. */
 export function digitWord(c: i32): string {
-  return c >= 0x30 && c <= 0x39 ? nth(DIGITS, c - 0x30) : "";
+  return c >= 0x30 && c <= 0x39 ? words(<W>(W.Digit0 + c - 0x30)) : "";
 }
 
 /** "B as in bravo" for a letter that sounds like others, "H" for one that does not, "" otherwise. */
@@ -34,7 +29,7 @@ export function letterWord(c: i32): string {
   if (upper < 0x41 || upper > 0x5a) return "";
   const letter = String.fromCharCode(upper);
   if (unitIndex(CONFUSABLE, upper) < 0) return letter;
-  return letter + " as in " + nth(ICAO, upper - 0x41);
+  return letter + words(W.AsIn) + words(<W>(W.IcaoA + upper - 0x41));
 }
 
 /**
@@ -60,7 +55,7 @@ export function spellCode(code: string): string {
 /** The spoken name of a URL punctuation character, or "" for a letter or digit. */
 function symbolWord(c: i32): string {
   const i = unitIndex(SYMBOLS, c);
-  return i < 0 ? "" : nth(SYMBOL_WORDS, i, ",");
+  return i < 0 ? "" : words(<W>(W.SymbolDot + i));
 }
 
 /**
@@ -83,11 +78,11 @@ export function speakableUrl(uri: string): string {
     rest = rest.substring(8);
   } else if (lower.startsWith("http://")) {
     rest = rest.substring(7);
-    prefix = "h t t p colon slash slash";
+    prefix = words(W.HttpSpoken);
   }
   while (rest.endsWith("/")) rest = rest.substring(0, rest.length - 1);
-  const words = new Array<string>();
-  if (prefix.length > 0) words.push(prefix);
+  const said = new Array<string>();
+  if (prefix.length > 0) said.push(prefix);
   // Letters and other characters are kept together as a run: rest[run, i).
   let run = 0;
   for (let i = 0; i < rest.length; i++) {
@@ -95,10 +90,10 @@ export function speakableUrl(uri: string): string {
     let word = digitWord(c);
     if (word.length == 0) word = symbolWord(c);
     if (word.length == 0) continue;
-    if (run < i) words.push(rest.substring(run, i));
-    words.push(word);
+    if (run < i) said.push(rest.substring(run, i));
+    said.push(word);
     run = i + 1;
   }
-  if (run < rest.length) words.push(rest.substring(run));
-  return joinAll(words, " ");
+  if (run < rest.length) said.push(rest.substring(run));
+  return joinAll(said, " ");
 }

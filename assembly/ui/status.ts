@@ -2,7 +2,7 @@
 // the mapping is tested without a board and reads as one table.
 import { LedPattern } from "../board/board";
 import { DeviceState } from "../device_state";
-import { nth } from "../text/list";
+import { W, words } from "./words";
 
 export class LedLook {
   constructor(public pattern: LedPattern, public rgb: i32, public periodMs: i32) {}
@@ -28,10 +28,6 @@ const LOOKS: StaticArray<u32> = [
   LedPattern.Solid, 0xff0000,  0, // error
 ];
 
-// Human words for each state, for the status line; DeviceState order.
-const LABELS =
-  "Starting|Getting a code|Waiting for approval|Network trouble, retrying|Linked|Refreshing access|Reconnecting|Access denied|Code expired|Unlinking|Not linked|Error";
-
 /** A state's row; anything out of range is the error state's. */
 function row(s: DeviceState): i32 {
   return min(<u32>s, <u32>DeviceState.Error);
@@ -44,7 +40,7 @@ export function ledFor(s: DeviceState): LedLook {
 
 /** Human words for a state, for the status line. */
 export function stateLabel(s: DeviceState): string {
-  return nth(LABELS, row(s), "|");
+  return words(<W>(W.StateBooting + row(s))); // words.txt lists them in DeviceState order
 }
 
 /**
@@ -53,11 +49,11 @@ export function stateLabel(s: DeviceState): string {
  * more time than is left: a 15 s code says "10 s", never "20 s".
  */
 export function countdownText(msLeft: i64): string {
-  if (msLeft <= 0) return "now";
+  if (msLeft <= 0) return words(W.Now);
   const s = msLeft / 1000;
-  if (s > 120) return (s / 60).toString() + " min";
-  if (s < 10) return "less than 10 s";
-  return ((s / 10) * 10).toString() + " s";
+  if (s > 120) return (s / 60).toString() + words(W.Minutes);
+  if (s < 10) return words(W.UnderTenSeconds);
+  return ((s / 10) * 10).toString() + words(W.Seconds);
 }
 
 /**

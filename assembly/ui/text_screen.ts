@@ -3,6 +3,7 @@
 import { isLoopbackHost, parseUrl } from "../net/url";
 import { joinAll } from "../net/join";
 import { splitLines } from "../text/list";
+import { W, words } from "./words";
 
 /**
  * The label above the verification URI (RFC 8628 §3.3). A loopback address
@@ -11,8 +12,7 @@ import { splitLines } from "../text/list";
  */
 export function openLabel(verificationUri: string): string {
   const u = parseUrl(verificationUri);
-  if (u.valid && isLoopbackHost(u.host)) return "On this computer, open:";
-  return "On your phone, open:";
+  return words(u.valid && isLoopbackHost(u.host) ? W.OpenOnComputer : W.OpenOnPhone);
 }
 
 /** Wraps one logical line to `cols`, breaking at spaces where it can, hard otherwise. */

@@ -17,6 +17,7 @@ import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
 import { render, Views } from "../../assembly/ui/render";
 import { SPIN_GUARD_MS } from "../../assembly/limits";
 import * as msg from "../../assembly/ui/messages";
+import { W, words } from "../../assembly/ui/words";
 import { Fault, fault, faultOf } from "../../assembly/faults";
 import { FakePort, FixedRng, RamFlash, XorSealer, EBUSY, json, SMALL_TABLE } from "./fakes";
 
@@ -140,10 +141,10 @@ test("EBUSY during unlink: both revocations are sent before the outcome is repor
   expect(r.port.last().body.indexOf("access_token") >= 0, "access token second");
   expect(!r.said("unlinked"), "still no outcome");
   r.answer(HttpResponse.of(200, ""));
-  expect(r.said(msg.SAY_UNLINKED_LOCALLY), "then: the server could not be told (the invalidate never went out)");
+  expect(r.said(words(W.UnlinkedLocally)), "then: the server could not be told (the invalidate never went out)");
   expectEq<i32>(r.device.state(), DeviceState.Unlinked, "unlinked");
   const v = r.device.views(DeviceState.Unlinked);
-  expectEq<string>(v.reason, msg.WHY_UNREACHED, "reason says the server was not reached");
+  expectEq<string>(v.reason, words(W.WhyUnreached), "reason says the server was not reached");
 });
 
 test("EBUSY on the first revocation: the access token revocation still goes out before the outcome", () => {
@@ -158,7 +159,7 @@ test("EBUSY on the first revocation: the access token revocation still goes out 
   expect(r.port.last().body.indexOf("access_token") >= 0, "access token");
   expect(!r.said("unlinked"), "no outcome yet");
   r.answer(HttpResponse.of(200, ""));
-  expect(r.said(msg.SAY_UNLINKED_LOCALLY), "outcome after both");
+  expect(r.said(words(W.UnlinkedLocally)), "outcome after both");
 });
 
 test("unlink wording: reachable and confirming, unreachable, refusing", () => {
@@ -169,8 +170,8 @@ test("unlink wording: reachable and confirming, unreachable, refusing", () => {
     ok.tick();
     ok.answer(ok.port.last().url.indexOf("invalidate") >= 0 ? json(200, '{"ok":true}') : HttpResponse.of(200, ""));
   }
-  expect(ok.said(msg.SAY_UNLINKED), "confirmed: now unlinked");
-  expectEq<string>(ok.device.views(DeviceState.Unlinked).reason, msg.WHY_UNLINKED, "reason");
+  expect(ok.said(words(W.Unlinked)), "confirmed: now unlinked");
+  expectEq<string>(ok.device.views(DeviceState.Unlinked).reason, words(W.WhyUnlinked), "reason");
   expect(ok.device.tokens.record === null, "tokens forgotten");
 
   const down = new Rig(FULL, true);
@@ -180,8 +181,8 @@ test("unlink wording: reachable and confirming, unreachable, refusing", () => {
     down.tick();
     down.answer(HttpResponse.of(NET_CONNECT_FAILED, ""));
   }
-  expect(down.said(msg.SAY_UNLINKED_LOCALLY), "unreachable: said so");
-  expectEq<string>(down.device.views(DeviceState.Unlinked).reason, msg.WHY_UNREACHED, "unreachable reason");
+  expect(down.said(words(W.UnlinkedLocally)), "unreachable: said so");
+  expectEq<string>(down.device.views(DeviceState.Unlinked).reason, words(W.WhyUnreached), "unreachable reason");
 
   const no = new Rig(FULL, true);
   no.tick();
@@ -190,7 +191,7 @@ test("unlink wording: reachable and confirming, unreachable, refusing", () => {
     no.tick();
     no.answer(json(400, '{"error":"unsupported_token_type"}'));
   }
-  expectEq<string>(no.device.views(DeviceState.Unlinked).reason, msg.WHY_REFUSED, "refusing reason");
+  expectEq<string>(no.device.views(DeviceState.Unlinked).reason, words(W.WhyRefused), "refusing reason");
   expectEq<i32>(no.device.state(), DeviceState.Unlinked, "wiped anyway");
 });
 
@@ -270,7 +271,7 @@ test("401 → one refresh at the token endpoint → one retry with the new token
   expectEq<i32>(r.sentTo("/WhoAmI"), 2, "no third send");
   expectEq<i32>(r.sentTo("/token"), 1, "no second refresh");
   expectEq<i32>(r.device.state(), DeviceState.Unlinked, "second 401: unlinked");
-  expect(r.said(msg.SAY_NO_LONGER_AUTHORIZED), "and said why");
+  expect(r.said(words(W.NoLongerAuthorized)), "and said why");
 });
 
 test("an action waits for a refresh already in flight and goes with the new token", () => {
@@ -297,7 +298,7 @@ test("render: every reply shows on screen with its line breaks; the code is said
   r.device.onUtterance("sing me a song", r.now);
   const s = r.device.state();
   let f = render(s, s, r.device.views(s), r.now);
-  expect(f.model.lines.includes(msg.SAY_NOT_UNDERSTOOD), "didn't get that is on screen");
+  expect(f.model.lines.includes(words(W.NotUnderstood)), "didn't get that is on screen");
   r.device.onUtterance("who am i", r.now);
   r.tick();
   r.answer(json(200, OK));
@@ -308,7 +309,7 @@ test("render: every reply shows on screen with its line breaks; the code is said
   v.reason = "";
   f = render(DeviceState.Booting, DeviceState.Error, v, 0);
   expect(f.model.lines[0].length > 0, "an error always has words on screen");
-  expect(f.onEnter.length > msg.SAY_CANNOT_LINK.length, "and in speech: " + f.onEnter);
+  expect(f.onEnter.length > words(W.CannotLink).length, "and in speech: " + f.onEnter);
   const c = new Views();
   c.userCode = "WDJBMJHT";
   c.verificationUri = "https://as.example/activate";
@@ -332,7 +333,7 @@ test("refresh refused with invalid_client: unlinked, the code on screen, only wo
   r.answer(json(400, '{"error":"invalid_client"}'));
   r.tick();
   expectEq<i32>(r.device.state(), DeviceState.Unlinked, "RFC 6749 §5.2 invalid_client ends the link");
-  expect(r.said(msg.SAY_WAS_UNLINKED), "said that it was unlinked");
+  expect(r.said(words(W.WasUnlinked)), "said that it was unlinked");
   expect(!r.said("invalid_client") && !r.said("(E"), "no code said");
   const s = r.device.state();
   const lines = render(s, s, r.device.views(s), r.now).model.lines;
@@ -352,7 +353,7 @@ test("render: a fault shows its category and code on screen, and only the catego
   expect(line.endsWith(" (E301 invalid_client)"), "the code closes the line: " + line);
   expect(line.length > "(E301 invalid_client)".length + 10, "after a sentence: " + line);
   expect(f.onEnter.indexOf("E301") < 0 && f.onEnter.indexOf("invalid_client") < 0, "the code is not said: " + f.onEnter);
-  expect(f.onEnter.length > msg.SAY_CANNOT_LINK.length + 10, "a sentence is: " + f.onEnter);
+  expect(f.onEnter.length > words(W.CannotLink).length + 10, "a sentence is: " + f.onEnter);
   v.reason = "Plain words.";
   expectEq<string>(render(DeviceState.Booting, DeviceState.Error, v, 0).model.lines[0], "Plain words.", "words as they are");
 });
@@ -363,10 +364,10 @@ test("render: an action refused by the service is said without its code", () => 
   r.device.onUtterance("who am i", r.now);
   r.tick();
   r.answer(json(200, '{"version":"2.0","resultCode":"ORDER_NOT_FOUND","output":{"speech":"No such order."}}'));
-  expect(r.said(msg.SAY_SERVICE_REFUSED + " No such order."), "words only");
+  expect(r.said(words(W.FailRefused) + " No such order."), "words only");
   expect(!r.said("ORDER_NOT_FOUND"), "no code spoken");
   expect(r.port.loggedText().indexOf("ORDER_NOT_FOUND") >= 0, "the code is in the log");
-  expectEq<string>(r.device.reply, msg.SAY_SERVICE_REFUSED + " No such order.", "and on screen");
+  expectEq<string>(r.device.reply, words(W.FailRefused) + " No such order.", "and on screen");
 });
 
 test("render: without a usable action table the category is said and the code shown", () => {
@@ -376,9 +377,9 @@ test("render: without a usable action table the category is said and the code sh
   d.boot(0);
   d.onUtterance("who am i", 0);
   const said = d.speech.length > 0 ? d.speech[d.speech.length - 1] : "";
-  expectEq<string>(said, msg.SAY_NO_ACTIONS + msg.spokenReason(why), "the category is said");
+  expectEq<string>(said, words(W.NoActions) + msg.spokenReason(why), "the category is said");
   expect(said.indexOf("E522") < 0, "no code spoken: " + said);
-  expectEq<string>(d.reply, msg.SAY_NO_ACTIONS + msg.reasonOr(why), "the category and the code on screen");
+  expectEq<string>(d.reply, words(W.NoActions) + msg.reasonOr(why), "the category and the code on screen");
   expect(d.reply.indexOf("(E522 A 1)") >= 0, "the code is shown: " + d.reply);
 });
 
@@ -388,7 +389,7 @@ test("LINK while linked says so and sends nothing; the action button asks for th
   const n = r.port.sent.length;
   r.device.onButton(1, r.now);
   r.tick();
-  expect(r.said(msg.SAY_ALREADY_LINKED), "already linked");
+  expect(r.said(words(W.AlreadyLinked)), "already linked");
   expectEq<i32>(r.port.sent.length, n, "nothing sent");
   const before = r.device.codeRepeat;
   r.device.onButton(3, r.now);

@@ -4,8 +4,9 @@
 import { test, expect, expectEq, report } from "./harness";
 import { layout, screenText, wrapText, openLabel } from "../../assembly/ui/text_screen";
 import { countdownText, countdownNextChange, ledFor, stateLabel } from "../../assembly/ui/status";
-import { nth, splitLines } from "../../assembly/text/list";
-import { actionFailureWords, reasonOr, spokenReason, SAY_SERVICE_REFUSED, WHY_UNKNOWN } from "../../assembly/ui/messages";
+import { splitLines } from "../../assembly/text/list";
+import { actionFailureWords, reasonOr, spokenReason } from "../../assembly/ui/messages";
+import { W, words } from "../../assembly/ui/words";
 import { Failure } from "../../assembly/actions/exchange";
 import { DeviceState } from "../../assembly/device_state";
 import { LedPattern } from "../../assembly/board/board";
@@ -99,12 +100,15 @@ test("font: g, j, p, q, y have tails below the baseline; other letters and the b
   expectEq<u32>(glyphRow(0x67, 8), 0, "nothing below the descender row");
 });
 
-test("word tables: nth picks one piece, splitLines cuts like split", () => {
-  expectEq<string>(nth("zero one two", 0), "zero", "first");
-  expectEq<string>(nth("zero one two", 2), "two", "last");
-  expectEq<string>(nth("zero one two", 3), "", "past the end");
-  expectEq<string>(nth("dot,question mark", 1, ","), "question mark", "own separator");
-  expectEq<string>(nth("\nA\nB", 0, "\n"), "", "a table whose line 0 is empty");
+test("words: each entry of words.txt exactly, splitLines cuts like split", () => {
+  expectEq<string>(words(W.NotUnderstood), "Sorry, I didn't get that.", "first entry");
+  expectEq<string>(words(W.SymbolPlus), "plus", "last entry");
+  expectEq<string>(words(W.CannotLink), "This device cannot link. ", "a space kept at the end");
+  expectEq<string>(words(W.AndEnterCode), " and enter the code ", "and at both ends");
+  expectEq<string>(words(W.SymbolQuestion), "question mark", "a space inside");
+  expectEq<string>(words(<W>(W.IcaoA + 25)), "zulu", "a table read by index");
+  expectEq<string>(words(W.Count), "", "past the end");
+  expectEq<string>(words(<W>-1), "", "before the start");
   expectEq<string>(splitLines("a\n\nb").join("|"), "a||b", "empty line kept");
   expectEq<i32>(splitLines("").length, 1, "an empty text is one empty line");
   expectEq<string>(splitLines("x\n").join("|"), "x|", "final line feed");
@@ -137,7 +141,7 @@ test("reasons: a fault shows its category sentence and code, says only the categ
   expectEq<string>(spokenReason("E512 x"), "The action table is not usable.", "5xx said without the code");
   expectEq<string>(spokenReason("E420"), "This device could not use its storage.", "4xx");
   expectEq<string>(spokenReason("E250"), "A server sent an answer this device cannot use.", "2xx");
-  expectEq<string>(reasonOr(""), WHY_UNKNOWN, "never empty");
+  expectEq<string>(reasonOr(""), "Something went wrong; see the log.", "never empty");
   expectEq<string>(reasonOr("Not linked."), "Not linked.", "words as they are");
 });
 
@@ -146,8 +150,8 @@ test("action failures: one sentence each, the refusal with the backend's words",
   expectEq<string>(actionFailureWords(Failure.TooLarge, ""), "The service sent an answer that was too large.", "too large");
   expectEq<string>(actionFailureWords(Failure.Unreachable, ""), "I can't reach the service right now. Please try again later.", "unreachable");
   expectEq<string>(actionFailureWords(Failure.Http, ""), "The service had a problem. Please try again later.", "http");
-  expectEq<string>(actionFailureWords(Failure.Refused, "No such order."), SAY_SERVICE_REFUSED + " No such order.", "refused");
-  expectEq<string>(actionFailureWords(Failure.Refused, ""), SAY_SERVICE_REFUSED, "refused, no words");
+  expectEq<string>(actionFailureWords(Failure.Refused, "No such order."), "The service could not do that. No such order.", "refused");
+  expectEq<string>(actionFailureWords(Failure.Refused, ""), "The service could not do that.", "refused, no words");
   expectEq<string>(actionFailureWords(Failure.Unreadable, ""), "The service sent an answer I could not read.", "unreadable");
   expectEq<string>(actionFailureWords(Failure.RefreshGaveUp, ""), "I couldn't reconnect to your account. Please try again later.", "refresh");
   expectEq<string>(actionFailureWords(Failure.None, ""), "The service sent an answer I could not read.", "none: never empty");
