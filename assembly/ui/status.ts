@@ -50,7 +50,8 @@ export function stateLabel(s: DeviceState): string {
  */
 export function countdownText(msLeft: i64): string {
   if (msLeft <= 0) return words(W.Now);
-  const s = msLeft / 1000;
+  // In i32 (a code lives minutes): i64 text would pull in a second integer printer.
+  const s = <i32>min<i64>(msLeft / 1000, 0x3fffffff);
   if (s > 120) return (s / 60).toString() + words(W.Minutes);
   if (s < 10) return words(W.UnderTenSeconds);
   return ((s / 10) * 10).toString() + words(W.Seconds);
