@@ -18,14 +18,19 @@ export function openLabel(verificationUri: string): string {
 /** Wraps one logical line to `cols`, breaking at spaces where it can, hard otherwise. */
 export function wrapLine(line: string, cols: i32, out: Array<string>): void {
   if (cols <= 0) return;
-  let rest = line;
-  while (rest.length > cols) {
-    let cut = rest.lastIndexOf(" ", cols);
-    if (cut <= 0) cut = cols;
-    out.push(rest.substring(0, cut).trimEnd());
-    rest = rest.substring(cut).trimStart();
+  // The spaces at a break belong to neither line.
+  let start = 0;
+  const n = line.length;
+  while (n - start > cols) {
+    let cut = line.lastIndexOf(" ", start + cols);
+    if (cut <= start) cut = start + cols;
+    let end = cut;
+    while (end > start && line.charCodeAt(end - 1) == 0x20) end--;
+    out.push(line.substring(start, end));
+    start = cut;
+    while (start < n && line.charCodeAt(start) == 0x20) start++;
   }
-  out.push(rest);
+  out.push(line.substring(start));
 }
 
 /** Wraps a text that may hold line breaks: each of its lines on its own, an empty line kept empty. */

@@ -29,6 +29,9 @@ test("layout shows each line of a multi-line answer on its own row", () => {
   const out = new Array<string>();
   wrapText("one two three\nfour", 7, out);
   expectEq<string>(out.join("|"), "one two|three|four", "wrapped within each line");
+  const spaced = new Array<string>();
+  wrapText("ab   cd  efgh ijklmnop", 4, spaced);
+  expectEq<string>(spaced.join("|"), "ab|cd|efgh|ijkl|mnop", "spaces at a break dropped; a long word cut hard");
   const small = layout(lines, 40, 3);
   expectEq<string>(small, "Linked\n2026-11-23\n[Linked]", "status kept when rows run out");
 });
