@@ -10,12 +10,15 @@
 // The QR timing figure needs test/qr/qr_entry.ts compiled the same way; with
 // --qr-out that module is written to FILE too.
 import asc from "assemblyscript/asc";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { memoryLimits } from "./wasm.ts";
 import { anatomy, Anatomy } from "./anatomy.ts";
+// @ts-expect-error: a plain .mjs tool without types
+import { finishModule } from "../tools/finish.mjs";
 
 /** The release module's budget (DESIGN.md, Budgets): it sits in flash next to a ~60 KB runtime. */
 export const MODULE_BUDGET_BYTES = 65536;
@@ -99,7 +102,17 @@ export async function compile(entry: string, o: CompileOptions = {}): Promise<Co
     },
   );
   if (error || !binary) throw new Error(`asc ${entry}: ${error?.message ?? "no output"}\n${stderr.join("").slice(-3000)}`);
-  return { bytes: binary, ms: performance.now() - t0 };
+  // Then the build's own finishing steps (tools/finish.mjs), so every figure
+  // is of a module as `npm run build` makes it.
+  const dir = mkdtempSync(join(tmpdir(), "bench-size-"));
+  try {
+    const file = join(dir, "module.wasm");
+    writeFileSync(file, binary);
+    finishModule(file, (o.extraArgs ?? []).includes("--debug"));
+    return { bytes: new Uint8Array(readFileSync(file)), ms: performance.now() - t0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -183,11 +196,11 @@ const NO_QR = {
   "assembly/qr/qr.ts": (t: string) => replaceFunctionBody(t, "encodeQr", "return null;"),
 };
 
-/** The firmware with net/json.ts cut out: the reader always fails, quoting is the identity. */
+/** The firmware with the JSON reader cut out (net/json.ts, json_check.ts): every text fails to read, quoting is the identity. */
 const NO_JSON = {
   "assembly/net/json.ts": (t: string) =>
     replaceFunctionBody(
-      replaceFunctionBody(t, "parseJson", 'const r = new JsonResult(); r.error = "cut"; return r;'),
+      replaceFunctionBody(t, "parseJsonBytes", 'const r = new JsonResult(); r.error = "cut"; return r;'),
       "jsonQuote",
       "return s;",
     ),
@@ -292,7 +305,7 @@ export async function measureSize(qrOut?: string): Promise<SizeReport> {
     }
   };
   const qr = await delta("qr", "QR encoder (assembly/qr)", "firmware − firmware with encodeQr cut to `return null`", { patch: NO_QR });
-  const json = await delta("json", "JSON reader and writer (assembly/net/json.ts)", "firmware − firmware with parseJson and jsonQuote cut", { patch: NO_JSON });
+  const json = await delta("json", "JSON reader and writer (assembly/net/json.ts, json_check.ts)", "firmware − firmware with parseJsonBytes and jsonQuote cut", { patch: NO_JSON });
   const jsonAs = await delta("json_as", "json-as (in the firmware)", "firmware − firmware compiled without the json-as transform", { noTransform: true });
   if (jsonAs.error) jsonAs.error = `the firmware does not build without the transform (it uses json-as), so no delta; see the standalone figure (${jsonAs.error})`;
   else if (jsonAs.bytes === 0) jsonAs.note = "the firmware links none of json-as today";

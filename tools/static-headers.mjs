@@ -88,7 +88,7 @@ export function zeroStaticHeaders(b) {
   return zeroed;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
   const path = process.argv[2];
   const b = readFileSync(path);
   const n = zeroStaticHeaders(b);
