@@ -84,7 +84,7 @@ function internWord(i: i32): i32 {
   for (let k = 0; k < tableWords.length; k++) {
     if (wordIs(i, unchecked(tableWords[k]))) return k;
   }
-  tableWords.push(wordString(i, true));
+  tableWords.push(wordString(i));
   return tableWords.length - 1;
 }
 
