@@ -97,7 +97,7 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   // The session's empty token is the last such member: everything after it
   // is the device object, whose only text is the device type (ASCII, one
   // byte per character), so the cut in bytes is as far from the end.
-  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"") + 15);
+  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15);
   const all = String.UTF8.encode(json);
   const headLen = all.byteLength - tailLen;
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
@@ -179,22 +179,35 @@ function failed(r: ActionResult, f: Fault, arg: string = ""): ActionResult {
   return r;
 }
 
-/** A string member: 1 present, 0 absent or null, -1 of another type. */
-function stringMember(obj: JsonValue, key: string): i32 {
+/** The kind of member `key` of an object, Null when absent. */
+function kindOf(obj: JsonValue, key: string): JsonKind {
   const v = obj.get(key);
-  if (v === null || v.kind == JsonKind.Null) return 0;
-  return v.kind == JsonKind.String ? 1 : -1;
+  return v === null ? JsonKind.Null : v.kind;
+}
+
+/** Whether member `key` is absent, null, or of `kind`. */
+function isOptional(obj: JsonValue, key: string, kind: JsonKind): bool {
+  const k = kindOf(obj, key);
+  return k == JsonKind.Null || k == kind;
+}
+
+/** A member that must be a string: its text, or null with r failed. */
+function requiredString(obj: JsonValue, key: string, r: ActionResult): string | null {
+  const k = kindOf(obj, key);
+  if (k == JsonKind.String) return obj.getString(key);
+  failed(r, k == JsonKind.Null ? Fault.ActionMissing : Fault.ActionWrongType, key);
+  return null;
 }
 
 /** Reads output.speech/output.display into r; returns the member of the wrong type, or "". */
 function readOutput(out: JsonValue, r: ActionResult): string {
-  const s = stringMember(out, "speech");
-  if (s < 0) return "speech";
-  const d = stringMember(out, "display");
-  if (d < 0) return "display";
+  if (!isOptional(out, "speech", JsonKind.String)) return "speech";
+  if (!isOptional(out, "display", JsonKind.String)) return "display";
   // What the backend says is shown and spoken, never interpreted: controls go.
-  const speech = s > 0 ? stripControls(out.getString("speech")!, true) : "";
-  const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
+  const s = out.getString("speech");
+  const d = out.getString("display");
+  const speech = s !== null ? stripControls(s, true) : "";
+  const display = d !== null ? stripControls(d, true) : "";
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
   return "";
@@ -226,36 +239,29 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (root === null) return failed(r, Fault.ActionNotJson, parsed.error);
   if (root.kind != JsonKind.Object) return failed(r, Fault.ActionNotObject);
 
-  const ver = root.get("version");
-  if (ver === null || ver.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "version");
-  if (ver.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "version");
-  if (ver.str != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver.str, 16));
+  const ver = requiredString(root, "version", r);
+  if (ver === null) return r;
+  if (ver != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver, 16));
 
-  const code = root.get("resultCode");
-  if (code === null || code.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "resultCode");
-  if (code.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "resultCode");
-  if (code.str.length == 0) return failed(r, Fault.ActionEmptyCode);
-  r.resultCode = code.str;
+  const code = requiredString(root, "resultCode", r);
+  if (code === null) return r;
+  if (code.length == 0) return failed(r, Fault.ActionEmptyCode);
+  r.resultCode = code;
 
-  const dir = root.get("directives");
-  if (dir !== null && dir.kind != JsonKind.Null && dir.kind != JsonKind.Array) {
-    return failed(r, Fault.ActionWrongType, "directives");
-  }
+  if (!isOptional(root, "directives", JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
+  if (!isOptional(root, "output", JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
+  const out = root.getObject("output");
 
-  const out = root.get("output");
-  const hasOutput = out !== null && out.kind != JsonKind.Null;
-  if (hasOutput && out!.kind != JsonKind.Object) return failed(r, Fault.ActionWrongType, "output");
-
-  if (code.str != RESULT_OK) {
-    if (hasOutput && readOutput(out!, r).length > 0) {
+  if (code != RESULT_OK) {
+    if (out !== null && readOutput(out, r).length > 0) {
       r.speech = "";
       r.display = "";
     }
-    return failed(r, Fault.ActionRefused, cleanText(code.str, 40));
+    return failed(r, Fault.ActionRefused, cleanText(code, 40));
   }
 
-  if (!hasOutput) return failed(r, Fault.ActionMissing, "output");
-  const wrong = readOutput(out!, r);
+  if (out === null) return failed(r, Fault.ActionMissing, "output");
+  const wrong = readOutput(out, r);
   if (wrong.length > 0) {
     r.speech = "";
     r.display = "";
