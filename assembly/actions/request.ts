@@ -65,12 +65,10 @@ class ActionSession {
 }
 
 @json
-class DeviceStateBody {}
-
-@json
 class ActionDevice {
   type: string = "";
-  state: DeviceStateBody = new DeviceStateBody();
+  /** This device reports no state: always {}. */
+  state: JSON.Raw = new JSON.Raw("{}");
 }
 
 @json
@@ -103,26 +101,27 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
   for (let i = 0; i < token.length; i++) {
-    const c = token[i];
+    const c = unchecked(token[i]);
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
   const out = new Uint8Array(headLen + n + tailLen);
   memory.copy(out.dataStart, changetype<usize>(all), headLen);
-  let q = headLen;
+  let q = out.dataStart + headLen;
   for (let i = 0; i < token.length; i++) {
-    const c = token[i];
+    const c = unchecked(token[i]);
     if (c == 0x22 || c == 0x5c) {
-      out[q++] = 0x5c;
-      out[q++] = c;
+      store<u16>(q, 0x5c | (<u16>c << 8)); // '\', c
+      q += 2;
     } else if (c < 0x20) {
-      out[q++] = 0x5c; out[q++] = 0x75; out[q++] = 0x30; out[q++] = 0x30;
-      out[q++] = <u8>hexDigit(c >> 4, false);
-      out[q++] = <u8>hexDigit(c & 15, false);
+      store<u32>(q, 0x3030755c); // "\u00"
+      store<u8>(q, hexDigit(c >> 4, false), 4);
+      store<u8>(q, hexDigit(c & 15, false), 5);
+      q += 6;
     } else {
-      out[q++] = c;
+      store<u8>(q++, c);
     }
   }
-  memory.copy(out.dataStart + q, changetype<usize>(all) + headLen, tailLen);
+  memory.copy(q, changetype<usize>(all) + headLen, tailLen);
   return out;
 }
 
