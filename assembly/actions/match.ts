@@ -37,11 +37,10 @@ function digitOf(i: i32): i32 {
   return NOT_A_NUMBER;
 }
 
-// Slot captures of the pattern being tried, and of the best match so far.
+// Slot captures of the pattern being tried: after a match, each of its
+// slots holds the words [slotStart, slotEnd) of its last successful capture.
 const slotStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 const slotEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
-const bestStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
-const bestEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 
 // The table and action being matched.
 let matchWords: Array<string> = [];
@@ -67,8 +66,6 @@ function matchFrom(toks: StaticArray<i32>, pi: i32, ui: i32, n: i32): bool {
     unchecked(slotEnd[t] = end);
     if (matchFrom(toks, pi + 1, end, n)) return true;
   }
-  unchecked(slotStart[t] = -1);
-  unchecked(slotEnd[t] = -1);
   return false;
 }
 
@@ -130,39 +127,35 @@ export function match(table: ActionTable, utterance: string): Match | null {
     const action = unchecked(actions[a]);
     matchNumberSlots = action.numberSlots;
     const patterns = action.patterns;
-    const params = action.paramNames.length;
     for (let p = 0; p < patterns.length; p++) {
       const pattern = unchecked(patterns[p]);
       if (pattern.literals <= bestLiterals || pattern.literals > n) continue;
       // Cheap refusal: a pattern that starts with a word needs it first.
       const first = unchecked(pattern.tokens[0]);
       if (!isSlot(first) && !wordIs(0, unchecked(matchWords[wordIndex(first)]))) continue;
-      for (let k = 0; k < params; k++) {
-        unchecked(slotStart[k] = -1);
-        unchecked(slotEnd[k] = -1);
-      }
       if (!matchFrom(pattern.tokens, 0, 0, n)) continue;
       bestAction = action;
       bestPattern = pattern;
       bestLiterals = pattern.literals;
-      for (let k = 0; k < params; k++) {
-        unchecked(bestStart[k] = slotStart[k]);
-        unchecked(bestEnd[k] = slotEnd[k]);
-      }
     }
   }
   if (bestAction === null || bestPattern === null) return null;
+  // The winner is matched once more, alone: its captures are then in the
+  // slots it has, and the others are -1.
+  for (let k = 0; k < MAX_PARAMS_PER_ACTION; k++) unchecked(slotStart[k] = -1);
+  matchNumberSlots = bestAction.numberSlots;
+  matchFrom(bestPattern.tokens, 0, 0, n);
   const m = new Match();
   m.actionName = bestAction.name;
   m.local = bestAction.local;
   m.pattern = bestPattern.source;
   for (let k = 0; k < bestAction.paramNames.length; k++) {
-    const s = unchecked(bestStart[k]);
+    const s = unchecked(slotStart[k]);
     if (s < 0) continue;
     const isNumber = ((bestAction.numberSlots >> k) & 1) != 0;
     m.paramNames.push(bestAction.paramNames[k]);
     m.paramTypes.push(bestAction.paramTypes[k]);
-    m.paramValues.push(slotValue(s, unchecked(bestEnd[k]), isNumber));
+    m.paramValues.push(slotValue(s, unchecked(slotEnd[k]), isNumber));
   }
   return m;
 }
