@@ -92,11 +92,9 @@ export class Exchange {
 
   /** Takes an action; the caller checked that none is busy. */
   start(m: Match): void {
+    this.cancel();
     this.action = m;
     this.sends = 0;
-    this.sentLength = 0;
-    this.sentHash = 0;
-    this.waitUntil = -1;
     this.speech = "";
     this.display = "";
     this.error = "";
