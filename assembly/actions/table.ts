@@ -185,31 +185,35 @@ function parseAction(v: JsonValue, index: i32): ActionDef | null {
   if (present(paramsV)) {
     const params = paramsV!;
     if (params.kind != JsonKind.Object) { refuse(Fault.ParamsNotObject, a.name); return null; }
-    if (params.keys.length > MAX_PARAMS_PER_ACTION) { refuse(Fault.ParamsTooMany, a.name); return null; }
-    for (let i = 0; i < params.keys.length; i++) {
-      const pname = params.keys[i];
+    const keys = params.keys;
+    const items = params.items;
+    if (keys.length > MAX_PARAMS_PER_ACTION) { refuse(Fault.ParamsTooMany, a.name); return null; }
+    for (let i = 0; i < keys.length; i++) {
+      const pname = keys[i];
       if (!isIdent(pname)) { refuse(Fault.ParamBadName, a.name); return null; }
       if (paramIndex(a, pname) >= 0) { refuse(Fault.ParamTwice, a.name + " " + pname); return null; }
-      const ptype = params.items[i].str; // "" for a value that is not a string
-      if (ptype != PARAM_NUMBER && ptype != PARAM_TEXT) {
+      const ptype = items[i].str; // "" for a value that is not a string
+      const isNumber = ptype == PARAM_NUMBER;
+      if (!isNumber && ptype != PARAM_TEXT) {
         refuse(Fault.ParamType, a.name + " " + pname);
         return null;
       }
-      if (ptype == PARAM_NUMBER) a.numberSlots |= 1 << a.paramNames.length;
+      a.numberSlots |= <i32>isNumber << a.paramNames.length;
       a.paramNames.push(pname);
       a.paramTypes.push(ptype);
     }
   }
 
-  const patsV = v.get("patterns");
-  if (patsV === null || patsV.kind != JsonKind.Array || patsV.items.length == 0) {
+  const pats = v.getArray("patterns");
+  if (pats === null || pats.items.length == 0) {
     refuse(Fault.PatternsBad, a.name);
     return null;
   }
-  if (patsV.items.length > MAX_PATTERNS_PER_ACTION) { refuse(Fault.PatternsTooMany, a.name); return null; }
+  const list = pats.items;
+  if (list.length > MAX_PATTERNS_PER_ACTION) { refuse(Fault.PatternsTooMany, a.name); return null; }
   usedParams = 0;
-  for (let i = 0; i < patsV.items.length; i++) {
-    const pv = patsV.items[i];
+  for (let i = 0; i < list.length; i++) {
+    const pv = list[i];
     const p = new Pattern();
     const f = pv.kind != JsonKind.String ? Fault.PatternNotString : readPattern(pv.str, a, p);
     if (f != 0) {
