@@ -173,7 +173,6 @@ export class ActionResult {
 }
 
 function failed(r: ActionResult, f: Fault, arg: string = ""): ActionResult {
-  r.ok = false;
   r.error = fault(f, arg);
   return r;
 }
@@ -198,7 +197,10 @@ function requiredString(obj: JsonValue, key: string, r: ActionResult): string | 
   return null;
 }
 
-/** Reads output.speech/output.display into r; returns the member of the wrong type, or "". */
+/**
+ * Reads output.speech/output.display into r; returns the member of the
+ * wrong type (r unchanged), or "".
+ */
 function readOutput(out: JsonValue, r: ActionResult): string {
   if (!isOptional(out, "speech", JsonKind.String)) return "speech";
   if (!isOptional(out, "display", JsonKind.String)) return "display";
@@ -252,20 +254,14 @@ export function parseActionResponse<T>(body: T): ActionResult {
   const out = root.getObject("output");
 
   if (code != RESULT_OK) {
-    if (out !== null && readOutput(out, r).length > 0) {
-      r.speech = "";
-      r.display = "";
-    }
+    // The backend's own words for the error, when its output is well-formed.
+    if (out !== null) readOutput(out, r);
     return failed(r, Fault.ActionRefused, cleanText(code, 40));
   }
 
   if (out === null) return failed(r, Fault.ActionMissing, "output");
   const wrong = readOutput(out, r);
-  if (wrong.length > 0) {
-    r.speech = "";
-    r.display = "";
-    return failed(r, Fault.ActionWrongType, wrong);
-  }
+  if (wrong.length > 0) return failed(r, Fault.ActionWrongType, wrong);
   if (r.speech.length == 0) return failed(r, Fault.ActionNoWords);
   r.ok = true;
   return r;
