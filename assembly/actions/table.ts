@@ -262,28 +262,31 @@ function parseTable(json: string): ActionTable | null {
     refuse(Fault.TableNoActions, "");
     return null;
   }
-  if (list.items.length > MAX_ACTIONS) {
+  const items = list.items;
+  if (items.length > MAX_ACTIONS) {
     refuse(Fault.TableTooMany, "");
     return null;
   }
   const table = new ActionTable();
+  const actions = table.actions;
   tableWords = table.words;
-  for (let i = 0; i < list.items.length; i++) {
-    const a = parseAction(list.items[i], i);
+  for (let i = 0; i < items.length; i++) {
+    const a = parseAction(items[i], i);
     if (a === null) return null;
-    for (let k = 0; k < table.actions.length; k++) {
-      if (sameAsciiCaseless(table.actions[k].name, a.name)) {
+    for (let k = 0; k < i; k++) {
+      if (sameAsciiCaseless(actions[k].name, a.name)) {
         refuse(Fault.ActionTwice, a.name);
         return null;
       }
     }
-    // The same pattern twice, in this action or an earlier one: compared
-    // in place (at most 64 × 32 patterns), no keys built.
+    actions.push(a);
+    // The same pattern twice, in this action (j == i) or an earlier one:
+    // compared in place (at most 64 × 32 patterns), no keys built.
     for (let k = 0; k < a.patterns.length; k++) {
       const p = a.patterns[k];
-      for (let j = 0; j <= table.actions.length; j++) {
-        const other = j < table.actions.length ? table.actions[j] : a;
-        const upto = j < table.actions.length ? other.patterns.length : k;
+      for (let j = 0; j <= i; j++) {
+        const other = actions[j];
+        const upto = j < i ? other.patterns.length : k;
         for (let q = 0; q < upto; q++) {
           if (!samePattern(p, a, other.patterns[q], other)) continue;
           refuse(Fault.PatternSame, patternAt(a.name, k));
@@ -291,7 +294,6 @@ function parseTable(json: string): ActionTable | null {
         }
       }
     }
-    table.actions.push(a);
   }
   return table;
 }
