@@ -139,12 +139,11 @@ export function buildActionRequest(
   if (n > 0) {
     // Names are unique in a table (actions/table.ts), so no key repeats.
     const parts = new Array<string>();
-    parts.push("{");
     for (let i = 0; i < n; i++) {
       const p = new ActionParameter();
       p.type = m.paramTypes[i];
       p.value = m.paramValues[i];
-      if (i > 0) parts.push(",");
+      parts.push(i == 0 ? "{" : ",");
       parts.push(JSON.stringify<string>(m.paramNames[i]));
       parts.push(":");
       parts.push(JSON.stringify<ActionParameter>(p));
