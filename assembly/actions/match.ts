@@ -60,8 +60,7 @@ function matchFrom(toks: StaticArray<i32>, pi: i32, ui: i32, n: i32): bool {
   // Shortest capture first; a slot is one or more words.
   for (let end = ui + 1; end <= n; end++) {
     if (isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
-    if (last && end != n) continue;
-    if (!last && (end >= n || !wordIs(end, nextWord))) continue;
+    if (last ? end != n : end == n || !wordIs(end, nextWord)) continue;
     unchecked(slotStart[t] = ui);
     unchecked(slotEnd[t] = end);
     if (matchFrom(toks, pi + 1, end, n)) return true;
