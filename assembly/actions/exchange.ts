@@ -9,15 +9,26 @@ import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { buildActionRequestBytes, parseActionResponse } from "./request";
 
-const AUTH_PREFIX = Uint8Array.wrap(String.UTF8.encode("Authorization: Bearer "));
-const AUTH_SUFFIX = Uint8Array.wrap(String.UTF8.encode("\r\nContent-Type: application/json\r\nAccept: application/json"));
+// RFC 6750 §2.1: the access token goes in the Authorization header.
+const AUTH_PREFIX = "Authorization: Bearer ";
+const AUTH_SUFFIX = "\r\nContent-Type: application/json\r\nAccept: application/json";
 
-function concatBytes(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length + c.length);
-  out.set<Uint8Array>(a, 0);
-  out.set<Uint8Array>(b, a.length);
-  out.set<Uint8Array>(c, a.length + b.length);
+/**
+ * The request's header lines as UTF-8 bytes: the token (6 KiB or more) is
+ * copied in once, with no UTF-16 copy (net/http.ts, HttpRequest.headerBytes).
+ */
+function headerBytes(tok: Uint8Array): Uint8Array {
+  const out = new Uint8Array(AUTH_PREFIX.length + tok.length + AUTH_SUFFIX.length);
+  const at = putAscii(out.dataStart, AUTH_PREFIX);
+  memory.copy(at, tok.dataStart, tok.length);
+  putAscii(at + tok.length, AUTH_SUFFIX);
   return out;
+}
+
+/** Writes an ASCII string's bytes at `at`; returns where they end. */
+function putAscii(at: usize, s: string): usize {
+  for (let i = 0; i < s.length; i++) store<u8>(at + i, <u8>s.charCodeAt(i));
+  return at + s.length;
 }
 
 /** FNV-1a over the token's bytes: tells a new token from the one sent (a collision only means one retry fewer). */
@@ -92,11 +103,9 @@ export class Exchange {
 
   /** Takes an action; the caller checked that none is busy. */
   start(m: Match): void {
+    this.cancel();
     this.action = m;
     this.sends = 0;
-    this.sentLength = 0;
-    this.sentHash = 0;
-    this.waitUntil = -1;
     this.speech = "";
     this.display = "";
     this.error = "";
@@ -159,10 +168,7 @@ export class Exchange {
     this.state = ExchangeState.InFlight;
     const req = new HttpRequest();
     req.url = this.backend + "/" + m.actionName;
-    // Built as UTF-8 bytes: a 6 KiB token is copied into each once, with no
-    // UTF-16 copies (net/http.ts, HttpRequest.headerBytes).
-    // RFC 6750 §2.1: the access token goes in the Authorization header.
-    req.headerBytes = concatBytes(AUTH_PREFIX, tok, AUTH_SUFFIX);
+    req.headerBytes = headerBytes(tok);
     req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType);
     req.timeoutMs = ACTION_TIMEOUT_MS;
     return req;

@@ -37,11 +37,10 @@ function digitOf(i: i32): i32 {
   return NOT_A_NUMBER;
 }
 
-// Slot captures of the pattern being tried, and of the best match so far.
+// Slot captures of the pattern being tried: after a match, each of its
+// slots holds the words [slotStart, slotEnd) of its last successful capture.
 const slotStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 const slotEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
-const bestStart = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
-const bestEnd = new StaticArray<i32>(MAX_PARAMS_PER_ACTION);
 
 // The table and action being matched.
 let matchWords: Array<string> = [];
@@ -61,56 +60,51 @@ function matchFrom(toks: StaticArray<i32>, pi: i32, ui: i32, n: i32): bool {
   // Shortest capture first; a slot is one or more words.
   for (let end = ui + 1; end <= n; end++) {
     if (isNumber && digitOf(end - 1) == NOT_A_NUMBER) break;
-    if (last && end != n) continue;
-    if (!last && (end >= n || !wordIs(end, nextWord))) continue;
+    if (last ? end != n : end == n || !wordIs(end, nextWord)) continue;
     unchecked(slotStart[t] = ui);
     unchecked(slotEnd[t] = end);
     if (matchFrom(toks, pi + 1, end, n)) return true;
   }
-  unchecked(slotStart[t] = -1);
-  unchecked(slotEnd[t] = -1);
   return false;
 }
 
-/** The value of a captured slot: digits for NUMBER, the words as spoken for TEXT. */
-function slotValue(start: i32, end: i32, isNumber: bool): string {
-  if (isNumber) {
-    let len = 0;
-    for (let i = start; i < end; i++) {
-      const d = digitOf(i);
-      len += d == ALL_DIGITS ? unchecked(wordEnd[i]) - unchecked(wordStart[i]) : 1;
-    }
-    const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
-    let at: usize = changetype<usize>(out);
-    for (let i = start; i < end; i++) {
-      const d = digitOf(i);
-      if (d == ALL_DIGITS) {
-        const ws = unchecked(wordStart[i]);
-        const wl = <usize>(unchecked(wordEnd[i]) - ws);
-        memory.copy(at, changetype<usize>(foldedUnits) + (<usize>ws << 1), wl << 1);
-        at += wl << 1;
-      } else {
-        store<u16>(at, <u16>(0x30 + d));
-        at += 2;
-      }
-    }
-    return out;
-  }
-  // Words joined by one space, as written.
-  let len = end - start - 1;
-  for (let i = start; i < end; i++) len += unchecked(wordEnd[i]) - unchecked(wordStart[i]);
-  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
-  let at: usize = changetype<usize>(out);
+/**
+ * The value of the captured words [start, end), written at `out` unless it
+ * is 0; returns its length in code units. NUMBER: the digits (a word of
+ * digits as written, a spoken digit as its digit). TEXT: the words as
+ * spoken, joined by one space.
+ */
+function writeSlot(start: i32, end: i32, isNumber: bool, out: usize): i32 {
+  let len = 0;
   for (let i = start; i < end; i++) {
-    if (i > start) {
-      store<u16>(at, 0x20);
-      at += 2;
+    if (isNumber) {
+      const d = digitOf(i);
+      if (d != ALL_DIGITS) {
+        len = putUnit(out, len, 0x30 + d);
+        continue;
+      }
+    } else if (i > start) {
+      len = putUnit(out, len, 0x20);
     }
+    // Digits do not fold, so the units as written serve both kinds.
     const ws = unchecked(wordStart[i]);
-    const wl = <usize>(unchecked(wordEnd[i]) - ws);
-    memory.copy(at, changetype<usize>(rawUnits) + (<usize>ws << 1), wl << 1);
-    at += wl << 1;
+    const wl = unchecked(wordEnd[i]) - ws;
+    if (out != 0) memory.copy(out + (<usize>len << 1), changetype<usize>(rawUnits) + (<usize>ws << 1), <usize>wl << 1);
+    len += wl;
   }
+  return len;
+}
+
+/** Writes code unit c at index `at` of `out` (unless 0); returns at + 1. */
+function putUnit(out: usize, at: i32, c: i32): i32 {
+  if (out != 0) store<u16>(out + (<usize>at << 1), c);
+  return at + 1;
+}
+
+function slotValue(start: i32, end: i32, isNumber: bool): string {
+  const len = writeSlot(start, end, isNumber, 0);
+  const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  writeSlot(start, end, isNumber, changetype<usize>(out));
   return out;
 }
 
@@ -121,7 +115,7 @@ function slotValue(start: i32, end: i32, isNumber: bool): string {
  */
 export function match(table: ActionTable, utterance: string): Match | null {
   if (utterance.length > MAX_UTTERANCE_CHARS) return null;
-  const n = splitWords(utterance, MAX_UTTERANCE_WORDS);
+  const n = splitWords(utterance, MAX_UTTERANCE_WORDS, 0, utterance.length);
   if (n == 0 || n > MAX_UTTERANCE_WORDS) return null;
   let bestAction: ActionDef | null = null;
   let bestPattern: Pattern | null = null;
@@ -132,39 +126,35 @@ export function match(table: ActionTable, utterance: string): Match | null {
     const action = unchecked(actions[a]);
     matchNumberSlots = action.numberSlots;
     const patterns = action.patterns;
-    const params = action.paramNames.length;
     for (let p = 0; p < patterns.length; p++) {
       const pattern = unchecked(patterns[p]);
       if (pattern.literals <= bestLiterals || pattern.literals > n) continue;
       // Cheap refusal: a pattern that starts with a word needs it first.
       const first = unchecked(pattern.tokens[0]);
       if (!isSlot(first) && !wordIs(0, unchecked(matchWords[wordIndex(first)]))) continue;
-      for (let k = 0; k < params; k++) {
-        unchecked(slotStart[k] = -1);
-        unchecked(slotEnd[k] = -1);
-      }
       if (!matchFrom(pattern.tokens, 0, 0, n)) continue;
       bestAction = action;
       bestPattern = pattern;
       bestLiterals = pattern.literals;
-      for (let k = 0; k < params; k++) {
-        unchecked(bestStart[k] = slotStart[k]);
-        unchecked(bestEnd[k] = slotEnd[k]);
-      }
     }
   }
   if (bestAction === null || bestPattern === null) return null;
+  // The winner is matched once more, alone: its captures are then in the
+  // slots it has, and the others are -1.
+  for (let k = 0; k < MAX_PARAMS_PER_ACTION; k++) unchecked(slotStart[k] = -1);
+  matchNumberSlots = bestAction.numberSlots;
+  matchFrom(bestPattern.tokens, 0, 0, n);
   const m = new Match();
   m.actionName = bestAction.name;
   m.local = bestAction.local;
   m.pattern = bestPattern.source;
   for (let k = 0; k < bestAction.paramNames.length; k++) {
-    const s = unchecked(bestStart[k]);
+    const s = unchecked(slotStart[k]);
     if (s < 0) continue;
     const isNumber = ((bestAction.numberSlots >> k) & 1) != 0;
     m.paramNames.push(bestAction.paramNames[k]);
     m.paramTypes.push(bestAction.paramTypes[k]);
-    m.paramValues.push(slotValue(s, unchecked(bestEnd[k]), isNumber));
+    m.paramValues.push(slotValue(s, unchecked(slotEnd[k]), isNumber));
   }
   return m;
 }

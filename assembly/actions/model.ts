@@ -47,7 +47,6 @@ export class ActionDef {
 }
 
 export class ActionTable {
-  version: i32 = TABLE_FORMAT_VERSION;
   actions: Array<ActionDef> = [];
   /** Every distinct normalized word of the patterns, once. */
   words: Array<string> = [];

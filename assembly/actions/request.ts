@@ -65,12 +65,10 @@ class ActionSession {
 }
 
 @json
-class DeviceStateBody {}
-
-@json
 class ActionDevice {
   type: string = "";
-  state: DeviceStateBody = new DeviceStateBody();
+  /** This device reports no state: always {}. */
+  state: JSON.Raw = new JSON.Raw("{}");
 }
 
 @json
@@ -97,32 +95,33 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   // The session's empty token is the last such member: everything after it
   // is the device object, whose only text is the device type (ASCII, one
   // byte per character), so the cut in bytes is as far from the end.
-  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"") + 15);
+  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15);
   const all = String.UTF8.encode(json);
   const headLen = all.byteLength - tailLen;
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
   for (let i = 0; i < token.length; i++) {
-    const c = token[i];
+    const c = unchecked(token[i]);
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
   const out = new Uint8Array(headLen + n + tailLen);
   memory.copy(out.dataStart, changetype<usize>(all), headLen);
-  let q = headLen;
+  let q = out.dataStart + headLen;
   for (let i = 0; i < token.length; i++) {
-    const c = token[i];
+    const c = unchecked(token[i]);
     if (c == 0x22 || c == 0x5c) {
-      out[q++] = 0x5c;
-      out[q++] = c;
+      store<u16>(q, 0x5c | (<u16>c << 8)); // '\', c
+      q += 2;
     } else if (c < 0x20) {
-      out[q++] = 0x5c; out[q++] = 0x75; out[q++] = 0x30; out[q++] = 0x30;
-      out[q++] = <u8>hexDigit(c >> 4, false);
-      out[q++] = <u8>hexDigit(c & 15, false);
+      store<u32>(q, 0x3030755c); // "\u00"
+      store<u8>(q, hexDigit(c >> 4, false), 4);
+      store<u8>(q, hexDigit(c & 15, false), 5);
+      q += 6;
     } else {
-      out[q++] = c;
+      store<u8>(q++, c);
     }
   }
-  memory.copy(out.dataStart + q, changetype<usize>(all) + headLen, tailLen);
+  memory.copy(q, changetype<usize>(all) + headLen, tailLen);
   return out;
 }
 
@@ -140,12 +139,11 @@ export function buildActionRequest(
   if (n > 0) {
     // Names are unique in a table (actions/table.ts), so no key repeats.
     const parts = new Array<string>();
-    parts.push("{");
     for (let i = 0; i < n; i++) {
       const p = new ActionParameter();
       p.type = m.paramTypes[i];
       p.value = m.paramValues[i];
-      if (i > 0) parts.push(",");
+      parts.push(i == 0 ? "{" : ",");
       parts.push(JSON.stringify<string>(m.paramNames[i]));
       parts.push(":");
       parts.push(JSON.stringify<ActionParameter>(p));
@@ -174,27 +172,42 @@ export class ActionResult {
 }
 
 function failed(r: ActionResult, f: Fault, arg: string = ""): ActionResult {
-  r.ok = false;
   r.error = fault(f, arg);
   return r;
 }
 
-/** A string member: 1 present, 0 absent or null, -1 of another type. */
-function stringMember(obj: JsonValue, key: string): i32 {
+/** The kind of member `key` of an object, Null when absent. */
+function kindOf(obj: JsonValue, key: string): JsonKind {
   const v = obj.get(key);
-  if (v === null || v.kind == JsonKind.Null) return 0;
-  return v.kind == JsonKind.String ? 1 : -1;
+  return v === null ? JsonKind.Null : v.kind;
 }
 
-/** Reads output.speech/output.display into r; returns the member of the wrong type, or "". */
+/** Whether member `key` is absent, null, or of `kind`. */
+function isOptional(obj: JsonValue, key: string, kind: JsonKind): bool {
+  const k = kindOf(obj, key);
+  return k == JsonKind.Null || k == kind;
+}
+
+/** A member that must be a string: its text, or null with r failed. */
+function requiredString(obj: JsonValue, key: string, r: ActionResult): string | null {
+  const k = kindOf(obj, key);
+  if (k == JsonKind.String) return obj.getString(key);
+  failed(r, k == JsonKind.Null ? Fault.ActionMissing : Fault.ActionWrongType, key);
+  return null;
+}
+
+/**
+ * Reads output.speech/output.display into r; returns the member of the
+ * wrong type (r unchanged), or "".
+ */
 function readOutput(out: JsonValue, r: ActionResult): string {
-  const s = stringMember(out, "speech");
-  if (s < 0) return "speech";
-  const d = stringMember(out, "display");
-  if (d < 0) return "display";
+  if (!isOptional(out, "speech", JsonKind.String)) return "speech";
+  if (!isOptional(out, "display", JsonKind.String)) return "display";
   // What the backend says is shown and spoken, never interpreted: controls go.
-  const speech = s > 0 ? stripControls(out.getString("speech")!, true) : "";
-  const display = d > 0 ? stripControls(out.getString("display")!, true) : "";
+  const s = out.getString("speech");
+  const d = out.getString("display");
+  const speech = s !== null ? stripControls(s, true) : "";
+  const display = d !== null ? stripControls(d, true) : "";
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
   return "";
@@ -226,41 +239,28 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (root === null) return failed(r, Fault.ActionNotJson, parsed.error);
   if (root.kind != JsonKind.Object) return failed(r, Fault.ActionNotObject);
 
-  const ver = root.get("version");
-  if (ver === null || ver.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "version");
-  if (ver.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "version");
-  if (ver.str != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver.str, 16));
+  const ver = requiredString(root, "version", r);
+  if (ver === null) return r;
+  if (ver != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver, 16));
 
-  const code = root.get("resultCode");
-  if (code === null || code.kind == JsonKind.Null) return failed(r, Fault.ActionMissing, "resultCode");
-  if (code.kind != JsonKind.String) return failed(r, Fault.ActionWrongType, "resultCode");
-  if (code.str.length == 0) return failed(r, Fault.ActionEmptyCode);
-  r.resultCode = code.str;
+  const code = requiredString(root, "resultCode", r);
+  if (code === null) return r;
+  if (code.length == 0) return failed(r, Fault.ActionEmptyCode);
+  r.resultCode = code;
 
-  const dir = root.get("directives");
-  if (dir !== null && dir.kind != JsonKind.Null && dir.kind != JsonKind.Array) {
-    return failed(r, Fault.ActionWrongType, "directives");
+  if (!isOptional(root, "directives", JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
+  if (!isOptional(root, "output", JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
+  const out = root.getObject("output");
+
+  if (code != RESULT_OK) {
+    // The backend's own words for the error, when its output is well-formed.
+    if (out !== null) readOutput(out, r);
+    return failed(r, Fault.ActionRefused, cleanText(code, 40));
   }
 
-  const out = root.get("output");
-  const hasOutput = out !== null && out.kind != JsonKind.Null;
-  if (hasOutput && out!.kind != JsonKind.Object) return failed(r, Fault.ActionWrongType, "output");
-
-  if (code.str != RESULT_OK) {
-    if (hasOutput && readOutput(out!, r).length > 0) {
-      r.speech = "";
-      r.display = "";
-    }
-    return failed(r, Fault.ActionRefused, cleanText(code.str, 40));
-  }
-
-  if (!hasOutput) return failed(r, Fault.ActionMissing, "output");
-  const wrong = readOutput(out!, r);
-  if (wrong.length > 0) {
-    r.speech = "";
-    r.display = "";
-    return failed(r, Fault.ActionWrongType, wrong);
-  }
+  if (out === null) return failed(r, Fault.ActionMissing, "output");
+  const wrong = readOutput(out, r);
+  if (wrong.length > 0) return failed(r, Fault.ActionWrongType, wrong);
   if (r.speech.length == 0) return failed(r, Fault.ActionNoWords);
   r.ok = true;
   return r;

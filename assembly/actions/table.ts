@@ -33,12 +33,15 @@ import { TABLE_FORMAT_VERSION, isSlot, wordToken, wordIndex, Pattern, ActionDef,
 // ---------------------------------------------------------------------------
 // Parsing the table
 
+const MAX_NAME_CHARS: i32 = 64;
+
 function isIdentStart(c: i32): bool {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f;
 }
 
-function isIdent(s: string, maxLen: i32): bool {
-  if (s.length == 0 || s.length > maxLen) return false;
+/** A letter or '_', then letters, digits or '_', at most MAX_NAME_CHARS. */
+function isIdent(s: string): bool {
+  if (s.length == 0 || s.length > MAX_NAME_CHARS) return false;
   if (!isIdentStart(s.charCodeAt(0))) return false;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -49,14 +52,18 @@ function isIdent(s: string, maxLen: i32): bool {
 
 function isActionName(s: string): bool {
   // Used as a URL path segment: a letter, then letters, digits or '_'.
-  if (!isIdent(s, 64)) return false;
-  return s.charCodeAt(0) != 0x5f;
+  return isIdent(s) && s.charCodeAt(0) != 0x5f;
+}
+
+/** Whether a member is there: present and not null. */
+function present(v: JsonValue | null): bool {
+  return v !== null && v.kind != JsonKind.Null;
 }
 
 /** Why the table being loaded was refused: a fault (faults.ts), built only on failure. */
 let refusal: string = "";
 
-function refuse(f: Fault, arg: string = ""): void {
+function refuse(f: Fault, arg: string): void {
   refusal = fault(f, arg);
 }
 
@@ -69,13 +76,15 @@ function patternAt(name: string, k: i32): string {
 let tableWords: Array<string> = [];
 /** The tokens of the pattern being parsed. */
 const patternTokens = new Array<i32>();
+/** Bit k set: some pattern of the action being parsed has slot k. */
+let usedParams: i32 = 0;
 
 /** Index of word i of the last split in tableWords, added when new. */
 function internWord(i: i32): i32 {
   for (let k = 0; k < tableWords.length; k++) {
     if (wordIs(i, unchecked(tableWords[k]))) return k;
   }
-  tableWords.push(wordString(i, true));
+  tableWords.push(wordString(i));
   return tableWords.length - 1;
 }
 
@@ -86,71 +95,49 @@ function pushLiterals(src: string, from: i32, to: i32): i32 {
   return n;
 }
 
-/** Pattern `nth` (0-based) of `action`, or null with the refusal set. */
-function parsePattern(src: string, action: ActionDef, nth: i32): Pattern | null {
-  if (src.length > MAX_PATTERN_CHARS) {
-    refuse(Fault.PatternTooLong, patternAt(action.name, nth));
-    return null;
+/** Index of the action's parameter `name`, or -1. */
+function paramIndex(action: ActionDef, name: string): i32 {
+  for (let k = 0; k < action.paramNames.length; k++) {
+    if (action.paramNames[k] == name) return k;
   }
-  const p = new Pattern();
+  return -1;
+}
+
+/** Reads pattern `src` of `action` into p; returns 0, or the fault that refuses it. */
+function readPattern(src: string, action: ActionDef, p: Pattern): i32 {
+  if (src.length > MAX_PATTERN_CHARS) return Fault.PatternTooLong;
   p.source = src;
   patternTokens.length = 0;
   let textStart = 0;
   let i = 0;
-  let slots = 0;
+  let slots = 0; // bit k set: slot k is in this pattern
   while (i < src.length) {
     const c = src.charCodeAt(i);
-    if (c == 0x7d) {
-      refuse(Fault.PatternBrace, patternAt(action.name, nth));
-      return null;
-    }
+    if (c == 0x7d) return Fault.PatternBrace;
     if (c != 0x7b) { i++; continue; }
     const close = src.indexOf("}", i + 1);
-    if (close < 0) {
-      refuse(Fault.PatternBrace, patternAt(action.name, nth));
-      return null;
-    }
+    if (close < 0) return Fault.PatternBrace;
     p.literals += pushLiterals(src, textStart, i);
     const name = src.substring(i + 1, close);
-    if (!isIdent(name, 64)) {
-      refuse(Fault.SlotBadName, patternAt(action.name, nth));
-      return null;
-    }
-    let index = -1;
-    for (let k = 0; k < action.paramNames.length; k++) {
-      if (action.paramNames[k] == name) index = k;
-    }
-    if (index < 0) {
-      refuse(Fault.SlotUndeclared, patternAt(action.name, nth));
-      return null;
-    }
-    if (patternTokens.includes(index)) {
-      refuse(Fault.SlotTwice, patternAt(action.name, nth));
-      return null;
-    }
+    if (!isIdent(name)) return Fault.SlotBadName;
+    const index = paramIndex(action, name);
+    if (index < 0) return Fault.SlotUndeclared;
+    if (slots & (1 << index)) return Fault.SlotTwice;
     const count = patternTokens.length;
-    if (count > 0 && isSlot(patternTokens[count - 1])) {
-      refuse(Fault.SlotsAdjacent, patternAt(action.name, nth));
-      return null;
-    }
+    if (count > 0 && isSlot(patternTokens[count - 1])) return Fault.SlotsAdjacent;
     patternTokens.push(index);
-    slots++;
+    slots |= 1 << index;
     i = close + 1;
     textStart = i;
   }
   p.literals += pushLiterals(src, textStart, src.length);
-  if (slots > MAX_SLOTS_PER_PATTERN) {
-    refuse(Fault.SlotsTooMany, patternAt(action.name, nth));
-    return null;
-  }
-  if (p.literals == 0) {
-    refuse(Fault.PatternNoWord, patternAt(action.name, nth));
-    return null;
-  }
+  if (popcnt(slots) > MAX_SLOTS_PER_PATTERN) return Fault.SlotsTooMany;
+  if (p.literals == 0) return Fault.PatternNoWord;
+  usedParams |= slots;
   const tokens = new StaticArray<i32>(patternTokens.length);
-  for (let k = 0; k < tokens.length; k++) tokens[k] = patternTokens[k];
+  memory.copy(changetype<usize>(tokens), patternTokens.dataStart, <usize>tokens.length << 2);
   p.tokens = tokens;
-  return p;
+  return 0;
 }
 
 /**
@@ -177,64 +164,66 @@ function parseAction(v: JsonValue, index: i32): ActionDef | null {
     return null;
   }
   const a = new ActionDef();
-  const nameV = v.get("name");
-  if (nameV === null || nameV.kind != JsonKind.String || !isActionName(nameV.str)) {
+  const name = v.getString("name");
+  if (name === null || !isActionName(name)) {
     refuse(Fault.ActionBadName, number);
     return null;
   }
-  a.name = nameV.str;
+  a.name = name;
 
   const localV = v.get("local");
-  if (localV !== null && localV.kind != JsonKind.Null) {
-    if (localV.kind != JsonKind.String || localV.str != LOCAL_UNLINK) {
+  if (present(localV)) {
+    // `str` is "" for a value that is not a string.
+    if (localV!.str != LOCAL_UNLINK) {
       refuse(Fault.ActionLocal, a.name);
       return null;
     }
-    a.local = localV.str;
+    a.local = LOCAL_UNLINK;
   }
 
   const paramsV = v.get("parameters");
-  if (paramsV !== null && paramsV.kind != JsonKind.Null) {
-    if (paramsV.kind != JsonKind.Object) { refuse(Fault.ParamsNotObject, a.name); return null; }
-    if (paramsV.keys.length > MAX_PARAMS_PER_ACTION) { refuse(Fault.ParamsTooMany, a.name); return null; }
-    for (let i = 0; i < paramsV.keys.length; i++) {
-      const pname = paramsV.keys[i];
-      const ptype = paramsV.items[i];
-      if (!isIdent(pname, 64)) { refuse(Fault.ParamBadName, a.name); return null; }
-      if (a.paramNames.includes(pname)) { refuse(Fault.ParamTwice, a.name + " " + pname); return null; }
-      if (ptype.kind != JsonKind.String || (ptype.str != PARAM_NUMBER && ptype.str != PARAM_TEXT)) {
+  if (present(paramsV)) {
+    const params = paramsV!;
+    if (params.kind != JsonKind.Object) { refuse(Fault.ParamsNotObject, a.name); return null; }
+    const keys = params.keys;
+    const items = params.items;
+    if (keys.length > MAX_PARAMS_PER_ACTION) { refuse(Fault.ParamsTooMany, a.name); return null; }
+    for (let i = 0; i < keys.length; i++) {
+      const pname = keys[i];
+      if (!isIdent(pname)) { refuse(Fault.ParamBadName, a.name); return null; }
+      if (paramIndex(a, pname) >= 0) { refuse(Fault.ParamTwice, a.name + " " + pname); return null; }
+      const ptype = items[i].str; // "" for a value that is not a string
+      const isNumber = ptype == PARAM_NUMBER;
+      if (!isNumber && ptype != PARAM_TEXT) {
         refuse(Fault.ParamType, a.name + " " + pname);
         return null;
       }
-      if (ptype.str == PARAM_NUMBER) a.numberSlots |= 1 << a.paramNames.length;
+      a.numberSlots |= <i32>isNumber << a.paramNames.length;
       a.paramNames.push(pname);
-      a.paramTypes.push(ptype.str);
+      a.paramTypes.push(ptype);
     }
   }
 
-  const patsV = v.get("patterns");
-  if (patsV === null || patsV.kind != JsonKind.Array || patsV.items.length == 0) {
+  const pats = v.getArray("patterns");
+  if (pats === null || pats.items.length == 0) {
     refuse(Fault.PatternsBad, a.name);
     return null;
   }
-  if (patsV.items.length > MAX_PATTERNS_PER_ACTION) { refuse(Fault.PatternsTooMany, a.name); return null; }
-  for (let i = 0; i < patsV.items.length; i++) {
-    const pv = patsV.items[i];
-    if (pv.kind != JsonKind.String) {
-      refuse(Fault.PatternNotString, patternAt(a.name, i));
+  const list = pats.items;
+  if (list.length > MAX_PATTERNS_PER_ACTION) { refuse(Fault.PatternsTooMany, a.name); return null; }
+  usedParams = 0;
+  for (let i = 0; i < list.length; i++) {
+    const pv = list[i];
+    const p = new Pattern();
+    const f = pv.kind != JsonKind.String ? Fault.PatternNotString : readPattern(pv.str, a, p);
+    if (f != 0) {
+      refuse(f, patternAt(a.name, i));
       return null;
     }
-    const p = parsePattern(pv.str, a, i);
-    if (p === null) return null;
     a.patterns.push(p);
   }
   for (let k = 0; k < a.paramNames.length; k++) {
-    let used = false;
-    for (let i = 0; i < a.patterns.length && !used; i++) {
-      const toks = a.patterns[i].tokens;
-      for (let j = 0; j < toks.length; j++) if (toks[j] == k) used = true;
-    }
-    if (!used) {
+    if ((usedParams & (1 << k)) == 0) {
       refuse(Fault.ParamUnused, a.name + " " + a.paramNames[k]);
       return null;
     }
@@ -260,41 +249,44 @@ function parseTable(json: string): ActionTable | null {
     return null;
   }
   if (root.kind != JsonKind.Object) {
-    refuse(Fault.TableNotObject);
+    refuse(Fault.TableNotObject, "");
     return null;
   }
-  const ver = root.get("version");
-  if (ver === null || ver.kind != JsonKind.Number || ver.num != <f64>TABLE_FORMAT_VERSION) {
-    refuse(Fault.TableVersion);
+  // NaN (never equal) when absent or not a number.
+  if (root.getNumber("version") != <f64>TABLE_FORMAT_VERSION) {
+    refuse(Fault.TableVersion, "");
     return null;
   }
-  const list = root.get("actions");
-  if (list === null || list.kind != JsonKind.Array || list.items.length == 0) {
-    refuse(Fault.TableNoActions);
+  const list = root.getArray("actions");
+  if (list === null || list.items.length == 0) {
+    refuse(Fault.TableNoActions, "");
     return null;
   }
-  if (list.items.length > MAX_ACTIONS) {
-    refuse(Fault.TableTooMany);
+  const items = list.items;
+  if (items.length > MAX_ACTIONS) {
+    refuse(Fault.TableTooMany, "");
     return null;
   }
   const table = new ActionTable();
+  const actions = table.actions;
   tableWords = table.words;
-  for (let i = 0; i < list.items.length; i++) {
-    const a = parseAction(list.items[i], i);
+  for (let i = 0; i < items.length; i++) {
+    const a = parseAction(items[i], i);
     if (a === null) return null;
-    for (let k = 0; k < table.actions.length; k++) {
-      if (sameAsciiCaseless(table.actions[k].name, a.name)) {
+    for (let k = 0; k < i; k++) {
+      if (sameAsciiCaseless(actions[k].name, a.name)) {
         refuse(Fault.ActionTwice, a.name);
         return null;
       }
     }
-    // The same pattern twice, in this action or an earlier one: compared
-    // in place (at most 64 × 32 patterns), no keys built.
+    actions.push(a);
+    // The same pattern twice, in this action (j == i) or an earlier one:
+    // compared in place (at most 64 × 32 patterns), no keys built.
     for (let k = 0; k < a.patterns.length; k++) {
       const p = a.patterns[k];
-      for (let j = 0; j <= table.actions.length; j++) {
-        const other = j < table.actions.length ? table.actions[j] : a;
-        const upto = j < table.actions.length ? other.patterns.length : k;
+      for (let j = 0; j <= i; j++) {
+        const other = actions[j];
+        const upto = j < i ? other.patterns.length : k;
         for (let q = 0; q < upto; q++) {
           if (!samePattern(p, a, other.patterns[q], other)) continue;
           refuse(Fault.PatternSame, patternAt(a.name, k));
@@ -302,7 +294,6 @@ function parseTable(json: string): ActionTable | null {
         }
       }
     }
-    table.actions.push(a);
   }
   return table;
 }

@@ -52,11 +52,10 @@ export let wordStart = new StaticArray<i32>(MAX_UTTERANCE_WORDS + 1);
 export let wordEnd = new StaticArray<i32>(MAX_UTTERANCE_WORDS + 1);
 
 /**
- * Splits `text` into the scratch buffers; returns the word count, or
+ * Splits text[from, n) into the scratch buffers; returns the word count, or
  * maxWords + 1 as soon as there are more than maxWords words.
  */
-export function splitWords(text: string, maxWords: i32, from: i32 = 0, to: i32 = -1): i32 {
-  const n = to < 0 ? text.length : to;
+export function splitWords(text: string, maxWords: i32, from: i32, n: i32): i32 {
   if (n - from > foldedUnits.length) {
     foldedUnits = new StaticArray<u16>(n - from);
     rawUnits = new StaticArray<u16>(n - from);
@@ -97,16 +96,12 @@ export function splitWords(text: string, maxWords: i32, from: i32 = 0, to: i32 =
   return count;
 }
 
-/** Word i of the last split as a new string, folded or as written. */
-export function wordString(i: i32, folded: bool): string {
+/** Word i of the last split, folded, as a new string. */
+export function wordString(i: i32): string {
   const start = unchecked(wordStart[i]);
-  return unitsString(folded ? foldedUnits : rawUnits, start, unchecked(wordEnd[i]));
-}
-
-export function unitsString(units: StaticArray<u16>, start: i32, end: i32): string {
-  const len = end - start;
+  const len = unchecked(wordEnd[i]) - start;
   const out = changetype<string>(__new(<usize>len << 1, idof<string>()));
-  memory.copy(changetype<usize>(out), changetype<usize>(units) + (<usize>start << 1), <usize>len << 1);
+  memory.copy(changetype<usize>(out), changetype<usize>(foldedUnits) + (<usize>start << 1), <usize>len << 1);
   return out;
 }
 
@@ -115,13 +110,16 @@ export function wordIs(i: i32, w: string): bool {
   const start = unchecked(wordStart[i]);
   const len = unchecked(wordEnd[i]) - start;
   if (len != w.length) return false;
-  return memory.compare(changetype<usize>(foldedUnits) + (<usize>start << 1), changetype<usize>(w), <usize>len << 1) == 0;
+  for (let k = 0; k < len; k++) {
+    if (<i32>unchecked(foldedUnits[start + k]) != <i32>w.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** The normalized words of a text, as the matcher sees them. */
 export function normalizeWords(text: string): Array<string> {
-  const n = splitWords(text, text.length);
+  const n = splitWords(text, text.length, 0, text.length);
   const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) out[i] = wordString(i, true);
+  for (let i = 0; i < n; i++) out[i] = wordString(i);
   return out;
 }
