@@ -8,9 +8,10 @@ import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError
 import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { buildActionRequestBytes, parseActionResponse } from "./request";
+import { encodeUtf8 } from "../net/utf8";
 
-const AUTH_PREFIX = Uint8Array.wrap(String.UTF8.encode("Authorization: Bearer "));
-const AUTH_SUFFIX = Uint8Array.wrap(String.UTF8.encode("\r\nContent-Type: application/json\r\nAccept: application/json"));
+const AUTH_PREFIX = encodeUtf8("Authorization: Bearer ", false);
+const AUTH_SUFFIX = encodeUtf8("\r\nContent-Type: application/json\r\nAccept: application/json", false);
 
 function concatBytes(a: Uint8Array, b: Uint8Array, c: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length + c.length);
@@ -128,7 +129,7 @@ export class Exchange {
    * Failed when the wait for a refresh ran out.
    */
   due(now: i64, token: string, refreshing: bool): HttpRequest | null {
-    return this.dueBytes(now, Uint8Array.wrap(String.UTF8.encode(token)), refreshing);
+    return this.dueBytes(now, encodeUtf8(token, false), refreshing);
   }
 
   /** due() with the token as its UTF-8 bytes (how the device keeps it: no text copy). */

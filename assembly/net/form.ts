@@ -3,7 +3,7 @@
 // space as '+'. Decoding yields a JsonValue object of strings, so that JSON
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
-import { decodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { hexDigit, joinAll, rawString } from "./join";
 
 function isUnreserved(b: u8): bool {
@@ -14,9 +14,9 @@ function isUnreserved(b: u8): bool {
 export function formEscape(s: string): string {
   // Measured, then written once (see join.ts): a 6 KiB token costs its
   // UTF-8 bytes and the result, nothing per character.
-  const buf = String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE);
-  const base = changetype<usize>(buf);
-  const len = buf.byteLength;
+  const buf = encodeUtf8(s, true);
+  const base = buf.dataStart;
+  const len = buf.length;
   let units = 0;
   for (let i = 0; i < len; i++) {
     const b = load<u8>(base + <usize>i);
@@ -92,7 +92,7 @@ function unescapeRange(src: Uint8Array, s: i32, e: i32): string | null {
 
 /** Decodes one form component; null when a percent escape is malformed or the bytes are not UTF-8. */
 export function formUnescape(s: string): string | null {
-  const b = Uint8Array.wrap(String.UTF8.encode(s));
+  const b = encodeUtf8(s, false);
   return unescapeRange(b, 0, b.length);
 }
 
@@ -128,5 +128,5 @@ export function parseFormBytes(body: Uint8Array): JsonValue | null {
 
 /** Parses a form body given as text. */
 export function parseForm(body: string): JsonValue | null {
-  return parseFormBytes(Uint8Array.wrap(String.UTF8.encode(body)));
+  return parseFormBytes(encodeUtf8(body, false));
 }

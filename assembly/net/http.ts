@@ -3,7 +3,7 @@
 import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
-import { decodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { rawString } from "./join";
 import { Fault, fault } from "../faults";
 
@@ -85,7 +85,7 @@ export class HttpResponse {
     return s === null ? "" : s;
   }
   set body(s: string) {
-    this.bytes = Uint8Array.wrap(String.UTF8.encode(s));
+    this.bytes = encodeUtf8(s, false);
   }
   /** The board's NET_BODY_CAP when this answer was read, bytes (0 = unknown). */
   bodyCap: i32 = 0;

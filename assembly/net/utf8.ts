@@ -105,6 +105,47 @@ function hex4(bytes: Uint8Array, i: i32, end: i32): i32 {
   return v;
 }
 
+/**
+ * Writes `s` as UTF-8 at `out` unless it is 0; returns the byte count. An
+ * unpaired surrogate is written as U+FFFD when `replace`, else as its own
+ * three bytes (WTF-8, which every strict reader refuses), as
+ * String.UTF8.encode does; both take three bytes.
+ */
+export function writeUtf8(s: string, out: usize, replace: bool): i32 {
+  const base = changetype<usize>(s);
+  const n = s.length;
+  let q = out;
+  for (let i = 0; i < n; i++) {
+    let c = <i32>load<u16>(base + (<usize>i << 1));
+    if (c >= 0xd800 && c < 0xe000) {
+      const lo = i + 1 < n ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
+      if (c < 0xdc00 && lo >= 0xdc00 && lo < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      } else if (replace) c = 0xfffd;
+    }
+    const k = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (out) {
+      // The lead byte: 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx; then 10xxxxxx each.
+      let shift = 6 * (k - 1);
+      store<u8>(q, k == 1 ? c : (0xf00 >> k) | (c >> shift));
+      for (let j = 1; j < k; j++) {
+        shift -= 6;
+        store<u8>(q + j, 0x80 | ((c >> shift) & 0x3f));
+      }
+    }
+    q += k;
+  }
+  return <i32>(q - out);
+}
+
+/** `s` as UTF-8 bytes; an unpaired surrogate as writeUtf8 writes it. */
+export function encodeUtf8(s: string, replace: bool): Uint8Array {
+  const b = new Uint8Array(writeUtf8(s, 0, false));
+  writeUtf8(s, b.dataStart, replace);
+  return b;
+}
+
 /** bytes[start, end) as text (walkText), or null when refused. One allocation: the string. */
 export function decodeText(bytes: Uint8Array, start: i32, end: i32, json: bool): string | null {
   const units = walkText(bytes, start, end, json, 0);

@@ -2,7 +2,7 @@
 // exact numbers, strict forms and URL checks: the parsing every server
 // answer, config and action table goes through.
 import { test, expect, expectEq, report } from "./harness";
-import { decodeUtf8, utf8InvalidAt } from "../../assembly/net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt, writeUtf8 } from "../../assembly/net/utf8";
 import {
   parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
 } from "../../assembly/net/json";
@@ -75,6 +75,25 @@ test("utf8: valid boundaries decode to the right code points", () => {
   expectEq<i32>(t.charCodeAt(6), 0xfffd, "U+FFFD");
   expectEq<i32>(t.codePointAt(7), 0x10000, "U+10000");
   expectEq<i32>(t.codePointAt(9), 0x10ffff, "U+10FFFF");
+});
+
+function sameBytes(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}
+
+test("utf8: the encoder writes what String.UTF8.encode writes, unpaired surrogates included", () => {
+  const t = decodeUtf8(hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"))!;
+  expect(sameBytes(encodeUtf8(t, false), hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf")), "1-4 byte boundaries");
+  // A lone high surrogate, a lone low one, a high one at the end; a pair between them.
+  const lone = String.fromCharCode(0xd800) + "a" + String.fromCharCode(0xdc00) + String.fromCodePoint(0x1f600) + String.fromCharCode(0xdbff);
+  const std = Uint8Array.wrap(String.UTF8.encode(lone));
+  const stdReplaced = Uint8Array.wrap(String.UTF8.encode(lone, false, String.UTF8.ErrorMode.REPLACE));
+  expect(sameBytes(encodeUtf8(lone, false), std), "WTF-8, as String.UTF8.encode");
+  expect(sameBytes(encodeUtf8(lone, true), stdReplaced), "U+FFFD, as String.UTF8.encode with REPLACE");
+  expectEq<i32>(writeUtf8(lone, 0, false), String.UTF8.byteLength(lone), "counted as String.UTF8.byteLength");
+  expectEq<i32>(encodeUtf8("", false).length, 0, "empty");
 });
 
 test("json: an over-long quote cannot hide a token (issue case)", () => {
