@@ -117,22 +117,22 @@ export function writeUtf8(s: string, out: usize, replace: bool): i32 {
   let q = out;
   for (let i = 0; i < n; i++) {
     let c = <i32>load<u16>(base + (<usize>i << 1));
-    if (c >= 0xd800 && c < 0xe000) {
+    if ((c & 0xf800) == 0xd800) { // a surrogate: a pair is one code point
       const lo = i + 1 < n ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
-      if (c < 0xdc00 && lo >= 0xdc00 && lo < 0xe000) {
+      if (c < 0xdc00 && (lo & 0xfc00) == 0xdc00) {
         c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
         i++;
       } else if (replace) c = 0xfffd;
     }
     const k = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     if (out) {
-      // The lead byte: 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx; then 10xxxxxx each.
-      let shift = 6 * (k - 1);
-      store<u8>(q, k == 1 ? c : (0xf00 >> k) | (c >> shift));
-      for (let j = 1; j < k; j++) {
-        shift -= 6;
-        store<u8>(q + j, 0x80 | ((c >> shift) & 0x3f));
+      // From the last byte: 10xxxxxx each, then the lead byte 0xxxxxxx,
+      // 110xxxxx, 1110xxxx or 11110xxx with the bits left.
+      for (let j = k - 1; j > 0; j--) {
+        store<u8>(q + j, 0x80 | (c & 0x3f));
+        c >>= 6;
       }
+      store<u8>(q, k == 1 ? c : (0xf00 >> k) | c);
     }
     q += k;
   }
