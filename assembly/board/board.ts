@@ -89,8 +89,8 @@ export function readConfigBytes(kind: ConfigKind, maxBytes: i32): Uint8Array | n
 export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
   const b = readConfigBytes(kind, maxBytes);
   if (b === null) return null;
-  const s = decodeUtf8(b);
-  if (s === null) log(LogLevel.Error, noteLine(Note.ConfigNotUtf8, (<i32>kind).toString() + " " + utf8InvalidAt(b).toString()));
+  const s = decodeUtf8(b, 0, b.length);
+  if (s === null) log(LogLevel.Error, noteLine(Note.ConfigNotUtf8, (<i32>kind).toString() + " " + utf8InvalidAt(b, 0, b.length).toString()));
   return s;
 }
 

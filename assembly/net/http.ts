@@ -3,7 +3,7 @@
 import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
-import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { encodeUtf8, utf8Text } from "./utf8";
 import { rawString } from "./join";
 import { Fault, fault } from "../faults";
 
@@ -35,9 +35,7 @@ export class HttpRequest {
 
   get headers(): string {
     const b = this.headerBytes;
-    if (b === null) return this._headers;
-    const t = decodeUtf8(b);
-    return t === null ? "" : t;
+    return b === null ? this._headers : utf8Text(b);
   }
   set headers(s: string) {
     this._headers = s;
@@ -45,9 +43,7 @@ export class HttpRequest {
   }
   get body(): string {
     const b = this.bodyBytes;
-    if (b === null) return this._body;
-    const t = decodeUtf8(b);
-    return t === null ? "" : t;
+    return b === null ? this._body : utf8Text(b);
   }
   set body(s: string) {
     this._body = s;
@@ -81,8 +77,7 @@ export class HttpResponse {
 
   /** The body as strict UTF-8 text, or "" when it is not UTF-8 (RFC 3629). */
   get body(): string {
-    const s = decodeUtf8(this.bytes);
-    return s === null ? "" : s;
+    return utf8Text(this.bytes);
   }
   set body(s: string) {
     this.bytes = encodeUtf8(s, false);

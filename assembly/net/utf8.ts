@@ -155,12 +155,18 @@ export function decodeText(bytes: Uint8Array, start: i32, end: i32, json: bool):
   return changetype<string>(out);
 }
 
-/** Decodes bytes[start, end) as strict UTF-8, or returns null when any byte is invalid. */
-export function decodeUtf8(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): string | null {
+/** Decodes bytes[start, end) (end < 0: to the end) as strict UTF-8, or returns null when any byte is invalid. */
+export function decodeUtf8(bytes: Uint8Array, start: i32, end: i32): string | null {
   return decodeText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false);
 }
 
-/** Offset of the first byte that is not valid UTF-8 in bytes[start, end), or -1 when all are valid. */
-export function utf8InvalidAt(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): i32 {
+/** Offset of the first byte that is not valid UTF-8 in bytes[start, end) (end < 0: to the end), or -1 when all are valid. */
+export function utf8InvalidAt(bytes: Uint8Array, start: i32, end: i32): i32 {
   return walkText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false, 0) < 0 ? walkAt : -1;
+}
+
+/** All of `bytes` as strict UTF-8 text, or "" when it is not UTF-8. */
+export function utf8Text(bytes: Uint8Array): string {
+  const s = decodeUtf8(bytes, 0, bytes.length);
+  return s === null ? "" : s;
 }

@@ -2,7 +2,7 @@
 // exact numbers, strict forms and URL checks: the parsing every server
 // answer, config and action table goes through.
 import { test, expect, expectEq, report } from "./harness";
-import { decodeUtf8, encodeUtf8, utf8InvalidAt, writeUtf8 } from "../../assembly/net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt, utf8Text, writeUtf8 } from "../../assembly/net/utf8";
 import {
   parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
 } from "../../assembly/net/json";
@@ -51,10 +51,10 @@ const INVALID: string[] = [
 test("utf8: every classic invalid sequence is refused, alone and inside text", () => {
   for (let i = 0; i < INVALID.length; i++) {
     const b = hex(INVALID[i]);
-    expect(decodeUtf8(b) === null, "decode refuses " + INVALID[i]);
-    expectEq<i32>(utf8InvalidAt(b), 0, "first bad byte of " + INVALID[i]);
+    expect(decodeUtf8(b, 0, -1) === null, "decode refuses " + INVALID[i]);
+    expectEq<i32>(utf8InvalidAt(b, 0, -1), 0, "first bad byte of " + INVALID[i]);
     const inText = cat(ascii("ab"), b, ascii("cd"));
-    expectEq<i32>(utf8InvalidAt(inText), 2, "found inside text: " + INVALID[i]);
+    expectEq<i32>(utf8InvalidAt(inText, 0, -1), 2, "found inside text: " + INVALID[i]);
     const j = cat(ascii("{\"k\":\""), b, ascii("\"}"));
     const r = parseJsonBytes(j);
     expectEq<string>(r.error, fault(Fault.JsonNotUtf8, "6"), "JSON refuses " + INVALID[i] + " at its first byte");
@@ -62,7 +62,7 @@ test("utf8: every classic invalid sequence is refused, alone and inside text", (
 });
 
 test("utf8: valid boundaries decode to the right code points", () => {
-  const s = decodeUtf8(hex("7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"));
+  const s = decodeUtf8(hex("7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"), 0, -1);
   expect(s !== null, "all valid");
   const t = s!;
   expectEq<i32>(t.length, 11, "UTF-16 units");
@@ -84,7 +84,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): bool {
 }
 
 test("utf8: the encoder writes what String.UTF8.encode writes, unpaired surrogates included", () => {
-  const t = decodeUtf8(hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"))!;
+  const t = utf8Text(hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"));
   expect(sameBytes(encodeUtf8(t, false), hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf")), "1-4 byte boundaries");
   // A lone high surrogate, a lone low one, a high one at the end; a pair between them.
   const lone = String.fromCharCode(0xd800) + "a" + String.fromCharCode(0xdc00) + String.fromCodePoint(0x1f600) + String.fromCharCode(0xdbff);
