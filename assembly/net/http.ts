@@ -192,27 +192,8 @@ export function isVisibleAscii(s: string): bool {
 
 /** Untrusted text made safe to show or say: printable characters only, bounded. */
 export function cleanText(s: string, max: i32): string {
-  // Measured, then written once (see join.ts): no string per character.
-  let n = 0;
-  let end = 0;
-  for (; end < s.length && n < max; end++) {
-    if (!isControl(s.charCodeAt(end))) n++;
-  }
-  const more = s.length > max;
-  const out = rawString(n + (more ? 3 : 0));
-  let q = changetype<usize>(out);
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (isControl(c)) continue;
-    store<u16>(q, <u16>c);
-    q += 2;
-  }
-  if (more) {
-    store<u16>(q, 0x2e);
-    store<u16>(q, 0x2e, 2);
-    store<u16>(q, 0x2e, 4);
-  }
-  return out;
+  const t = shownText(s, false, max);
+  return s.length > max ? t + "..." : t;
 }
 
 /** True for a character that must never reach a screen, a speaker or a terminal as text. */
@@ -224,23 +205,27 @@ export function isControl(c: i32): bool {
 
 /** Untrusted text to show or say, whole: controls removed (line feeds kept when asked); nothing else changes. */
 export function stripControls(s: string, keepNewlines: bool): string {
-  let bad = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isControl(c) && !(keepNewlines && c == 0x0a)) { bad = true; break; }
-  }
-  if (!bad) return s;
-  // Measured, then written once (see join.ts).
+  return shownText(s, keepNewlines, s.length);
+}
+
+function isShown(c: i32, keepNewlines: bool): bool {
+  return !isControl(c) || (keepNewlines && c == 0x0a);
+}
+
+/** The first `max` characters of `s` that are not controls (line feeds kept when asked); `s` itself when that is all of it. */
+function shownText(s: string, keepNewlines: bool, max: i32): string {
+  // Measured, then written once (see join.ts): no string per character.
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isControl(c) || (keepNewlines && c == 0x0a)) n++;
+  let end = 0;
+  for (; end < s.length && n < max; end++) {
+    if (isShown(s.charCodeAt(end), keepNewlines)) n++;
   }
+  if (n == s.length) return s;
   const out = rawString(n);
   let q = changetype<usize>(out);
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (isControl(c) && !(keepNewlines && c == 0x0a)) continue;
+    if (!isShown(c, keepNewlines)) continue;
     store<u16>(q, <u16>c);
     q += 2;
   }
