@@ -5,6 +5,7 @@ import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
 import { encodeUtf8, utf8Text } from "./utf8";
 import { rawString } from "./join";
+import { decimal } from "./decimal";
 import { Fault, fault } from "../faults";
 
 /** Transport errors reported as a negative status (boards/ABI.md, Network). */
@@ -141,19 +142,13 @@ export function numberField(obj: JsonValue, key: string): f64 {
   if (v === null) return NaN;
   if (v.kind == JsonKind.Number) return v.num;
   if (v.kind == JsonKind.String) {
-    const s = v.str;
-    if (s.length == 0 || s.length > 15) return NaN;
     // At most 15 decimal digits: exact in an f64 when summed as an integer,
     // so no float parser is needed.
-    const negative = s.charCodeAt(0) == 0x2d;
-    if (negative && s.length == 1) return NaN;
-    let n: i64 = 0;
-    for (let i = negative ? 1 : 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) return NaN;
-      n = n * 10 + (c - 0x30);
-    }
-    return <f64>(negative ? -n : n);
+    const s = v.str;
+    const from = s.charCodeAt(0) == 0x2d ? 1 : 0;
+    if (s.length == from || s.length > 15) return NaN;
+    const n = decimal(s, from, s.length);
+    return n < 0 ? NaN : <f64>(from ? -n : n);
   }
   return NaN;
 }
@@ -168,13 +163,7 @@ export function retryAfterSeconds(value: string): i32 {
   while (from < to && isOws(value.charCodeAt(from))) from++;
   while (to > from && isOws(value.charCodeAt(to - 1))) to--;
   if (to == from || to - from > 9) return -1;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
+  return <i32>decimal(value, from, to);
 }
 
 function isOws(c: i32): bool {

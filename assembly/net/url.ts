@@ -3,6 +3,7 @@
 
 import { asciiLower } from "../text/case";
 import { Fault, fault } from "../faults";
+import { decimal } from "./decimal";
 
 export class Url {
   scheme: string = "";
@@ -125,17 +126,6 @@ export function parseUrl(s: string): Url {
 export function isLoopbackHost(host: string): bool {
   if (host == "localhost" || host == "[::1]") return true;
   return host.startsWith("127.") && isIpv4Literal(host);
-}
-
-/** The value of the decimal digits s[from, to), or -1 when one is not a digit (at most 9 digits). */
-function decimal(s: string, from: i32, to: i32): i32 {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isDigit(c)) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
 }
 
 /** A dotted-quad IPv4 literal in its one canonical form: four decimal parts 0-255, no leading zeros. */
