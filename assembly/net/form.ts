@@ -4,6 +4,7 @@
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { isWhitespace } from "./json_check";
 import { hexDigit, joinAll, rawString } from "./join";
 
 function isUnreserved(b: u8): bool {
@@ -100,8 +101,8 @@ export function formUnescape(s: string): string | null {
 export function parseFormBytes(body: Uint8Array): JsonValue | null {
   // Surrounding whitespace is tolerated (some servers end the body with a newline).
   let s = 0, e = body.length;
-  while (s < e && (body[s] == 0x20 || body[s] == 0x0a || body[s] == 0x0d || body[s] == 0x09)) s++;
-  while (e > s && (body[e - 1] == 0x20 || body[e - 1] == 0x0a || body[e - 1] == 0x0d || body[e - 1] == 0x09)) e--;
+  while (s < e && isWhitespace(body[s])) s++;
+  while (e > s && isWhitespace(body[e - 1])) e--;
   if (s == e) return null;
   const obj = JsonValue.of(JsonKind.Object);
   let i = s;

@@ -3,6 +3,7 @@
 import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
+import { isWhitespace } from "./json_check";
 import { encodeUtf8, utf8Text } from "./utf8";
 import { rawString } from "./join";
 import { decimal } from "./decimal";
@@ -122,7 +123,7 @@ export function parseBody(resp: HttpResponse): JsonValue | null {
   const ct = asciiLower(resp.contentType);
   const bytes = resp.bytes;
   let first = 0;
-  while (first < bytes.length && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0a || bytes[first] == 0x0d)) first++;
+  while (first < bytes.length && isWhitespace(bytes[first])) first++;
   const looksJson = first < bytes.length && bytes[first] == 0x7b;
   if (ct.indexOf("json") >= 0 || (ct.indexOf("form") < 0 && looksJson)) {
     const r = parseJsonBytes(bytes);
