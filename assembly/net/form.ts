@@ -3,7 +3,7 @@
 // space as '+'. Decoding yields a JsonValue object of strings, so that JSON
 // and form bodies are read by the same code.
 import { JsonKind, JsonValue } from "./json";
-import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8, hexValue } from "./utf8";
 import { isWhitespace } from "./json_check";
 import { hexDigit, joinAll, rawString } from "./join";
 
@@ -56,13 +56,6 @@ export class Form {
   }
 }
 
-function hexVal(c: i32): i32 {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  return -1;
-}
-
 /** Name/value pairs read from one form body at most; more is refused, not truncated. */
 export const FORM_MAX_PAIRS: i32 = 64;
 
@@ -79,11 +72,9 @@ function unescapeRange(src: Uint8Array, s: i32, e: i32): string | null {
     const c = <i32>src[i];
     if (c == 0x2b) out[n++] = 0x20;
     else if (c == 0x25) {
-      if (i + 2 >= e) return null;
-      const hi = hexVal(src[i + 1]);
-      const lo = hexVal(src[i + 2]);
-      if (hi < 0 || lo < 0) return null;
-      out[n++] = <u8>((hi << 4) | lo);
+      const b = hexValue(src, i + 1, 2, e);
+      if (b < 0) return null;
+      out[n++] = <u8>b;
       i += 2;
     } else if (c > 0x7e || c < 0x20) return null; // raw bytes outside ASCII must be escaped
     else out[n++] = <u8>c;

@@ -40,13 +40,13 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
       const x = i + 1 < end ? <i32>load<u8>(base + <usize>i, 1) : 0;
       if (x == 0x75) { // \uXXXX
         n = 6;
-        c = hex4(bytes, i + 2, end);
+        c = hexValue(bytes, i + 2, 4, end);
         if (c < 0) break;
         // §8.2: a surrogate escape names a character only as a high-low pair.
         f = Fault.JsonSurrogate;
         if (c >= 0xdc00 && c <= 0xdfff) break;
         if (c >= 0xd800 && c < 0xdc00) {
-          const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hex4(bytes, i + 8, end) : -1;
+          const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hexValue(bytes, i + 8, 4, end) : -1;
           if (lo < 0xdc00 || lo > 0xdfff) break;
           if (out) store<u16>(q, <u16>c);
           q += 2;
@@ -92,11 +92,11 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
   return -<i32>f;
 }
 
-/** The four hex digits at bytes[i, i+4) as a number, or -1. */
-function hex4(bytes: Uint8Array, i: i32, end: i32): i32 {
-  if (i + 4 > end) return -1;
+/** The `digits` hex digits at bytes[i, i + digits), before `end`, as a number; -1 when they are not. */
+export function hexValue(bytes: Uint8Array, i: i32, digits: i32, end: i32): i32 {
+  if (i + digits > end) return -1;
   let v = 0;
-  for (let k = i; k < i + 4; k++) {
+  for (let k = i; k < i + digits; k++) {
     const c = <i32>load<u8>(bytes.dataStart + <usize>k);
     const d = <u32>(c - 0x30) < 10 ? c - 0x30 : <u32>((c | 0x20) - 0x61) < 6 ? (c | 0x20) - 0x57 : -1;
     if (d < 0) return -1;
