@@ -281,13 +281,13 @@ test("form: strict percent-escapes and UTF-8, bounded pairs", () => {
 
 test("url: ports 1-65535 and hosts every parser reads the same way", () => {
   const good = ["https://as.example", "https://as.example:443/x", "http://127.0.0.1:65535/", "https://a-b.example.com/p?q=1#f",
-    "http://[::1]:8080/", "https://10.0.0.1/", "HTTPS://AS.Example/"];
+    "http://[::1]:8080/", "https://10.0.0.1/", "HTTPS://AS.Example/", "https://xn-a.example/", "https://0x.example/", "https://a.b0x/"];
   for (let i = 0; i < good.length; i++) expect(parseUrl(good[i]).valid, "valid: " + good[i]);
   const bad = ["https://as.example:99999/", "https://as.example:0/", "https://as.example:/", "https://as.example:0443/",
     "https://as.example:-1/", "https://127.1/", "https://0x7f.0.0.1/", "https://2130706433/", "https://as%2eexample/",
     "https://as..example/", "https://.as.example/", "https://as.example\\@evil.example/", "https://[::0:1]/",
     "https://xn--e1a.example\u00e9/", "https://user@as.example/", "https://as.example.123/", "https:///x", "1http://x.example/",
-    "https://01.2.3.4/", "https://1.2.3.256/"];
+    "https://01.2.3.4/", "https://1.2.3.256/", "https://XN--e1a.example/", "https://a.xn--e1a/", "https://as.0x7f/", "https://as.0X1F/"];
   for (let i = 0; i < bad.length; i++) expect(!parseUrl(bad[i]).valid, "refused: " + bad[i]);
   expectEq<string>(checkEndpoint("https://as.example:99999/token", "token_endpoint"), fault(Fault.UrlInvalid, "token_endpoint"), "port 99999 refused");
   const cfg = parseDeviceConfigBytes(ascii("{\"issuer\":\"https://as.example:99999\",\"client_id\":\"c\"}"));
