@@ -7,9 +7,9 @@ import { decodeUtf8, encodeUtf8, hexValue } from "./utf8";
 import { isWhitespace } from "./json_check";
 import { hexDigit, joinAll, rawString } from "./join";
 
-function isUnreserved(b: u8): bool {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||
-    b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e;
+/** RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~". */
+function isUnreserved(b: i32): bool {
+  return <u32>((b | 0x20) - 0x61) < 26 || <u32>(b - 0x30) < 10 || b == 0x2d || b == 0x2e || b == 0x5f || b == 0x7e;
 }
 
 export function formEscape(s: string): string {

@@ -8,7 +8,7 @@ import {
 } from "../../assembly/net/json";
 import { Walk } from "../../assembly/net/json_check";
 import { fault, Fault } from "../../assembly/faults";
-import { parseForm, parseFormBytes, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
+import { parseForm, parseFormBytes, formEscape, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
 import { parseUrl, checkEndpoint } from "../../assembly/net/url";
 import {
   HttpResponse, parseBody, cleanText, describeStatus, stripControls,
@@ -260,6 +260,18 @@ test("json: values never read are never decoded; 16 KiB token answer reads in pl
   expectEq<string>(r.value!.getString("access_token")!, "AT", "member found past the big one");
   expectEq<f64>(r.value!.getNumber("expires_in"), 3600, "number read");
   expect(memory.size() - before <= 1, "no more than one page grown while reading");
+});
+
+test("form: every ASCII character escaped as RFC 6749 Appendix B says, and back", () => {
+  const unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  const hex = "0123456789ABCDEF";
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    const want = unreserved.indexOf(ch) >= 0 ? ch : c == 0x20 ? "+" : "%" + hex.charAt(c >> 4) + hex.charAt(c & 15);
+    expectEq<string>(formEscape(ch), want, "escape of " + c.toString());
+    expectEq<string>(formUnescape(want)!, ch, "unescape of " + want);
+  }
+  expectEq<string>(formEscape("\u00e9 \u{1F600}"), "%C3%A9+%F0%9F%98%80", "UTF-8 bytes, uppercase hex");
 });
 
 test("form: strict percent-escapes and UTF-8, bounded pairs", () => {
