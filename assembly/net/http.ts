@@ -125,13 +125,14 @@ export function parseBody(resp: HttpResponse): JsonValue | null {
   let first = 0;
   while (first < bytes.length && isWhitespace(bytes[first])) first++;
   const looksJson = first < bytes.length && bytes[first] == 0x7b;
-  if (ct.indexOf("json") >= 0 || (ct.indexOf("form") < 0 && looksJson)) {
+  const form = ct.indexOf("form") >= 0;
+  if (ct.indexOf("json") >= 0 || (!form && looksJson)) {
     const r = parseJsonBytes(bytes);
     if (!r.ok) return null;
     const v = r.value!;
     return v.kind == JsonKind.Object ? v : null;
   }
-  if (ct.indexOf("form") >= 0 || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
+  if (form || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
     return parseFormBytes(bytes);
   }
   return null;

@@ -48,10 +48,7 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
         if (c >= 0xd800 && c < 0xdc00) {
           const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hexValue(bytes, i + 8, 4, end) : -1;
           if (lo < 0xdc00 || lo > 0xdfff) break;
-          if (out) store<u16>(q, <u16>c);
-          q += 2;
-          units++;
-          c = lo;
+          c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00); // written as the same two units below
           n = 12;
         }
       } else {
