@@ -110,7 +110,7 @@ export function describeStatus(status: i32): string {
   else if (status == NET_PROTOCOL) f = Fault.NetBroken;
   else if (status == NET_MALFORMED_HEADER) f = Fault.NetBadHeader;
   else if (status < 0) f = Fault.NetError;
-  return f == Fault.HttpStatus || f == Fault.NetError ? fault(f, status.toString()) : fault(f);
+  return fault(f, f == Fault.HttpStatus || f == Fault.NetError ? status.toString() : "");
 }
 
 /**
