@@ -27,11 +27,8 @@ export function formEscape(s: string): string {
   let q = changetype<usize>(out);
   for (let i = 0; i < len; i++) {
     const b = load<u8>(base + <usize>i);
-    if (isUnreserved(b)) {
-      store<u16>(q, <u16>b);
-      q += 2;
-    } else if (b == 0x20) {
-      store<u16>(q, 0x2b); // '+'
+    if (isUnreserved(b) || b == 0x20) {
+      store<u16>(q, b == 0x20 ? 0x2b : <u16>b); // space as '+'
       q += 2;
     } else {
       store<u16>(q, 0x25); // '%'
