@@ -137,7 +137,7 @@ export class Exchange {
    * Failed when the wait for a refresh ran out.
    */
   due(now: i64, token: string, refreshing: bool): HttpRequest | null {
-    return this.dueBytes(now, Uint8Array.wrap(String.UTF8.encode(token)), refreshing);
+    return this.dueBytes(now, encodeUtf8(token, false), refreshing);
   }
 
   /** due() with the token as its UTF-8 bytes (how the device keeps it: no text copy). */

@@ -32,6 +32,7 @@ import { hexDigit, joinAll, rawString } from "../net/join";
 import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
+import { encodeUtf8 } from "../net/utf8";
 
 export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
@@ -96,7 +97,7 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   // is the device object, whose only text is the device type (ASCII, one
   // byte per character), so the cut in bytes is as far from the end.
   const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15);
-  const all = String.UTF8.encode(json);
+  const all = encodeUtf8(json, false).buffer;
   const headLen = all.byteLength - tailLen;
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
@@ -225,7 +226,7 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (isString<T>()) {
     const text = changetype<string>(body);
     if (text.length > ACTION_RESPONSE_MAX_CHARS) return failed(r, Fault.ActionTooLarge);
-    bytes = Uint8Array.wrap(String.UTF8.encode(text));
+    bytes = encodeUtf8(text, false);
   } else if (body instanceof Uint8Array) {
     bytes = changetype<Uint8Array>(body);
   } else {

@@ -33,7 +33,7 @@
 // U+FFFD, so only such a field does not round-trip exactly.
 
 import { putU32, getU32, putI64, getI64 } from "./le";
-import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt, writeUtf8 } from "../net/utf8";
 
 export const RECORD_CODEC_VERSION: u8 = 1;
 /** Fields written by this revision; records with RECORD_MIN_FIELDS (9) still read. */
@@ -50,7 +50,7 @@ export function textOf(b: Uint8Array, start: i32 = 0, end: i32 = -1): string {
 
 /** `s` as UTF-8 bytes (an unpaired surrogate as U+FFFD). */
 export function bytesOf(s: string): Uint8Array {
-  return Uint8Array.wrap(String.UTF8.encode(s, false, String.UTF8.ErrorMode.REPLACE));
+  return encodeUtf8(s, true);
 }
 
 export class TokenRecord {
@@ -102,13 +102,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): bool {
 
 /** Bytes a string takes in the record: strict UTF-8, an unpaired surrogate as U+FFFD (3 bytes). */
 function utf8Size(s: string): i32 {
-  return String.UTF8.byteLength(s, false);
+  return writeUtf8(s, 0, true);
 }
 
 /** Writes `s` as UTF-8 at dst[at..]; returns the bytes written. */
 function putUtf8(dst: Uint8Array, at: i32, s: string): i32 {
   if (s.length == 0) return 0;
-  return <i32>String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, dst.dataStart + <usize>at, false, String.UTF8.ErrorMode.REPLACE);
+  return writeUtf8(s, dst.dataStart + <usize>at, true);
 }
 
 /** Bytes encodeRecord(r) produces. */

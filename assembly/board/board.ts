@@ -1,7 +1,7 @@
 // The friendly layer over the board ABI: typed wrappers that turn strings
 // and byte arrays into (pointer, length) pairs. See boards/ABI.md.
 import * as abi from "./imports";
-import { decodeUtf8, utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt } from "../net/utf8";
 import { Note, noteLine } from "../notes";
 
 export const ABI_VERSION: i32 = 1;
@@ -35,8 +35,8 @@ export function cap(id: Cap): i32 {
 }
 
 export function displayText(text: string): i32 {
-  const b = String.UTF8.encode(text);
-  return abi.display_text(changetype<usize>(b), b.byteLength);
+  const b = encodeUtf8(text, false);
+  return abi.display_text(b.dataStart, b.length);
 }
 
 export function displayBlit(x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array): i32 {
@@ -48,18 +48,18 @@ export function led(pattern: LedPattern, rgb: i32, periodMs: i32): void {
 }
 
 export function say(text: string): void {
-  const b = String.UTF8.encode(text);
-  abi.audio_say(changetype<usize>(b), b.byteLength);
+  const b = encodeUtf8(text, false);
+  abi.audio_say(b.dataStart, b.length);
 }
 
 export function announceState(name: string): void {
-  const b = String.UTF8.encode(name);
-  abi.state_set(changetype<usize>(b), b.byteLength);
+  const b = encodeUtf8(name, false);
+  abi.state_set(b.dataStart, b.length);
 }
 
 export function log(level: LogLevel, text: string): void {
-  const b = String.UTF8.encode(text);
-  abi.log(level, changetype<usize>(b), b.byteLength);
+  const b = encodeUtf8(text, false);
+  abi.log(level, b.dataStart, b.length);
 }
 
 export function monotonicMs(): i64 {
@@ -89,8 +89,8 @@ export function readConfigBytes(kind: ConfigKind, maxBytes: i32): Uint8Array | n
 export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
   const b = readConfigBytes(kind, maxBytes);
   if (b === null) return null;
-  const s = decodeUtf8(b);
-  if (s === null) log(LogLevel.Error, noteLine(Note.ConfigNotUtf8, (<i32>kind).toString() + " " + utf8InvalidAt(b).toString()));
+  const s = decodeUtf8(b, 0, b.length);
+  if (s === null) log(LogLevel.Error, noteLine(Note.ConfigNotUtf8, (<i32>kind).toString() + " " + utf8InvalidAt(b, 0, b.length).toString()));
   return s;
 }
 

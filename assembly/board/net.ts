@@ -2,11 +2,11 @@
 // the answer is pulled during fw_on_net_response (boards/ABI.md, Network).
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
-import { decodeUtf8 } from "../net/utf8";
+import { decodeUtf8, encodeUtf8 } from "../net/utf8";
 import { bodyCapFor, workBuffer } from "../net/buffer";
 
-function utf8(s: string): ArrayBuffer {
-  return String.UTF8.encode(s);
+function utf8(s: string): Uint8Array {
+  return encodeUtf8(s, false);
 }
 
 /** Starts a request; returns its id (> 0) or a negative ABI error. */
@@ -14,11 +14,11 @@ export function sendRequest(req: HttpRequest): i32 {
   const m = utf8(req.method);
   const u = utf8(req.url);
   // Bytes when the request was built as bytes (a token-sized request), else the text encoded here.
-  const h = req.headerBytes !== null ? req.headerBytes! : Uint8Array.wrap(utf8(req.headers));
-  const b = req.bodyBytes !== null ? req.bodyBytes! : Uint8Array.wrap(utf8(req.body));
+  const h = req.headerBytes !== null ? req.headerBytes! : utf8(req.headers);
+  const b = req.bodyBytes !== null ? req.bodyBytes! : utf8(req.body);
   return abi.net_request(
-    changetype<usize>(m), m.byteLength,
-    changetype<usize>(u), u.byteLength,
+    m.dataStart, m.length,
+    u.dataStart, u.length,
     h.dataStart, h.byteLength,
     b.dataStart, b.byteLength,
     req.timeoutMs);
@@ -30,7 +30,7 @@ const HEADER_CAP: i32 = 512;
 function readHeader(id: i32, name: string): string | null {
   const n = utf8(name);
   const buf = new Uint8Array(HEADER_CAP);
-  const len = abi.net_read_header(id, changetype<usize>(n), n.byteLength, buf.dataStart, HEADER_CAP);
+  const len = abi.net_read_header(id, n.dataStart, n.length, buf.dataStart, HEADER_CAP);
   if (len < 0) return "";
   return decodeUtf8(buf, 0, min(len, HEADER_CAP));
 }

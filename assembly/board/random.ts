@@ -19,7 +19,7 @@ export function randomFill(buf: Uint8Array): bool {
 export function randomSeed(): u32 {
   const b = new Uint8Array(4);
   randomFill(b);
-  return (<u32>b[0] | (<u32>b[1] << 8) | (<u32>b[2] << 16) | (<u32>b[3] << 24)) | 1;
+  return load<u32>(b.dataStart) | 1; // the four bytes, little-endian
 }
 
 /** A fresh RFC 4122 version-4 session id. */

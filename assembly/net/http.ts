@@ -3,8 +3,10 @@
 import { asciiLower } from "../text/case";
 import { JsonKind, JsonValue, parseJsonBytes } from "./json";
 import { parseFormBytes } from "./form";
-import { decodeUtf8 } from "./utf8";
+import { isWhitespace } from "./json_check";
+import { encodeUtf8, utf8Text } from "./utf8";
 import { rawString } from "./join";
+import { decimal } from "./decimal";
 import { Fault, fault } from "../faults";
 
 /** Transport errors reported as a negative status (boards/ABI.md, Network). */
@@ -35,9 +37,7 @@ export class HttpRequest {
 
   get headers(): string {
     const b = this.headerBytes;
-    if (b === null) return this._headers;
-    const t = decodeUtf8(b);
-    return t === null ? "" : t;
+    return b === null ? this._headers : utf8Text(b);
   }
   set headers(s: string) {
     this._headers = s;
@@ -45,9 +45,7 @@ export class HttpRequest {
   }
   get body(): string {
     const b = this.bodyBytes;
-    if (b === null) return this._body;
-    const t = decodeUtf8(b);
-    return t === null ? "" : t;
+    return b === null ? this._body : utf8Text(b);
   }
   set body(s: string) {
     this._body = s;
@@ -81,11 +79,10 @@ export class HttpResponse {
 
   /** The body as strict UTF-8 text, or "" when it is not UTF-8 (RFC 3629). */
   get body(): string {
-    const s = decodeUtf8(this.bytes);
-    return s === null ? "" : s;
+    return utf8Text(this.bytes);
   }
   set body(s: string) {
-    this.bytes = Uint8Array.wrap(String.UTF8.encode(s));
+    this.bytes = encodeUtf8(s, false);
   }
   /** The board's NET_BODY_CAP when this answer was read, bytes (0 = unknown). */
   bodyCap: i32 = 0;
@@ -113,7 +110,7 @@ export function describeStatus(status: i32): string {
   else if (status == NET_PROTOCOL) f = Fault.NetBroken;
   else if (status == NET_MALFORMED_HEADER) f = Fault.NetBadHeader;
   else if (status < 0) f = Fault.NetError;
-  return f == Fault.HttpStatus || f == Fault.NetError ? fault(f, status.toString()) : fault(f);
+  return fault(f, f == Fault.HttpStatus || f == Fault.NetError ? status.toString() : "");
 }
 
 /**
@@ -126,15 +123,16 @@ export function parseBody(resp: HttpResponse): JsonValue | null {
   const ct = asciiLower(resp.contentType);
   const bytes = resp.bytes;
   let first = 0;
-  while (first < bytes.length && (bytes[first] == 0x20 || bytes[first] == 0x09 || bytes[first] == 0x0a || bytes[first] == 0x0d)) first++;
+  while (first < bytes.length && isWhitespace(bytes[first])) first++;
   const looksJson = first < bytes.length && bytes[first] == 0x7b;
-  if (ct.indexOf("json") >= 0 || (ct.indexOf("form") < 0 && looksJson)) {
+  const form = ct.indexOf("form") >= 0;
+  if (ct.indexOf("json") >= 0 || (!form && looksJson)) {
     const r = parseJsonBytes(bytes);
     if (!r.ok) return null;
     const v = r.value!;
     return v.kind == JsonKind.Object ? v : null;
   }
-  if (ct.indexOf("form") >= 0 || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
+  if (form || ct.indexOf("text/plain") >= 0 || ct.length == 0) {
     return parseFormBytes(bytes);
   }
   return null;
@@ -146,19 +144,13 @@ export function numberField(obj: JsonValue, key: string): f64 {
   if (v === null) return NaN;
   if (v.kind == JsonKind.Number) return v.num;
   if (v.kind == JsonKind.String) {
-    const s = v.str;
-    if (s.length == 0 || s.length > 15) return NaN;
     // At most 15 decimal digits: exact in an f64 when summed as an integer,
     // so no float parser is needed.
-    const negative = s.charCodeAt(0) == 0x2d;
-    if (negative && s.length == 1) return NaN;
-    let n: i64 = 0;
-    for (let i = negative ? 1 : 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) return NaN;
-      n = n * 10 + (c - 0x30);
-    }
-    return <f64>(negative ? -n : n);
+    const s = v.str;
+    const from = s.charCodeAt(0) == 0x2d ? 1 : 0;
+    if (s.length == from || s.length > 15) return NaN;
+    const n = decimal(s, from, s.length);
+    return n < 0 ? NaN : <f64>(from ? -n : n);
   }
   return NaN;
 }
@@ -173,13 +165,7 @@ export function retryAfterSeconds(value: string): i32 {
   while (from < to && isOws(value.charCodeAt(from))) from++;
   while (to > from && isOws(value.charCodeAt(to - 1))) to--;
   if (to == from || to - from > 9) return -1;
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
+  return <i32>decimal(value, from, to);
 }
 
 function isOws(c: i32): bool {
@@ -197,27 +183,8 @@ export function isVisibleAscii(s: string): bool {
 
 /** Untrusted text made safe to show or say: printable characters only, bounded. */
 export function cleanText(s: string, max: i32): string {
-  // Measured, then written once (see join.ts): no string per character.
-  let n = 0;
-  let end = 0;
-  for (; end < s.length && n < max; end++) {
-    if (!isControl(s.charCodeAt(end))) n++;
-  }
-  const more = s.length > max;
-  const out = rawString(n + (more ? 3 : 0));
-  let q = changetype<usize>(out);
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (isControl(c)) continue;
-    store<u16>(q, <u16>c);
-    q += 2;
-  }
-  if (more) {
-    store<u16>(q, 0x2e);
-    store<u16>(q, 0x2e, 2);
-    store<u16>(q, 0x2e, 4);
-  }
-  return out;
+  const t = shownText(s, false, max);
+  return s.length > max ? t + "..." : t;
 }
 
 /** True for a character that must never reach a screen, a speaker or a terminal as text. */
@@ -229,23 +196,27 @@ export function isControl(c: i32): bool {
 
 /** Untrusted text to show or say, whole: controls removed (line feeds kept when asked); nothing else changes. */
 export function stripControls(s: string, keepNewlines: bool): string {
-  let bad = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isControl(c) && !(keepNewlines && c == 0x0a)) { bad = true; break; }
-  }
-  if (!bad) return s;
-  // Measured, then written once (see join.ts).
+  return shownText(s, keepNewlines, s.length);
+}
+
+function isShown(c: i32, keepNewlines: bool): bool {
+  return !isControl(c) || (keepNewlines && c == 0x0a);
+}
+
+/** The first `max` characters of `s` that are not controls (line feeds kept when asked); `s` itself when that is all of it. */
+function shownText(s: string, keepNewlines: bool, max: i32): string {
+  // Measured, then written once (see join.ts): no string per character.
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isControl(c) || (keepNewlines && c == 0x0a)) n++;
+  let end = 0;
+  for (; end < s.length && n < max; end++) {
+    if (isShown(s.charCodeAt(end), keepNewlines)) n++;
   }
+  if (n == s.length) return s;
   const out = rawString(n);
   let q = changetype<usize>(out);
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (isControl(c) && !(keepNewlines && c == 0x0a)) continue;
+    if (!isShown(c, keepNewlines)) continue;
     store<u16>(q, <u16>c);
     q += 2;
   }

@@ -31,7 +31,7 @@ export const enum JsonKind {
 }
 
 import { joinAll } from "./join";
-import { decodeText, walkText } from "./utf8";
+import { decodeText, encodeUtf8, walkText } from "./utf8";
 import { fault, Fault } from "../faults";
 import { JSON_MAX_CHARS, Walk, readNumber, numValue } from "./json_check";
 export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS } from "./json_check";
@@ -102,7 +102,7 @@ export class JsonValue {
       for (let i = this.start + 1; i < this.end - 1; i++) if (doc[i] == 0x5c) { escaped = true; break; }
       if (!escaped) return doc.slice(this.start + 1, this.end - 1);
     }
-    return Uint8Array.wrap(String.UTF8.encode(this.str));
+    return encodeUtf8(this.str, false);
   }
 
   /** The number, exactly, or NaN when it cannot be read exactly (see above); 0 for other kinds. */
@@ -234,7 +234,12 @@ function nameIs(doc: Uint8Array, q: i32, key: string): bool {
   if (walkText(doc, q + 1, doc.length, true, 0) != n) return false;
   if (n > NAME_UNITS) return stringAt(doc, q) == key;
   walkText(doc, q + 1, doc.length, true, NAME_BUF);
-  return memory.compare(NAME_BUF, changetype<usize>(key), <usize>n << 1) == 0;
+  // A loop, not memory.compare: that one is inlined, and names are short.
+  const k = changetype<usize>(key);
+  for (let i: usize = 0; i < <usize>n << 1; i += 2) {
+    if (load<u16>(NAME_BUF + i) != load<u16>(k + i)) return false;
+  }
+  return true;
 }
 
 export class JsonResult {
@@ -276,7 +281,7 @@ export function parseJson(text: string): JsonResult {
     result.error = fault(Fault.JsonTooLarge, text.length.toString());
     return result;
   }
-  return parseJsonBytes(Uint8Array.wrap(String.UTF8.encode(text)));
+  return parseJsonBytes(encodeUtf8(text, false));
 }
 
 /** Writes `s` as a JSON string literal, escaping per RFC 8259 §7. */

@@ -51,13 +51,9 @@ export class Walk {
     return byteAt(this.doc, this.pos);
   }
 
-  /** Skips whitespace (§2: space, tab, line feed, carriage return). */
+  /** Skips whitespace (§2). */
   ws(): void {
-    while (true) {
-      const c = this.peek();
-      if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) return;
-      this.pos++;
-    }
+    while (isWhitespace(this.peek())) this.pos++;
   }
 
   /** Walks one value (§3) and the whitespace before it. */
@@ -135,6 +131,11 @@ export class Walk {
     this.pos = e < 0 ? ~e : e;
     return e >= 0 || this.fail(Fault.JsonBadNumber);
   }
+}
+
+/** JSON whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+export function isWhitespace(c: i32): bool {
+  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
 }
 
 // The number being read: scalars, so reading one allocates nothing.

@@ -3,6 +3,7 @@
 
 import { asciiLower } from "../text/case";
 import { Fault, fault } from "../faults";
+import { decimal } from "./decimal";
 
 export class Url {
   scheme: string = "";
@@ -23,20 +24,21 @@ function isPrintableAscii(s: string): bool {
 }
 
 function isDigit(c: i32): bool { return c >= 0x30 && c <= 0x39; }
-function isAlpha(c: i32): bool { return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a); }
+/** a-z: a scheme and a host are lowercased before they are checked. */
+function isLower(c: i32): bool { return c >= 0x61 && c <= 0x7a; }
 
-/** RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
+/** RFC 3986 §3.1, of a lowercased scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
 function isScheme(s: string): bool {
-  if (s.length == 0 || !isAlpha(s.charCodeAt(0))) return false;
+  if (s.length == 0 || !isLower(s.charCodeAt(0))) return false;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (!isAlpha(c) && !isDigit(c) && c != 0x2b && c != 0x2d && c != 0x2e) return false;
+    if (!isLower(c) && !isDigit(c) && c != 0x2b && c != 0x2d && c != 0x2e) return false;
   }
   return true;
 }
 
 /**
- * A host the device names exactly as every URL parser will: a DNS name of
+ * A host (lowercased) the device names exactly as every URL parser will: a DNS name of
  * letters, digits and '-' in non-empty labels whose last label is not
  * numeric and that are not IDNA A-labels ("xn--"), a canonical dotted quad,
  * or [::1]. Anything a WHATWG URL parser
@@ -54,7 +56,7 @@ function isPlainHost(host: string): bool {
   for (let i = 0; i <= n; i++) {
     const c = i < n ? host.charCodeAt(i) : 0x2e;
     if (c != 0x2e) {
-      if (!isAlpha(c) && !isDigit(c) && c != 0x2d) return false;
+      if (!isLower(c) && !isDigit(c) && c != 0x2d) return false;
       if (!isDigit(c)) numeric = false;
       continue;
     }
@@ -62,13 +64,10 @@ function isPlainHost(host: string): bool {
     if (len == 0 || len > 63) return false;
     // An IDNA A-label is decoded and re-checked by WHATWG parsers (and may be
     // refused or shown as look-alike letters): not accepted for an endpoint.
-    if (len >= 4 && (host.charCodeAt(start) | 0x20) == 0x78 && (host.charCodeAt(start + 1) | 0x20) == 0x6e &&
-      host.charCodeAt(start + 2) == 0x2d && host.charCodeAt(start + 3) == 0x2d) return false;
-    if (i == n) {
-      // WHATWG: a host whose last label is a number (decimal or 0x…) is an IPv4 address.
-      if (numeric) return false;
-      if (len >= 2 && host.charCodeAt(start) == 0x30 && (host.charCodeAt(start + 1) | 0x20) == 0x78) return false;
-    }
+    // (A prefix cannot reach past the label: the label ends with a '.'.)
+    if (host.startsWith("xn--", start)) return false;
+    // WHATWG: a host whose last label is a number (decimal or 0x…) is an IPv4 address.
+    if (i == n && (numeric || host.startsWith("0x", start))) return false;
     start = i + 1;
     numeric = true;
   }
@@ -125,17 +124,6 @@ export function parseUrl(s: string): Url {
 export function isLoopbackHost(host: string): bool {
   if (host == "localhost" || host == "[::1]") return true;
   return host.startsWith("127.") && isIpv4Literal(host);
-}
-
-/** The value of the decimal digits s[from, to), or -1 when one is not a digit (at most 9 digits). */
-function decimal(s: string, from: i32, to: i32): i32 {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isDigit(c)) return -1;
-    n = n * 10 + (c - 0x30);
-  }
-  return n;
 }
 
 /** A dotted-quad IPv4 literal in its one canonical form: four decimal parts 0-255, no leading zeros. */

@@ -40,18 +40,15 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
       const x = i + 1 < end ? <i32>load<u8>(base + <usize>i, 1) : 0;
       if (x == 0x75) { // \uXXXX
         n = 6;
-        c = hex4(bytes, i + 2, end);
+        c = hexValue(bytes, i + 2, 4, end);
         if (c < 0) break;
         // §8.2: a surrogate escape names a character only as a high-low pair.
         f = Fault.JsonSurrogate;
         if (c >= 0xdc00 && c <= 0xdfff) break;
         if (c >= 0xd800 && c < 0xdc00) {
-          const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hex4(bytes, i + 8, end) : -1;
+          const lo = i + 7 < end && load<u8>(base + <usize>i, 6) == 0x5c && load<u8>(base + <usize>i, 7) == 0x75 ? hexValue(bytes, i + 8, 4, end) : -1;
           if (lo < 0xdc00 || lo > 0xdfff) break;
-          if (out) store<u16>(q, <u16>c);
-          q += 2;
-          units++;
-          c = lo;
+          c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00); // written as the same two units below
           n = 12;
         }
       } else {
@@ -92,17 +89,58 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
   return -<i32>f;
 }
 
-/** The four hex digits at bytes[i, i+4) as a number, or -1. */
-function hex4(bytes: Uint8Array, i: i32, end: i32): i32 {
-  if (i + 4 > end) return -1;
+/** The `digits` hex digits at bytes[i, i + digits), before `end`, as a number; -1 when they are not. */
+export function hexValue(bytes: Uint8Array, i: i32, digits: i32, end: i32): i32 {
+  if (i + digits > end) return -1;
   let v = 0;
-  for (let k = i; k < i + 4; k++) {
+  for (let k = i; k < i + digits; k++) {
     const c = <i32>load<u8>(bytes.dataStart + <usize>k);
     const d = <u32>(c - 0x30) < 10 ? c - 0x30 : <u32>((c | 0x20) - 0x61) < 6 ? (c | 0x20) - 0x57 : -1;
     if (d < 0) return -1;
     v = (v << 4) | d;
   }
   return v;
+}
+
+/**
+ * Writes `s` as UTF-8 at `out` unless it is 0; returns the byte count. An
+ * unpaired surrogate is written as U+FFFD when `replace`, else as its own
+ * three bytes (WTF-8, which every strict reader refuses), as
+ * String.UTF8.encode does; both take three bytes.
+ */
+export function writeUtf8(s: string, out: usize, replace: bool): i32 {
+  const base = changetype<usize>(s);
+  const n = s.length;
+  let q = out;
+  for (let i = 0; i < n; i++) {
+    let c = <i32>load<u16>(base + (<usize>i << 1));
+    if ((c & 0xf800) == 0xd800) { // a surrogate: a pair is one code point
+      const lo = i + 1 < n ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
+      if (c < 0xdc00 && (lo & 0xfc00) == 0xdc00) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      } else if (replace) c = 0xfffd;
+    }
+    const k = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (out) {
+      // From the last byte: 10xxxxxx each, then the lead byte 0xxxxxxx,
+      // 110xxxxx, 1110xxxx or 11110xxx with the bits left.
+      for (let j = k - 1; j > 0; j--) {
+        store<u8>(q + j, 0x80 | (c & 0x3f));
+        c >>= 6;
+      }
+      store<u8>(q, k == 1 ? c : (0xf00 >> k) | c);
+    }
+    q += k;
+  }
+  return <i32>(q - out);
+}
+
+/** `s` as UTF-8 bytes; an unpaired surrogate as writeUtf8 writes it. */
+export function encodeUtf8(s: string, replace: bool): Uint8Array {
+  const b = new Uint8Array(writeUtf8(s, 0, false));
+  writeUtf8(s, b.dataStart, replace);
+  return b;
 }
 
 /** bytes[start, end) as text (walkText), or null when refused. One allocation: the string. */
@@ -114,12 +152,18 @@ export function decodeText(bytes: Uint8Array, start: i32, end: i32, json: bool):
   return changetype<string>(out);
 }
 
-/** Decodes bytes[start, end) as strict UTF-8, or returns null when any byte is invalid. */
-export function decodeUtf8(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): string | null {
+/** Decodes bytes[start, end) (end < 0: to the end) as strict UTF-8, or returns null when any byte is invalid. */
+export function decodeUtf8(bytes: Uint8Array, start: i32, end: i32): string | null {
   return decodeText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false);
 }
 
-/** Offset of the first byte that is not valid UTF-8 in bytes[start, end), or -1 when all are valid. */
-export function utf8InvalidAt(bytes: Uint8Array, start: i32 = 0, end: i32 = -1): i32 {
+/** Offset of the first byte that is not valid UTF-8 in bytes[start, end) (end < 0: to the end), or -1 when all are valid. */
+export function utf8InvalidAt(bytes: Uint8Array, start: i32, end: i32): i32 {
   return walkText(bytes, start, end < 0 || end > bytes.length ? bytes.length : end, false, 0) < 0 ? walkAt : -1;
+}
+
+/** All of `bytes` as strict UTF-8 text, or "" when it is not UTF-8. */
+export function utf8Text(bytes: Uint8Array): string {
+  const s = decodeUtf8(bytes, 0, bytes.length);
+  return s === null ? "" : s;
 }

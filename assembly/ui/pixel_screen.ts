@@ -51,6 +51,7 @@ import { ScreenModel, modelKey, sameModel } from "./model";
 import { openLabel } from "./text_screen";
 import { W, words } from "./words";
 import { Ecl, QrCode, encodeQr } from "../qr/qr";
+import { encodeUtf8 } from "../net/utf8";
 
 /**
  * Receives one band: a w × h rectangle at (x, y) of pixels in the
@@ -286,7 +287,7 @@ export class PixelScreen {
   private layoutWithQr(text: string, blocks: Array<Block>, left: i32, top: i32, width: i32, height: i32): bool {
     if (text != this.qrFor) {
       this.qrFor = text;
-      const bytes = Uint8Array.wrap(String.UTF8.encode(text));
+      const bytes = encodeUtf8(text, false);
       this.qrM = encodeQr(bytes, Ecl.M);
       this.qrL = encodeQr(bytes, Ecl.L);
     }

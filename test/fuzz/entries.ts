@@ -104,7 +104,7 @@ export function fuzz_form(len: i32): i32 {
 }
 
 export function fuzz_url(len: i32): i32 {
-  const s = decodeUtf8(take(len));
+  const s = decodeUtf8(take(len), 0, -1);
   let ok = 0;
   if (s !== null) {
     const u = parseUrl(s!);

@@ -2,13 +2,13 @@
 // exact numbers, strict forms and URL checks: the parsing every server
 // answer, config and action table goes through.
 import { test, expect, expectEq, report } from "./harness";
-import { decodeUtf8, utf8InvalidAt } from "../../assembly/net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt, utf8Text, writeUtf8 } from "../../assembly/net/utf8";
 import {
   parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
 } from "../../assembly/net/json";
 import { Walk } from "../../assembly/net/json_check";
 import { fault, Fault } from "../../assembly/faults";
-import { parseForm, parseFormBytes, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
+import { parseForm, parseFormBytes, formEscape, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
 import { parseUrl, checkEndpoint } from "../../assembly/net/url";
 import {
   HttpResponse, parseBody, cleanText, describeStatus, stripControls,
@@ -51,10 +51,10 @@ const INVALID: string[] = [
 test("utf8: every classic invalid sequence is refused, alone and inside text", () => {
   for (let i = 0; i < INVALID.length; i++) {
     const b = hex(INVALID[i]);
-    expect(decodeUtf8(b) === null, "decode refuses " + INVALID[i]);
-    expectEq<i32>(utf8InvalidAt(b), 0, "first bad byte of " + INVALID[i]);
+    expect(decodeUtf8(b, 0, -1) === null, "decode refuses " + INVALID[i]);
+    expectEq<i32>(utf8InvalidAt(b, 0, -1), 0, "first bad byte of " + INVALID[i]);
     const inText = cat(ascii("ab"), b, ascii("cd"));
-    expectEq<i32>(utf8InvalidAt(inText), 2, "found inside text: " + INVALID[i]);
+    expectEq<i32>(utf8InvalidAt(inText, 0, -1), 2, "found inside text: " + INVALID[i]);
     const j = cat(ascii("{\"k\":\""), b, ascii("\"}"));
     const r = parseJsonBytes(j);
     expectEq<string>(r.error, fault(Fault.JsonNotUtf8, "6"), "JSON refuses " + INVALID[i] + " at its first byte");
@@ -62,7 +62,7 @@ test("utf8: every classic invalid sequence is refused, alone and inside text", (
 });
 
 test("utf8: valid boundaries decode to the right code points", () => {
-  const s = decodeUtf8(hex("7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"));
+  const s = decodeUtf8(hex("7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"), 0, -1);
   expect(s !== null, "all valid");
   const t = s!;
   expectEq<i32>(t.length, 11, "UTF-16 units");
@@ -75,6 +75,25 @@ test("utf8: valid boundaries decode to the right code points", () => {
   expectEq<i32>(t.charCodeAt(6), 0xfffd, "U+FFFD");
   expectEq<i32>(t.codePointAt(7), 0x10000, "U+10000");
   expectEq<i32>(t.codePointAt(9), 0x10ffff, "U+10FFFF");
+});
+
+function sameBytes(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}
+
+test("utf8: the encoder writes what String.UTF8.encode writes, unpaired surrogates included", () => {
+  const t = utf8Text(hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf"));
+  expect(sameBytes(encodeUtf8(t, false), hex("41 7f c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 ef bf bd f0 90 80 80 f4 8f bf bf")), "1-4 byte boundaries");
+  // A lone high surrogate, a lone low one, a high one at the end; a pair between them.
+  const lone = String.fromCharCode(0xd800) + "a" + String.fromCharCode(0xdc00) + String.fromCodePoint(0x1f600) + String.fromCharCode(0xdbff);
+  const std = Uint8Array.wrap(String.UTF8.encode(lone));
+  const stdReplaced = Uint8Array.wrap(String.UTF8.encode(lone, false, String.UTF8.ErrorMode.REPLACE));
+  expect(sameBytes(encodeUtf8(lone, false), std), "WTF-8, as String.UTF8.encode");
+  expect(sameBytes(encodeUtf8(lone, true), stdReplaced), "U+FFFD, as String.UTF8.encode with REPLACE");
+  expectEq<i32>(writeUtf8(lone, 0, false), String.UTF8.byteLength(lone), "counted as String.UTF8.byteLength");
+  expectEq<i32>(encodeUtf8("", false).length, 0, "empty");
 });
 
 test("json: an over-long quote cannot hide a token (issue case)", () => {
@@ -243,6 +262,18 @@ test("json: values never read are never decoded; 16 KiB token answer reads in pl
   expect(memory.size() - before <= 1, "no more than one page grown while reading");
 });
 
+test("form: every ASCII character escaped as RFC 6749 Appendix B says, and back", () => {
+  const unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  const hex = "0123456789ABCDEF";
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    const want = unreserved.indexOf(ch) >= 0 ? ch : c == 0x20 ? "+" : "%" + hex.charAt(c >> 4) + hex.charAt(c & 15);
+    expectEq<string>(formEscape(ch), want, "escape of " + c.toString());
+    expectEq<string>(formUnescape(want)!, ch, "unescape of " + want);
+  }
+  expectEq<string>(formEscape("\u00e9 \u{1F600}"), "%C3%A9+%F0%9F%98%80", "UTF-8 bytes, uppercase hex");
+});
+
 test("form: strict percent-escapes and UTF-8, bounded pairs", () => {
   expect(formUnescape("%E9") === null, "%E9 alone is not UTF-8");
   expect(parseForm("refresh_token=%E9&access_token=x") === null, "refresh_token=%E9 is an error, not 'no refresh token'");
@@ -262,13 +293,13 @@ test("form: strict percent-escapes and UTF-8, bounded pairs", () => {
 
 test("url: ports 1-65535 and hosts every parser reads the same way", () => {
   const good = ["https://as.example", "https://as.example:443/x", "http://127.0.0.1:65535/", "https://a-b.example.com/p?q=1#f",
-    "http://[::1]:8080/", "https://10.0.0.1/", "HTTPS://AS.Example/"];
+    "http://[::1]:8080/", "https://10.0.0.1/", "HTTPS://AS.Example/", "https://xn-a.example/", "https://0x.example/", "https://a.b0x/"];
   for (let i = 0; i < good.length; i++) expect(parseUrl(good[i]).valid, "valid: " + good[i]);
   const bad = ["https://as.example:99999/", "https://as.example:0/", "https://as.example:/", "https://as.example:0443/",
     "https://as.example:-1/", "https://127.1/", "https://0x7f.0.0.1/", "https://2130706433/", "https://as%2eexample/",
     "https://as..example/", "https://.as.example/", "https://as.example\\@evil.example/", "https://[::0:1]/",
     "https://xn--e1a.example\u00e9/", "https://user@as.example/", "https://as.example.123/", "https:///x", "1http://x.example/",
-    "https://01.2.3.4/", "https://1.2.3.256/"];
+    "https://01.2.3.4/", "https://1.2.3.256/", "https://XN--e1a.example/", "https://a.xn--e1a/", "https://as.0x7f/", "https://as.0X1F/"];
   for (let i = 0; i < bad.length; i++) expect(!parseUrl(bad[i]).valid, "refused: " + bad[i]);
   expectEq<string>(checkEndpoint("https://as.example:99999/token", "token_endpoint"), fault(Fault.UrlInvalid, "token_endpoint"), "port 99999 refused");
   const cfg = parseDeviceConfigBytes(ascii("{\"issuer\":\"https://as.example:99999\",\"client_id\":\"c\"}"));
