@@ -155,19 +155,19 @@ export class TokenLifecycle {
     this.refreshAtMs = -1;
     let lifetimeMs: i64 = <i64>r.lifetimeS * 1000;
     let leftMs: i64 = -1;
-    if (fresh) {
-      if (lifetimeMs > 0) leftMs = lifetimeMs;
-      else if (r.expiresAtWall > 0 && wall > 0) leftMs = (r.expiresAtWall - wall) * 1000;
-    } else if (r.expiresAtWall > 0 && wall > 0) {
+    const byWall = r.expiresAtWall > 0 && wall > 0;
+    if (fresh && lifetimeMs > 0) {
+      leftMs = lifetimeMs;
+    } else if (byWall) {
       leftMs = (r.expiresAtWall - wall) * 1000;
-    } else if (lifetimeMs > 0 || r.expiresAtWall > 0) {
+    } else if (!fresh && (lifetimeMs > 0 || r.expiresAtWall > 0)) {
       // Stored with an expiry, but the board does not know the time yet:
       // the token is of unknown age, so refresh before its first use.
       this.refreshAtMs = now;
       return;
     }
-    if (leftMs < 0 && !(fresh && lifetimeMs > 0)) {
-      if (r.expiresAtWall > 0 && wall > 0) {
+    if (leftMs < 0) {
+      if (byWall) {
         // Already expired by the wall clock.
         this.expiresAtMs = now;
         this.refreshAtMs = now;
