@@ -58,7 +58,7 @@ import { workBuffer } from "../net/buffer";
 import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
 import { Fault, fault } from "../faults";
 
-export { Flash, Sealer } from "./services";
+export { Flash, Sealer, CopySealer } from "./services";
 import { Flash, Sealer } from "./services";
 
 /** The magic bytes "LKT1" read as a little-endian u32. */
