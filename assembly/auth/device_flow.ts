@@ -5,7 +5,7 @@
 // Every time is monotonic milliseconds; nothing here reads a clock.
 import { DeviceConfig } from "./config";
 import { Rng, retryDelay } from "./backoff";
-import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { OAuthError, TokenSet, oauthError, readTokens } from "./oauth";
 import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, isVisibleAscii, numberField, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
@@ -179,9 +179,11 @@ export class DeviceFlow {
     } else if (obj === null) {
       this.stop(LinkState.Error, fault(Fault.AnswerNotJson));
     } else if (poll) {
-      const parsed = parseTokenResponse(obj);
-      this.tokens = parsed.tokens;
-      this.stop(parsed.tokens === null ? LinkState.Error : LinkState.Linked, parsed.error);
+      const t = new TokenSet();
+      const why = readTokens(obj, t);
+      const ok = why.length == 0;
+      this.tokens = ok ? t : null;
+      this.stop(ok ? LinkState.Linked : LinkState.Error, why);
     } else {
       const why = this.acceptCode(obj, now);
       if (why.length > 0) this.stop(LinkState.Error, why);

@@ -7,7 +7,7 @@
 // succeeded. Until then the old tokens stay in use.
 import { DeviceConfig } from "./config";
 import { Rng, retryDelay } from "./backoff";
-import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { TokenSet, oauthError, readTokens } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
 import { Form } from "../net/form";
@@ -249,14 +249,15 @@ export class TokenLifecycle {
       }
     }
     if (resp.status == 200 && obj !== null && err === null) {
-      const parsed = parseTokenResponse(obj);
-      if (parsed.tokens !== null) {
+      const t = new TokenSet();
+      const why = readTokens(obj, t);
+      if (why.length == 0) {
         // Rotation: persist the new refresh token before the new access token is used.
-        this.pending = this.recordFrom(parsed.tokens!, wall, this.record);
+        this.pending = this.recordFrom(t, wall, this.record);
         this.failures = 0;
         return TokenAction.Persist;
       }
-      this.reason = parsed.error;
+      this.reason = why;
     } else if (err !== null) {
       this.reason = fault(Fault.RefreshRefused, err.code);
     } else {
