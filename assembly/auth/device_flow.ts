@@ -145,8 +145,7 @@ export class DeviceFlow {
 
   /** §3.4 device access token request. */
   private pollRequest(): HttpRequest {
-    const form = new Form().add("grant_type", GRANT_DEVICE_CODE).add("device_code", this.deviceCode);
-    return this.cfg.post(this.cfg.tokenEndpoint, form, REQUEST_TIMEOUT_MS);
+    return this.cfg.tokenRequest(GRANT_DEVICE_CODE, "device_code", this.deviceCode, REQUEST_TIMEOUT_MS);
   }
 
   /**

@@ -10,7 +10,6 @@ import { Rng, retryDelay } from "./backoff";
 import { TokenSet, oauthError, readTokens } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
-import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
 
@@ -226,8 +225,7 @@ export class TokenLifecycle {
     this.refreshes++;
     if (this.state == TokenState.Linked) this.state = TokenState.Refreshing;
     // RFC 6749 §6: grant_type=refresh_token, refresh_token; a public client identifies itself with client_id (§3.2.1).
-    const form = new Form().add("grant_type", "refresh_token").add("refresh_token", this.record!.refreshToken);
-    this.request = this.cfg.post(this.cfg.tokenEndpoint, form, REFRESH_TIMEOUT_MS);
+    this.request = this.cfg.tokenRequest("refresh_token", "refresh_token", this.record!.refreshToken, REFRESH_TIMEOUT_MS);
     return TokenAction.Send;
   }
 
