@@ -38,6 +38,11 @@ export class DeviceConfig {
     r.timeoutMs = timeoutMs;
     return r;
   }
+
+  /** A token request (RFC 6749 §4.5 extension grant, §6 refresh): grant_type and its one parameter. */
+  tokenRequest(grantType: string, name: string, value: string, timeoutMs: i32): HttpRequest {
+    return this.post(this.tokenEndpoint, new Form().add("grant_type", grantType).add(name, value), timeoutMs);
+  }
 }
 
 export const CONFIG_MAX_BYTES: i32 = 16384;

@@ -5,7 +5,7 @@
 // Every time is monotonic milliseconds; nothing here reads a clock.
 import { DeviceConfig } from "./config";
 import { Rng, retryDelay } from "./backoff";
-import { OAuthError, TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { OAuthError, TokenSet, oauthError, readTokens } from "./oauth";
 import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, isVisibleAscii, numberField, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
@@ -145,15 +145,48 @@ export class DeviceFlow {
 
   /** §3.4 device access token request. */
   private pollRequest(): HttpRequest {
-    const form = new Form().add("grant_type", GRANT_DEVICE_CODE).add("device_code", this.deviceCode);
-    return this.cfg.post(this.cfg.tokenEndpoint, form, REQUEST_TIMEOUT_MS);
+    return this.cfg.tokenRequest(GRANT_DEVICE_CODE, "device_code", this.deviceCode, REQUEST_TIMEOUT_MS);
   }
 
+  /**
+   * §3.2 device authorization response or §3.5 device access token response.
+   * Errors arrive with 400 (the RFC) or 200 (GitHub): the body decides.
+   */
   onResponse(resp: HttpResponse, now: i64): void {
     if (!this.inFlight) return;
     this.inFlight = false;
-    if (this.phase == Phase.Code) this.onCodeResponse(resp, now);
-    else if (this.phase == Phase.Poll) this.onPollResponse(resp, now);
+    if (this.phase == Phase.None) return;
+    const poll = this.phase == Phase.Poll;
+    const status = resp.status;
+    // The board dropped a poll answer over its NET_BODY_CAP. It may have come
+    // from something in between (then a retry helps, below) or from the
+    // server, which then issued tokens and spent the device code: the
+    // refusal that follows is explained by the limit (boards/ABI.md, Minimum sizes).
+    if (poll && status == NET_BODY_TOO_LARGE) this.oversizedCap = resp.bodyCap > 0 ? resp.bodyCap : -1;
+    const obj = status >= 0 ? parseBody(resp) : null;
+    const err = oauthError(obj);
+    const transient = status < 0 || status == 429 || status >= 500;
+    if (err !== null && !transient) {
+      if (poll) this.onPollError(err, now);
+      else this.configFailure(Fault.CodeRefused, err);
+    } else if (transient) {
+      this.backoff(resp, now, poll ? Fault.TokenRetrying : Fault.CodeRetrying);
+    } else if (status != 200) {
+      // A 4xx without an OAuth error: the endpoint itself is wrong (a configuration error).
+      this.configError = true;
+      this.stop(LinkState.Error, fault(poll ? Fault.TokenHttp : Fault.CodeHttp, status.toString()));
+    } else if (obj === null) {
+      this.stop(LinkState.Error, fault(Fault.AnswerNotJson));
+    } else if (poll) {
+      const t = new TokenSet();
+      const why = readTokens(obj, t);
+      const ok = why.length == 0;
+      this.tokens = ok ? t : null;
+      this.stop(ok ? LinkState.Linked : LinkState.Error, why);
+    } else {
+      const why = this.acceptCode(obj, now);
+      if (why.length > 0) this.stop(LinkState.Error, why);
+    }
   }
 
   /** Ends linking in error after the flow itself succeeded (the tokens could not be kept). */
@@ -186,12 +219,6 @@ export class DeviceFlow {
     this.stop(LinkState.Error, fault(f, arg));
   }
 
-  /** A 4xx without an OAuth error: the endpoint itself is wrong (a configuration error). */
-  private httpFailure(f: Fault, status: i32): void {
-    this.configError = true;
-    this.stop(LinkState.Error, fault(f, status.toString()));
-  }
-
   /** Waits after a transient failure: Retry-After when given, else capped backoff with jitter. */
   private backoff(resp: HttpResponse, now: i64, f: Fault): void {
     this.failures++;
@@ -203,26 +230,7 @@ export class DeviceFlow {
     this.nextAt = now + delay + (this.phase == Phase.Poll ? POLL_GUARD_MS : 0);
   }
 
-  private isTransient(status: i32): bool {
-    return status < 0 || status == 429 || status >= 500;
-  }
-
-  // §3.2 device authorization response.
-  private onCodeResponse(resp: HttpResponse, now: i64): void {
-    const obj = resp.status >= 0 ? parseBody(resp) : null;
-    const err = oauthError(obj);
-    if (err !== null && !this.isTransient(resp.status)) {
-      this.configFailure(Fault.CodeRefused, err);
-    } else if (this.isTransient(resp.status)) {
-      this.backoff(resp, now, Fault.CodeRetrying);
-    } else if (resp.status != 200) {
-      this.httpFailure(Fault.CodeHttp, resp.status);
-    } else {
-      const why = obj === null ? fault(Fault.AnswerNotJson) : this.acceptCode(obj, now);
-      if (why.length > 0) this.stop(LinkState.Error, why);
-    }
-  }
-
+  // §3.2 device authorization response, status 200.
   private acceptCode(obj: JsonValue, now: i64): string {
     const dc = obj.getString("device_code");
     if (dc === null || dc.length == 0) return fault(Fault.AnswerMissing, "device_code");
@@ -261,47 +269,27 @@ export class DeviceFlow {
     return "";
   }
 
-  // §3.5 device access token response.
-  private onPollResponse(resp: HttpResponse, now: i64): void {
-    // The board dropped an answer over its NET_BODY_CAP. It may have come
-    // from something in between (then a retry helps, below) or from the
-    // server, which then issued tokens and spent the device code: the
-    // refusal that follows is explained by the limit (boards/ABI.md, Minimum sizes).
-    if (resp.status == NET_BODY_TOO_LARGE) this.oversizedCap = resp.bodyCap > 0 ? resp.bodyCap : -1;
-    const obj = resp.status >= 0 ? parseBody(resp) : null;
-    const err = oauthError(obj);
-    if (err !== null && resp.status != 429 && resp.status < 500) {
-      // Errors arrive with 400 (the RFC) or 200 (GitHub): the body decides.
-      this.failures = 0;
-      const code = err.code;
-      if (code == "authorization_pending" || code == "slow_down") {
-        if (code == "slow_down") {
-          // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
-          this.intervalMs += SLOW_DOWN_STEP_MS;
-          if (!isNaN(err.interval) && err.interval <= <f64>INTERVAL_MAX_S && <i64>(err.interval * 1000) > this.intervalMs) {
-            this.intervalMs = <i64>(Math.ceil(err.interval) * 1000);
-          }
+  // §3.5 device access token error response.
+  private onPollError(err: OAuthError, now: i64): void {
+    this.failures = 0;
+    const code = err.code;
+    if (code == "authorization_pending" || code == "slow_down") {
+      if (code == "slow_down") {
+        // "the interval MUST be increased by 5 seconds for this and all subsequent requests"
+        this.intervalMs += SLOW_DOWN_STEP_MS;
+        if (!isNaN(err.interval) && err.interval <= <f64>INTERVAL_MAX_S && <i64>(err.interval * 1000) > this.intervalMs) {
+          this.intervalMs = <i64>(Math.ceil(err.interval) * 1000);
         }
-        this.state = LinkState.AwaitingApproval;
-        this.message = "";
-        this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
-      } else if (code == "access_denied") {
-        this.stop(LinkState.Denied);
-      } else if (code == "expired_token") {
-        this.stop(LinkState.CodeExpired);
-      } else {
-        this.configFailure(Fault.TokenRefused, err);
       }
-    } else if (this.isTransient(resp.status)) {
-      this.backoff(resp, now, Fault.TokenRetrying);
-    } else if (resp.status != 200) {
-      this.httpFailure(Fault.TokenHttp, resp.status);
-    } else if (obj === null) {
-      this.stop(LinkState.Error, fault(Fault.AnswerNotJson));
+      this.state = LinkState.AwaitingApproval;
+      this.message = "";
+      this.nextAt = now + this.intervalMs + POLL_GUARD_MS;
+    } else if (code == "access_denied") {
+      this.stop(LinkState.Denied);
+    } else if (code == "expired_token") {
+      this.stop(LinkState.CodeExpired);
     } else {
-      const parsed = parseTokenResponse(obj);
-      this.tokens = parsed.tokens;
-      this.stop(parsed.tokens === null ? LinkState.Error : LinkState.Linked, parsed.error);
+      this.configFailure(Fault.TokenRefused, err);
     }
   }
 }

@@ -55,22 +55,11 @@ export class TokenSet {
 /** Longest access or refresh token kept: a 6 KiB JWT fits with room, and the record still fits an 8 KiB slot of the minimum storage (boards/ABI.md, section 9). */
 export const TOKEN_MAX_CHARS: i32 = 8192;
 
-
-export class TokenParse {
-  tokens: TokenSet | null = null;
-  error: string = "";
-}
-
-/** Reads an RFC 6749 §5.1 success body. A fault names the field, never its value. */
-export function parseTokenResponse(obj: JsonValue): TokenParse {
-  const out = new TokenParse();
-  const why = readTokens(obj, out);
-  if (why.length > 0) out.tokens = null;
-  out.error = why;
-  return out;
-}
-
-function readTokens(obj: JsonValue, out: TokenParse): string {
+/**
+ * Reads an RFC 6749 §5.1 success body into `t`. Returns "" or a fault, which
+ * names the field, never its value; after a fault `t` is not to be used.
+ */
+export function readTokens(obj: JsonValue, t: TokenSet): string {
   const at = obj.get("access_token");
   if (at === null) return fault(Fault.AnswerMissing, "access_token");
   if (!at.isString()) return fault(Fault.AnswerNotString, "access_token");
@@ -81,8 +70,6 @@ function readTokens(obj: JsonValue, out: TokenParse): string {
   // §5.1: token_type is REQUIRED; this device only speaks RFC 6750 bearer.
   if (tt === null) return fault(Fault.AnswerMissing, "token_type");
   if (asciiLower(tt) != "bearer") return fault(Fault.TokenTypeUnsupported, cleanText(tt, 20));
-  const t = new TokenSet();
-  out.tokens = t;
   t.access = access;
   t.tokenType = "Bearer";
   const rt = obj.get("refresh_token");

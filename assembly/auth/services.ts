@@ -13,19 +13,35 @@ export abstract class Flash {
   abstract write(offset: i32, src: Uint8Array): i32;
 }
 
-/** Seals data with a device-unique key (a board service). */
+/**
+ * Seals data with a device-unique key (a board service), straight into the
+ * caller's buffer: the board seals and unseals in place.
+ */
 export abstract class Sealer {
+  /**
+   * Seals `plain` into `dst` when it fits. Returns the sealed length (a
+   * length above dst.length means it did not fit and nothing was written),
+   * or -1 when sealing failed.
+   */
+  abstract sealInto(plain: Uint8Array, dst: Uint8Array): i32;
+
+  /**
+   * Unseals `sealed` into `dst`; returns the plaintext length, or -1 when
+   * authentication fails or it does not fit.
+   */
+  abstract unsealInto(sealed: Uint8Array, dst: Uint8Array): i32;
+}
+
+/**
+ * A Sealer made of whole-array seal() and unseal(), copied into place: the
+ * shape of the test doubles. The firmware's board sealer does not use it.
+ */
+export abstract class CopySealer extends Sealer {
   /** Encrypts and authenticates; null on failure. */
   abstract seal(plain: Uint8Array): Uint8Array | null;
   /** Authenticates and decrypts; null when authentication fails. */
   abstract unseal(sealed: Uint8Array): Uint8Array | null;
 
-  /**
-   * Seals `plain` into `dst` when it fits. Returns the sealed length (a
-   * length above dst.length means it did not fit and nothing was written),
-   * or -1 when sealing failed. A board overrides this to seal in place; this
-   * default goes through seal() and copies.
-   */
   sealInto(plain: Uint8Array, dst: Uint8Array): i32 {
     const s = this.seal(plain);
     if (s === null) return -1;
@@ -33,11 +49,6 @@ export abstract class Sealer {
     return s.length;
   }
 
-  /**
-   * Unseals `sealed` into `dst`; returns the plaintext length, or -1 when
-   * authentication fails or it does not fit. A board overrides this to
-   * unseal in place; this default goes through unseal() and copies.
-   */
   unsealInto(sealed: Uint8Array, dst: Uint8Array): i32 {
     const p = this.unseal(sealed);
     if (p === null || p.length > dst.length) return -1;

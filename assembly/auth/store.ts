@@ -58,7 +58,7 @@ import { workBuffer } from "../net/buffer";
 import { TokenRecord, recordSize, encodeRecordInto, decodeRecord, checkRecord } from "./token_record";
 import { Fault, fault } from "../faults";
 
-export { Flash, Sealer } from "./services";
+export { Flash, Sealer, CopySealer } from "./services";
 import { Flash, Sealer } from "./services";
 
 /** The magic bytes "LKT1" read as a little-endian u32. */
@@ -136,9 +136,11 @@ export class TokenStore {
   /** The newest valid record, or null when there is none. */
   load(): TokenRecord | null {
     this.lastError = "";
-    const sc = new Scratch(this.slotSize());
-    const s0 = this.scanSlot(0, sc, false);
-    const s1 = this.scanSlot(1, sc, false);
+    const size = this.slotSize();
+    const read = workBuffer(size, 0);
+    const plain = workBuffer(size, size);
+    const s0 = this.scanSlot(0, read, plain, false);
+    const s1 = this.scanSlot(1, read, plain, false);
     const newest = this.pickNewest(s0, s1);
     if (newest < 0) {
       this.seq = 0;
@@ -146,7 +148,7 @@ export class TokenStore {
       return null;
     }
     // Only the record kept is decoded into text; the other was only checked.
-    const s = this.scanSlot(newest, sc, true);
+    const s = this.scanSlot(newest, read, plain, true);
     if (!s.valid) {
       this.seq = 0;
       this.lastError = fault(Fault.SlotChanged, newest.toString());
@@ -170,9 +172,10 @@ export class TokenStore {
     if (cap < 0) return this.fail(STORE_ERR_REGION, fault(Fault.RegionTooSmall));
 
     const size = this.slotSize();
-    const sc = new Scratch(size);
-    const s0 = this.scanSlot(0, sc, false);
-    const s1 = this.scanSlot(1, sc, false);
+    const read = workBuffer(size, 0);
+    const image = workBuffer(size, size);
+    const s0 = this.scanSlot(0, read, image, false);
+    const s1 = this.scanSlot(1, read, image, false);
     if (!s0.readable || !s1.readable) {
       return this.fail(STORE_ERR_READ, this.describe(s0, s1));
     }
@@ -180,9 +183,8 @@ export class TokenStore {
     // The scans are done: the read buffer takes the plaintext, the other
     // buffer the slot image the record is sealed into.
     const plainLen = recordSize(r);
-    const plain = plainLen <= size ? sc.read.subarray(0, plainLen) : new Uint8Array(plainLen);
+    const plain = plainLen <= size ? read.subarray(0, plainLen) : new Uint8Array(plainLen);
     encodeRecordInto(r, plain);
-    const image = sc.plain;
     const len = this.sealer.sealInto(plain, image.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + cap));
     if (len < 0) return this.fail(STORE_ERR_SEAL, fault(Fault.SealFailed));
     if (len > cap) return this.fail(STORE_ERR_TOO_LARGE, fault(Fault.RecordTooLarge, len.toString() + " " + cap.toString()));
@@ -210,7 +212,7 @@ export class TokenStore {
     if (rc < 0) return this.fail(STORE_ERR_WRITE, fault(Fault.WriteFailed, slot));
 
     // Read back into the plaintext's buffer (sealed: no longer needed).
-    const back = sc.read.subarray(0, total);
+    const back = read.subarray(0, total);
     if (this.flash.read(base, back) < 0) return this.fail(STORE_ERR_READ, fault(Fault.SlotReadFailed, slot));
     if (memory.compare(back.dataStart, image.dataStart, <usize>total) != 0) return this.fail(STORE_ERR_VERIFY, fault(Fault.VerifyFailed, slot));
     this.seq = seq;
@@ -228,16 +230,16 @@ export class TokenStore {
       this.seq = 0;
       return STORE_OK;
     }
-    const sc = new Scratch(size);
-    const s0 = this.scanSlot(0, sc, false);
-    const s1 = this.scanSlot(1, sc, false);
+    // The scans' read buffer, zeroed afterwards, is the erase image.
+    const zeros = workBuffer(size, 0);
+    const plain = workBuffer(size, size);
+    const s0 = this.scanSlot(0, zeros, plain, false);
+    const s1 = this.scanSlot(1, zeros, plain, false);
     // Rank: 0 = no valid record, 1 = valid but older, 2 = newest or unknown.
     const newest = this.pickNewest(s0, s1);
     const r0 = !s0.readable || newest == 0 ? 2 : s0.valid ? 1 : 0;
     const r1 = !s1.readable || newest == 1 ? 2 : s1.valid ? 1 : 0;
     const first = r1 < r0 ? 1 : 0;
-    // The scans are done: their read buffer, zeroed, is the erase image.
-    const zeros = sc.read;
     zeros.fill(0);
     for (let k = 0; k < 2; k++) {
       const slot = k == 0 ? first : 1 - first;
@@ -269,11 +271,13 @@ export class TokenStore {
   }
 
   /**
-   * Reads and checks one slot into `sc`'s buffers. The record is decoded
-   * into text only when `decode` is true; otherwise it is checked in place,
-   * so scanning both slots allocates nothing per slot but the small state.
+   * Reads and checks one slot: its image into `read`, its plaintext into
+   * `plain` (both slot-sized views of the working buffer, net/buffer.ts:
+   * no fresh 8 KiB holes to find). The record is decoded into text only when
+   * `decode` is true; otherwise it is checked in place, so scanning both
+   * slots allocates nothing per slot but the small state.
    */
-  private scanSlot(slot: i32, sc: Scratch, decode: bool): SlotState {
+  private scanSlot(slot: i32, read: Uint8Array, plain: Uint8Array, decode: bool): SlotState {
     const st = new SlotState();
     const size = this.slotSize();
     const cap = size - SLOT_OVERHEAD;
@@ -282,7 +286,7 @@ export class TokenStore {
       return st;
     }
     const base = slot * size;
-    const header = sc.header();
+    const header = read.subarray(0, SLOT_HEADER_SIZE);
     if (this.flash.read(base, header) < 0) {
       st.readable = false;
       st.reason = Fault.SlotReadFailed;
@@ -303,62 +307,35 @@ export class TokenStore {
       return st;
     }
     const n = <i32>len;
-    const buf = sc.read;
-    if (header.dataStart != buf.dataStart) buf.set<Uint8Array>(header, 0);
-    if (this.flash.read(base + SLOT_HEADER_SIZE, buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n + SLOT_CRC_SIZE)) < 0) {
+    if (this.flash.read(base + SLOT_HEADER_SIZE, read.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n + SLOT_CRC_SIZE)) < 0) {
       st.readable = false;
       st.reason = Fault.SlotReadFailed;
       return st;
     }
-    if (crc32(buf, 0, SLOT_HEADER_SIZE + n) != getU32(buf, SLOT_HEADER_SIZE + n)) {
+    if (crc32(read, 0, SLOT_HEADER_SIZE + n) != getU32(read, SLOT_HEADER_SIZE + n)) {
       st.reason = Fault.SlotCrc;
       return st;
     }
-    const plainLen = this.sealer.unsealInto(buf.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n), sc.plain);
+    const plainLen = this.sealer.unsealInto(read.subarray(SLOT_HEADER_SIZE, SLOT_HEADER_SIZE + n), plain);
     if (plainLen < 0) {
       st.reason = Fault.SlotUnauthentic;
       return st;
     }
-    const plain = sc.plain.subarray(0, plainLen);
+    const record = plain.subarray(0, plainLen);
     let rec: TokenRecord | null = null;
     if (decode) {
-      rec = decodeRecord(plain);
+      rec = decodeRecord(record);
       if (rec === null) {
         st.reason = Fault.SlotUndecodable;
         return st;
       }
-    } else if (!checkRecord(plain)) {
+    } else if (!checkRecord(record)) {
       st.reason = Fault.SlotUndecodable;
       return st;
     }
     st.valid = true;
-    st.sequence = getU32(buf, 8);
+    st.sequence = getU32(read, 8);
     st.record = rec;
     return st;
-  }
-}
-
-/**
- * Buffers one store operation reuses for every slot it reads: a slot image
- * and a plaintext, each allocated on first use (an empty slot needs neither).
- */
-class Scratch {
-  private _read: Uint8Array | null = null;
-  private _plain: Uint8Array | null = null;
-  constructor(private size: i32) {
-    if (this.size < SLOT_OVERHEAD) this.size = SLOT_OVERHEAD;
-  }
-  // Both come from the one working buffer (net/buffer.ts): no fresh 8 KiB holes to find.
-  get read(): Uint8Array {
-    if (this._read === null) this._read = workBuffer(this.size, 0);
-    return this._read!;
-  }
-  get plain(): Uint8Array {
-    if (this._plain === null) this._plain = workBuffer(this.size, this.size);
-    return this._plain!;
-  }
-  /** A buffer for a slot header alone, not the whole slot when it is not needed yet. */
-  header(): Uint8Array {
-    return this._read !== null ? this._read!.subarray(0, SLOT_HEADER_SIZE) : new Uint8Array(SLOT_HEADER_SIZE);
   }
 }

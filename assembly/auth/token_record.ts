@@ -141,18 +141,18 @@ export function encodeRecordInto(r: TokenRecord, out: Uint8Array): i32 {
   at = putString(out, at, r.scope);
   at = putString(out, at, r.issuer);
   at = putString(out, at, r.clientId);
-  putU32(out, at, 8);
-  putI64(out, at + 4, r.expiresAtWall);
-  at += 12;
-  putU32(out, at, 4);
-  putU32(out, at + 4, <u32>r.lifetimeS);
-  at += 8;
-  putU32(out, at, 8);
-  putI64(out, at + 4, r.obtainedAtWall);
-  at += 12;
-  putU32(out, at, 4);
-  putU32(out, at + 4, r.flags);
-  return at + 8;
+  at = putNumber(out, at, 8, r.expiresAtWall);
+  at = putNumber(out, at, 4, r.lifetimeS);
+  at = putNumber(out, at, 8, r.obtainedAtWall);
+  return putNumber(out, at, 4, r.flags);
+}
+
+/** Writes a numeric field of `size` bytes (4 or 8) holding `v`; returns the offset after it. */
+function putNumber(out: Uint8Array, at: i32, size: i32, v: i64): i32 {
+  putU32(out, at, <u32>size);
+  if (size == 8) putI64(out, at + 4, v);
+  else putU32(out, at + 4, <u32>v);
+  return at + 4 + size;
 }
 
 /** Encodes `r` in the version-1 wire format. */
@@ -218,25 +218,14 @@ class Reader {
     return this.buf.slice(start, this.pos);
   }
 
-  i64Field(): i64 {
-    const len = this.fieldLength();
-    if (len != 8) {
+  /** A numeric field of exactly `size` bytes (4 or 8); 0 (and marks failure) otherwise. */
+  number(size: i32): i64 {
+    if (this.fieldLength() != size) {
       this.ok = false;
       return 0;
     }
-    const v = getI64(this.buf, this.pos);
-    this.pos += 8;
-    return v;
-  }
-
-  i32Field(): i32 {
-    const len = this.fieldLength();
-    if (len != 4) {
-      this.ok = false;
-      return 0;
-    }
-    const v = <i32>getU32(this.buf, this.pos);
-    this.pos += 4;
+    const v = size == 8 ? getI64(this.buf, this.pos) : <i64>getU32(this.buf, this.pos);
+    this.pos += size;
     return v;
   }
 
@@ -275,10 +264,10 @@ function readRecord(bytes: Uint8Array, text: bool): TokenRecord | null {
   r.scope = rd.string();
   r.issuer = rd.string();
   r.clientId = rd.string();
-  r.expiresAtWall = rd.i64Field();
-  r.lifetimeS = rd.i32Field();
-  r.obtainedAtWall = rd.i64Field();
-  if (count >= 10) r.flags = <u32>rd.i32Field();
+  r.expiresAtWall = rd.number(8);
+  r.lifetimeS = <i32>rd.number(4);
+  r.obtainedAtWall = rd.number(8);
+  if (count >= 10) r.flags = <u32>rd.number(4);
   for (let i = min(count, <i32>RECORD_FIELD_COUNT); i < count && rd.ok; i++) rd.skipField();
   if (!rd.ok || rd.pos != bytes.length) return null;
   return r;

@@ -7,10 +7,9 @@
 // succeeded. Until then the old tokens stay in use.
 import { DeviceConfig } from "./config";
 import { Rng, retryDelay } from "./backoff";
-import { TokenSet, oauthError, parseTokenResponse } from "./oauth";
+import { TokenSet, oauthError, readTokens } from "./oauth";
 import { TokenRecord, FLAG_REFRESH_IN_FLIGHT } from "./token_record";
 import { jwtExpiry } from "./jwt";
-import { Form } from "../net/form";
 import { HttpRequest, HttpResponse, parseBody } from "../net/http";
 import { Fault, fault } from "../faults";
 
@@ -155,19 +154,19 @@ export class TokenLifecycle {
     this.refreshAtMs = -1;
     let lifetimeMs: i64 = <i64>r.lifetimeS * 1000;
     let leftMs: i64 = -1;
-    if (fresh) {
-      if (lifetimeMs > 0) leftMs = lifetimeMs;
-      else if (r.expiresAtWall > 0 && wall > 0) leftMs = (r.expiresAtWall - wall) * 1000;
-    } else if (r.expiresAtWall > 0 && wall > 0) {
+    const byWall = r.expiresAtWall > 0 && wall > 0;
+    if (fresh && lifetimeMs > 0) {
+      leftMs = lifetimeMs;
+    } else if (byWall) {
       leftMs = (r.expiresAtWall - wall) * 1000;
-    } else if (lifetimeMs > 0 || r.expiresAtWall > 0) {
+    } else if (!fresh && (lifetimeMs > 0 || r.expiresAtWall > 0)) {
       // Stored with an expiry, but the board does not know the time yet:
       // the token is of unknown age, so refresh before its first use.
       this.refreshAtMs = now;
       return;
     }
-    if (leftMs < 0 && !(fresh && lifetimeMs > 0)) {
-      if (r.expiresAtWall > 0 && wall > 0) {
+    if (leftMs < 0) {
+      if (byWall) {
         // Already expired by the wall clock.
         this.expiresAtMs = now;
         this.refreshAtMs = now;
@@ -226,8 +225,7 @@ export class TokenLifecycle {
     this.refreshes++;
     if (this.state == TokenState.Linked) this.state = TokenState.Refreshing;
     // RFC 6749 §6: grant_type=refresh_token, refresh_token; a public client identifies itself with client_id (§3.2.1).
-    const form = new Form().add("grant_type", "refresh_token").add("refresh_token", this.record!.refreshToken);
-    this.request = this.cfg.post(this.cfg.tokenEndpoint, form, REFRESH_TIMEOUT_MS);
+    this.request = this.cfg.tokenRequest("refresh_token", "refresh_token", this.record!.refreshToken, REFRESH_TIMEOUT_MS);
     return TokenAction.Send;
   }
 
@@ -249,14 +247,15 @@ export class TokenLifecycle {
       }
     }
     if (resp.status == 200 && obj !== null && err === null) {
-      const parsed = parseTokenResponse(obj);
-      if (parsed.tokens !== null) {
+      const t = new TokenSet();
+      const why = readTokens(obj, t);
+      if (why.length == 0) {
         // Rotation: persist the new refresh token before the new access token is used.
-        this.pending = this.recordFrom(parsed.tokens!, wall, this.record);
+        this.pending = this.recordFrom(t, wall, this.record);
         this.failures = 0;
         return TokenAction.Persist;
       }
-      this.reason = parsed.error;
+      this.reason = why;
     } else if (err !== null) {
       this.reason = fault(Fault.RefreshRefused, err.code);
     } else {

@@ -107,7 +107,7 @@ export class Unlink {
       // {"ok":true}, or {"ok":false,"error":"invalid_auth"}.
       const obj = resp.status == 200 ? parseBody(resp) : null;
       const ok = obj !== null ? obj.get("ok") : null;
-      if (ok === null || !ok.isBool() || !ok.bool) {
+      if (ok === null || !ok.bool) {
         this.refused++;
         const err = obj !== null ? obj.getString("error") : null;
         this.note = fault(Fault.InvalidateNotConfirmed, err !== null ? cleanText(err, 40) : resp.status.toString());

@@ -10,7 +10,7 @@ import { parseFormBytes } from "../../assembly/net/form";
 import { parseUrl } from "../../assembly/net/url";
 import { decodeUtf8 } from "../../assembly/net/utf8";
 import { TokenRecord, decodeRecord, encodeRecord } from "../../assembly/auth/token_record";
-import { Flash, Sealer, TokenStore } from "../../assembly/auth/store";
+import { Flash, CopySealer, TokenStore } from "../../assembly/auth/store";
 
 export {
   mem_in_ptr, mem_linear_bytes, mem_collect,
@@ -146,7 +146,7 @@ class MemFlash extends Flash {
 }
 
 /** XOR "sealing" with a length check: enough for the store's logic; real sealing is the board's. */
-class XorSealer extends Sealer {
+class XorSealer extends CopySealer {
   seal(plain: Uint8Array): Uint8Array | null {
     const out = new Uint8Array(plain.length + 1);
     for (let i = 0; i < plain.length; i++) out[i] = plain[i] ^ 0x5a;

@@ -2,7 +2,7 @@
 // random source, a RAM flash, a reversible sealer and a Port that records
 // what the device sends and can refuse requests as a busy board does.
 import { Rng } from "../../assembly/auth/backoff";
-import { Flash, Sealer } from "../../assembly/auth/store";
+import { Flash, CopySealer } from "../../assembly/auth/store";
 import { Port } from "../../assembly/port";
 import { HttpRequest, HttpResponse } from "../../assembly/net/http";
 import { ActionTable, loadActionTable } from "../../assembly/actions/table";
@@ -26,7 +26,7 @@ export class RamFlash extends Flash {
 }
 
 /** Not secret at all (a fixed XOR); enough for the store's framing. */
-export class XorSealer extends Sealer {
+export class XorSealer extends CopySealer {
   seal(plain: Uint8Array): Uint8Array | null {
     const out = new Uint8Array(plain.length);
     for (let i = 0; i < plain.length; i++) out[i] = plain[i] ^ 0x5a;

@@ -12,7 +12,7 @@ import {
 } from "../../assembly/auth/token_record";
 import {
   Flash,
-  Sealer,
+  CopySealer,
   TokenStore,
   SLOT_MAGIC,
   SLOT_FORMAT_VERSION,
@@ -133,7 +133,7 @@ class MemFlash extends Flash {
  * plaintext XORed with a keyed xorshift stream. Any change to tag or body
  * fails unseal.
  */
-class TestSealer extends Sealer {
+class TestSealer extends CopySealer {
   key: u32;
   failSeal: bool = false;
 
