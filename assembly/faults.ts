@@ -1,8 +1,8 @@
 // Why something failed, as a number. A reason is "E<n>" or "E<n> <arg>",
 // where <arg> is the one variable part (a server's error code, a status, a
 // field). The module carries only the number; the words live on the host
-// (host/faults.ts), which expands them in every log line, and in
-// boards/ABI.md for a board without that table. A screen shows the
+// (host/faults.ts), which expands them in every log line; boards/ABI.md
+// (`log`) tells a board how to read them. A screen shows the
 // category sentence of the hundreds (ui/messages.ts faultWords) followed by
 // the code, so a person can read it out and a porter can look it up.
 //
@@ -25,14 +25,12 @@ export const enum Fault {
   ConfigNoClientId = 104,     // the device configuration has no client_id (required)
   ConfigNoEndpoints = 105,    // the device configuration needs issuer, or both device_authorization_endpoint and token_endpoint
   ConfigBadUrl = 106,         // a URL of the device configuration is not usable (https, or plain http only to loopback): {}
-  // ·
+
   // 1xx configuration: URLs, HTTP, forms (140-169)
   UrlInvalid = 140,     // the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)
   UrlPlainHttp = 141,   // the URL in '{}' uses plain http to a host that is not loopback
   UrlScheme = 142,      // the URL in '{}' uses a scheme other than https (or http on loopback)
-  // ·
-  // 1xx configuration: JSON (170-199)
-  // ·
+
   // 2xx unusable answers: linking, tokens, discovery, unlink (200-239)
   AnswerMissing = 200,        // the answer has no {}
   AnswerNotString = 201,      // the answer's {} is not a string
@@ -43,11 +41,11 @@ export const enum Fault {
   TokenTypeUnsupported = 206, // the token type {} is not supported (only Bearer)
   IssuerMismatch = 207,       // the discovery document's issuer is not the configured issuer (RFC 8414 §3.3)
   DiscoveryBadUrl = 208,      // an endpoint of the discovery document is not usable (https, or plain http only to loopback): {}
-  // ·
+
   // 2xx unusable answers: HTTP, URLs, forms (240-259)
   NetTooLarge = 240,    // the answer was larger than the board's body cap
   NetBadHeader = 241,   // a header of the answer was not UTF-8 text
-  // ·
+
   // 2xx unusable answers: JSON and UTF-8 (260-289)
   JsonTooLarge = 260,       // JSON text too large: {} bytes (at most 16,384)
   JsonTooDeep = 261,        // JSON nested more than 16 deep at byte {}
@@ -60,7 +58,7 @@ export const enum Fault {
   JsonSurrogate = 268,      // unpaired surrogate escape in a JSON string at byte {}
   JsonUnterminated = 269,   // unterminated JSON string at byte {}
   JsonBadNumber = 270,      // malformed JSON number at byte {}
-  // ·
+
   // 2xx unusable answers: the action backend (290-299)
   ActionTooLarge = 290,     // the action backend's answer was over 16 KiB
   ActionNotJson = 291,      // the action backend's answer was not usable JSON ({})
@@ -70,7 +68,7 @@ export const enum Fault {
   ActionWrongType = 295,    // in the action backend's answer, "{}" has the wrong type
   ActionEmptyCode = 296,    // the action backend's answer has an empty resultCode
   ActionNoWords = 297,      // the action backend's answer has neither output.speech nor output.display
-  // ·
+
   // 3xx refusals and failures: linking, tokens, discovery, unlink (300-339)
   CodeRefused = 300,          // the device authorization request was refused: {}
   TokenRefused = 301,         // the token request was refused: {}
@@ -87,7 +85,7 @@ export const enum Fault {
   InvalidateNotConfirmed = 312, // the backend's invalidate call was not confirmed: {}
   RevocationNotConfirmed = 313, // a revocation (RFC 7009 §2.2) was not confirmed: HTTP {}
   UnlinkUnreached = 314,      // an unlink request did not reach its server; NET_* error: {}
-  // ·
+
   // 3xx refusals and failures: HTTP and the action backend (340-399)
   NetConnect = 340,         // could not connect to the server
   NetTimeout = 341,         // the server did not answer in time
@@ -98,7 +96,7 @@ export const enum Fault {
   ActionRefused = 346,      // the action backend answered resultCode {}
   ActionRejected = 347,     // the action backend refused the access token (HTTP 401)
   ActionNoNewToken = 348,   // no new access token came after the refresh; the action was not sent again
-  // ·
+
   // 4xx flash: the token store and its records (400-449)
   RegionTooSmall = 400,       // the flash region is too small for a slot
   SlotReadFailed = 401,       // slot {}: read failed
@@ -112,7 +110,7 @@ export const enum Fault {
   RecordTooLarge = 409,       // the sealed record does not fit a slot; its size and the slot capacity in bytes: {}
   WriteFailed = 410,          // a flash write to slot {} failed
   VerifyFailed = 411,         // slot {} read back differs from what was written
-  // ·
+
   // 5xx the action table (500-599)
   TableMissing = 500,        // the board has no action table
   TableNotJson = 501,        // the action table is not valid JSON ({})

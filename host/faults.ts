@@ -10,14 +10,12 @@ export const FAULTS: Record<number, string> = {
   104: "the device configuration has no client_id (required)",
   105: "the device configuration needs issuer, or both device_authorization_endpoint and token_endpoint",
   106: "a URL of the device configuration is not usable (https, or plain http only to loopback): {}",
-  // ·
+
   // 1xx configuration: URLs, HTTP, forms (140-169)
   140: "the URL in '{}' is not a valid absolute URL (a plain host name or address, port 1-65535)",
   141: "the URL in '{}' uses plain http to a host that is not loopback",
   142: "the URL in '{}' uses a scheme other than https (or http on loopback)",
-  // ·
-  // 1xx configuration: JSON (170-199)
-  // ·
+
   // 2xx unusable answers: linking, tokens, discovery, unlink (200-239)
   200: "the answer has no {}",
   201: "the answer's {} is not a string",
@@ -28,11 +26,11 @@ export const FAULTS: Record<number, string> = {
   206: "the token type {} is not supported (only Bearer)",
   207: "the discovery document's issuer is not the configured issuer (RFC 8414 §3.3)",
   208: "an endpoint of the discovery document is not usable (https, or plain http only to loopback): {}",
-  // ·
+
   // 2xx unusable answers: HTTP, URLs, forms (240-259)
   240: "the answer was larger than the board's body cap",
   241: "a header of the answer was not UTF-8 text",
-  // ·
+
   // 2xx unusable answers: JSON and UTF-8 (260-289)
   260: "JSON text too large: {} bytes (at most 16,384)",
   261: "JSON nested more than 16 deep at byte {}",
@@ -45,7 +43,7 @@ export const FAULTS: Record<number, string> = {
   268: "unpaired surrogate escape in a JSON string at byte {}",
   269: "unterminated JSON string at byte {}",
   270: "malformed JSON number at byte {}",
-  // ·
+
   // 2xx unusable answers: the action backend (290-299)
   290: "the action backend's answer was over 16 KiB",
   291: "the action backend's answer was not usable JSON ({})",
@@ -55,7 +53,7 @@ export const FAULTS: Record<number, string> = {
   295: "in the action backend's answer, \"{}\" has the wrong type",
   296: "the action backend's answer has an empty resultCode",
   297: "the action backend's answer has neither output.speech nor output.display",
-  // ·
+
   // 3xx refusals and failures: linking, tokens, discovery, unlink (300-339)
   300: "the device authorization request was refused: {}",
   301: "the token request was refused: {}",
@@ -72,7 +70,7 @@ export const FAULTS: Record<number, string> = {
   312: "the backend's invalidate call was not confirmed: {}",
   313: "a revocation (RFC 7009 §2.2) was not confirmed: HTTP {}",
   314: "an unlink request did not reach its server; NET_* error: {}",
-  // ·
+
   // 3xx refusals and failures: HTTP and the action backend (340-399)
   340: "could not connect to the server",
   341: "the server did not answer in time",
@@ -83,7 +81,7 @@ export const FAULTS: Record<number, string> = {
   346: "the action backend answered resultCode {}",
   347: "the action backend refused the access token (HTTP 401)",
   348: "no new access token came after the refresh; the action was not sent again",
-  // ·
+
   // 4xx flash: the token store and its records (400-449)
   400: "the flash region is too small for a slot",
   401: "slot {}: read failed",
@@ -97,7 +95,7 @@ export const FAULTS: Record<number, string> = {
   409: "the sealed record does not fit a slot; its size and the slot capacity in bytes: {}",
   410: "a flash write to slot {} failed",
   411: "slot {} read back differs from what was written",
-  // ·
+
   // 5xx the action table (500-599)
   500: "the board has no action table",
   501: "the action table is not valid JSON ({})",

@@ -8,6 +8,7 @@ import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_TIMEOUT, bearerError
 import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { buildActionRequestBytes, parseActionResponse } from "./request";
+import { encodeUtf8 } from "../net/utf8";
 
 // RFC 6750 §2.1: the access token goes in the Authorization header.
 const AUTH_PREFIX = "Authorization: Bearer ";

@@ -17,10 +17,6 @@ export class BoardFlash extends Flash {
 }
 
 export class BoardSealer extends Sealer {
-  seal(plain: Uint8Array): Uint8Array | null {
-    const out = new Uint8Array(plain.byteLength + max(cap(Cap.SealOverhead), 0));
-    return filled(out, this.sealInto(plain, out));
-  }
   /** Seals straight into the slot image: no intermediate buffer (ABI.md, Sealing). */
   sealInto(plain: Uint8Array, dst: Uint8Array): i32 {
     const overhead = cap(Cap.SealOverhead);
@@ -36,13 +32,4 @@ export class BoardSealer extends Sealer {
     if (n < 0 || n > dst.byteLength) return -1;
     return n;
   }
-  unseal(sealed: Uint8Array): Uint8Array | null {
-    const out = new Uint8Array(sealed.byteLength);
-    return filled(out, this.unsealInto(sealed, out));
-  }
-}
-
-/** The first n bytes of out, or null when n is a failure (< 0) or more than out holds. */
-function filled(out: Uint8Array, n: i32): Uint8Array | null {
-  return n < 0 || n > out.byteLength ? null : out.subarray(0, n);
 }

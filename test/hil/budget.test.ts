@@ -1,7 +1,8 @@
-// The release module's declared memory: at most 2 pages (128 KiB), fixed
+// The release module's budgets (issue "Fit the boards"): at most 65,536
+// bytes, and declared memory of at most 2 pages (128 KiB), fixed
 // (initial = maximum), so that a heap that outgrows what a board gives
 // traps in every test instead of growing silently. Every HIL suite runs
-// this same build/firmware.wasm.
+// this same build/firmware.wasm. `npm run bench` shows where the bytes go.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -10,6 +11,12 @@ import { ROOT } from "../support/device.ts";
 import { memoryLimits } from "../../bench/wasm.ts";
 
 const MAX_PAGES = 2;
+const MAX_MODULE_BYTES = 65536;
+
+test("release module: at most 64 KiB, so it fits the flash partition of the boards it is for", () => {
+  const bytes = readFileSync(join(ROOT, "build", "firmware.wasm")).length;
+  assert.ok(bytes <= MAX_MODULE_BYTES, `build/firmware.wasm is ${bytes} bytes, over the ${MAX_MODULE_BYTES}-byte budget by ${bytes - MAX_MODULE_BYTES}; see npm run bench for where they go`);
+});
 
 test("release module: linear memory declared as at most 2 pages, initial = maximum, not imported", () => {
   const wasm = new Uint8Array(readFileSync(join(ROOT, "build", "firmware.wasm")));
