@@ -69,6 +69,17 @@ class Rig {
     for (let i = 0; i < s.length; i++) if (s[i].indexOf(part) >= 0) return true;
     return false;
   }
+  /** "who am i" answered 401 invalid_token (RFC 6750 §3.1): the refresh it starts is the last request. */
+  actionRejected(): void {
+    this.tick();
+    this.device.onUtterance("who am i", this.now);
+    this.tick();
+    const bad = json(401, "");
+    bad.wwwAuthenticate = 'Bearer error="invalid_token"';
+    this.answer(bad);
+    this.tick();
+    expectEq<string>(this.port.last().url, "https://as.example/token", "refresh sent");
+  }
 }
 
 test("device state names are the board's state_set names", () => {
@@ -322,14 +333,7 @@ test("render: every reply shows on screen with its line breaks; the code is said
 
 test("refresh refused with invalid_client: unlinked, the code on screen, only words said", () => {
   const r = new Rig(FULL, true);
-  r.tick();
-  r.device.onUtterance("who am i", r.now);
-  r.tick();
-  const bad = json(401, "");
-  bad.wwwAuthenticate = 'Bearer error="invalid_token"';
-  r.answer(bad);
-  r.tick();
-  expectEq<string>(r.port.last().url, "https://as.example/token", "refresh sent");
+  r.actionRejected();
   r.answer(json(400, '{"error":"invalid_client"}'));
   r.tick();
   expectEq<i32>(r.device.state(), DeviceState.Unlinked, "RFC 6749 §5.2 invalid_client ends the link");
