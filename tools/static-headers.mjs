@@ -1,7 +1,6 @@
 // Zeroes the block-size word (mmInfo) of every static object in the data
-// section of a module built with asc's minimal runtime, in place:
-//
-//   node tools/static-headers.mjs build/firmware.wasm
+// section of a module built with asc's minimal runtime, in place. The
+// build runs it through tools/finish.mjs, between asc and wasm-opt.
 //
 // asc lays each static string, buffer and array out in linear memory with
 // the runtime's 20-byte header: mmInfo (the TLSF block size), two GC link
@@ -16,8 +15,7 @@
 // Only objects found by walking the chain of headers are touched: each
 // header must say a block size that matches its payload size and its
 // alignment, and have zero GC words; the walk stops at the first place
-// that does not look like a header. Run it between asc and wasm-opt.
-import { readFileSync, writeFileSync } from "node:fs";
+// that does not look like a header.
 
 function leb(b, at) {
   let r = 0, s = 0, x;
@@ -86,12 +84,4 @@ export function zeroStaticHeaders(b) {
     p = starts.find((s) => s > p);
   }
   return zeroed;
-}
-
-if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
-  const path = process.argv[2];
-  const b = readFileSync(path);
-  const n = zeroStaticHeaders(b);
-  writeFileSync(path, b);
-  console.error(`static headers: ${n} block sizes zeroed in ${path}`);
 }

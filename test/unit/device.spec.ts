@@ -69,8 +69,8 @@ class Rig {
     for (let i = 0; i < s.length; i++) if (s[i].indexOf(part) >= 0) return true;
     return false;
   }
-  /** "who am i" answered 401 invalid_token (RFC 6750 §3.1): the refresh it starts is the last request. */
-  actionRejected(): void {
+  /** "who am i" answered 401 invalid_token (RFC 6750 §3.1): the refresh it starts is the last request. Returns that 401. */
+  actionRejected(): HttpResponse {
     this.tick();
     this.device.onUtterance("who am i", this.now);
     this.tick();
@@ -79,6 +79,7 @@ class Rig {
     this.answer(bad);
     this.tick();
     expectEq<string>(this.port.last().url, "https://as.example/token", "refresh sent");
+    return bad;
   }
 }
 
@@ -264,14 +265,7 @@ test("spin guard: a past deadline without progress is pushed out once, with prog
 
 test("401 → one refresh at the token endpoint → one retry with the new token, through the coordinator", () => {
   const r = new Rig(FULL, true);
-  r.tick();
-  r.device.onUtterance("who am i", r.now);
-  r.tick();
-  const bad = json(401, "");
-  bad.wwwAuthenticate = 'Bearer error="invalid_token"';
-  r.answer(bad);
-  r.tick();
-  expectEq<string>(r.port.last().url, "https://as.example/token", "refresh sent");
+  const bad = r.actionRejected();
   expect(r.port.last().body.indexOf("grant_type=refresh_token") >= 0, "RFC 6749 §6 refresh");
   r.answer(json(200, TOKENS));
   r.tick();
