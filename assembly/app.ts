@@ -15,7 +15,7 @@ import { ActionTable, loadActionTable } from "./actions/table";
 import { Device } from "./device";
 import { Fault, fault } from "./faults";
 import { DeviceState } from "./device_state";
-import { render } from "./ui/render";
+import { Frames } from "./ui/render";
 import { Presenter } from "./ui/presenter";
 import { W, words } from "./ui/words";
 import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_MAX_BYTES } from "./limits";
@@ -23,6 +23,7 @@ import { ACTION_TABLE_MAX_BYTES, CONFIG_MAX_BYTES, DEFAULT_BODY_CAP, UTTERANCE_M
 export class App {
   private device!: Device;
   private presenter: Presenter;
+  private frames: Frames = new Frames();
   private bodyCap: i32;
   private cfg: DeviceConfig;
 
@@ -82,6 +83,6 @@ export class App {
     const d = this.device;
     const s = d.state();
     const prev = this.presenter.shown;
-    this.presenter.present(s, render(<DeviceState>prev, s, d.views(s), now), d.speech);
+    this.presenter.present(s, this.frames.next(<DeviceState>prev, s, d.views(s), now), d.speech);
   }
 }

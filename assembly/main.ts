@@ -5,6 +5,7 @@
 import * as board from "./board/board";
 import { randomSeed } from "./board/random";
 import { App } from "./app";
+import { collect, settle } from "./heap";
 
 let app: App | null = null;
 
@@ -13,46 +14,47 @@ export function fw_abi_version(): i32 {
 }
 
 // The release build uses the minimal runtime, which never collects by
-// itself: every entry ends with __collect(), where nothing managed is left
-// on the stack (only globals hold the app). Collecting at every entry end
-// also keeps the live objects packed low in the heap: collecting only when
-// room ran short let them scatter, and a large answer body then found no
-// contiguous block in the fixed 2-page memory.
+// itself. Every entry ends where nothing managed is left on the stack (only
+// globals hold the app), so it may collect there: settle() (heap.ts) does
+// once enough garbage may be waiting. Boot collects after each phase
+// outright, so the objects that live on are packed low in the heap: when
+// collections came only as room ran short they scattered, and a large
+// answer body then found no contiguous block in the fixed 2-page memory.
 
 export function fw_init(): i32 {
   const a = new App(randomSeed());
   app = a;
   // Booting parses the configuration and the action table: collect their
   // garbage between phases (the app's fields hold what is kept).
-  __collect();
+  collect();
   a.wire();
-  __collect();
+  collect();
   const r = a.boot(board.monotonicMs());
-  __collect();
+  collect();
   return r;
 }
 
 export function fw_tick(now_ms: i64): i64 {
   if (app === null) return -1;
   const next = app!.tick(now_ms);
-  __collect();
+  settle();
   return next;
 }
 
 export function fw_on_net_response(id: i32, status: i32, body_len: i32): void {
   if (app === null) return;
   app!.onNetResponse(id, status, body_len, board.monotonicMs());
-  __collect();
+  settle();
 }
 
 export function fw_on_button(button: i32): void {
   if (app === null) return;
   app!.onButton(button, board.monotonicMs());
-  __collect();
+  settle();
 }
 
 export function fw_on_utterance(len: i32): void {
   if (app === null) return;
   app!.onUtterance(len, board.monotonicMs());
-  __collect();
+  settle();
 }

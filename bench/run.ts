@@ -386,8 +386,10 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
     return null;
   }
   /** One action; a reason to stop, or null. */
+  const perAction: number[] = [];
   const one = async (): Promise<string | null> => {
     const before = rt.stats.traps;
+    const own0 = dev.ownMs;
     const p = onSay();
     rt.utter("who am i");
     let text: string;
@@ -397,6 +399,7 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
       return trapped(before) ?? firstLine(e);
     }
     if (!SIGNED_IN.test(text)) return trapped(before) ?? `the device said ${JSON.stringify(text)}`;
+    perAction.push(dev.ownMs - own0);
     return trapped(before);
   };
   const warmUp = 20; // JIT, connection paths, the backend
@@ -410,7 +413,10 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
   let done = 0;
   let stop: string | null = null;
   while (done < warmUp + n) {
-    if (done === warmUp) from = mark(done);
+    if (done === warmUp) {
+      from = mark(done);
+      perAction.length = 0;
+    }
     if (performance.now() - from.t > budgetMs) {
       stop = `stopped by the ${budgetMs / 1000} s budget`;
       break;
@@ -438,11 +444,12 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
   const wall = last.t - from.t;
   const cpuMs = (last.cpu.user + last.cpu.system - from.cpu.user - from.cpu.system) / 1000;
   const ownMs = (last.own - from.own) / count;
+  console.log("DBG imports/action", (globalThis as any).__importCalls / (done+1), JSON.stringify((globalThis as any).__byName));
   const entryMs = (last.entry - from.entry) / count;
   const rate = count / (wall / 1000);
   raw.firmwareActions = {
     n: count, warmUp: from.done, stoppedAfter: stop ? done + 1 : null, stop, wallMs: wall, processCpuMsPerAction: cpuMs / count,
-    ownMsPerAction: ownMs, entryMsPerAction: entryMs, entriesPerAction: (last.entries - from.entries) / count, traps: rt.stats.traps,
+    ownMsPerAction: ownMs, ownMsMedian: median(perAction), entryMsPerAction: entryMs, entriesPerAction: (last.entries - from.entries) / count, traps: rt.stats.traps,
   };
   if (stop) stopNote = `${stop} at voice action ${done + 2} of ${warmUp + n + 1}; figures over the ${count} before it${from === start ? ", warm-up included" : ""}`;
   fig({
@@ -450,7 +457,7 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
     ratio: declaredMax ? memoryNow / declaredMax : null, reference: declaredMax ? "declared maximum" : undefined,
     status: stop ? "error" : "ok", note: stop ? stopNote ?? undefined : undefined,
   });
-  return { rate, ownMs, cpuMs: cpuMs / count, n: count };
+  return { rate, ownMs, ownMedianMs: median(perAction), cpuMs: cpuMs / count, n: count };
 }
 
 /** Set when the firmware's action loop ended early; shown on the action figures. */
@@ -482,7 +489,9 @@ async function referenceActions(rig: Rig, profile: BoardProfile): Promise<{ rate
   const sessionId = randomBytes(16).toString("hex");
   let isNew = true;
   let own = 0;
+  const perAction: number[] = [];
   const one = () => new Promise<void>((resolve, reject) => {
+    const own0 = own;
     const t0 = performance.now();
     const body = JSON.stringify({
       version: "2.0",
@@ -499,7 +508,10 @@ async function referenceActions(rig: Rig, profile: BoardProfile): Promise<{ rate
         own += performance.now() - t1;
         isNew = false;
         if (r.status !== 200 || typeof speech !== "string" || !SIGNED_IN.test(speech)) reject(new Error(`reference answer ${r.status}`));
-        else resolve();
+        else {
+          perAction.push(own - own0);
+          resolve();
+        }
       } catch (e) {
         reject(e);
       }
@@ -508,14 +520,15 @@ async function referenceActions(rig: Rig, profile: BoardProfile): Promise<{ rate
   });
   for (let i = 0; i < 50; i++) await one();
   own = 0;
+  perAction.length = 0;
   const n = SETTINGS.refActions;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await one();
   const wall = performance.now() - t0;
   const cpuMs = cpuMsSince(cpu0);
-  raw.referenceActions = { n, wallMs: wall, processCpuMsPerAction: cpuMs / n, ownMsPerAction: own / n };
-  return { rate: n / (wall / 1000), ownMs: own / n, cpuMs: cpuMs / n, n };
+  raw.referenceActions = { n, wallMs: wall, processCpuMsPerAction: cpuMs / n, ownMsPerAction: own / n, ownMsMedian: median(perAction) };
+  return { rate: n / (wall / 1000), ownMs: own / n, ownMedianMs: median(perAction), cpuMs: cpuMs / n, n };
 }
 
 async function actionsPhase(rig: Rig, dev: BenchDevice, profile: BoardProfile, declaredMax: number | null): Promise<void> {
@@ -538,7 +551,7 @@ async function actionsPhase(rig: Rig, dev: BenchDevice, profile: BoardProfile, d
   fig({
     id: "actions.firmware_cpu", section: S, name: "firmware CPU per voice action (in wasm, board calls excluded)", value: fw.ownMs * 1000, unit: "µs",
     ...against(fw.ownMs * 1000, ref ? ref.ownMs * 1000 : undefined, "TypeScript build + parse", "µs"),
-    note: `with board calls ${(((raw.firmwareActions as { entryMsPerAction: number }).entryMsPerAction) * 1000).toFixed(0)} µs`,
+    note: `mean; median ${(fw.ownMedianMs * 1000).toFixed(1)} µs against ${ref ? (ref.ownMedianMs * 1000).toFixed(1) : "?"} µs; with board calls ${(((raw.firmwareActions as { entryMsPerAction: number }).entryMsPerAction) * 1000).toFixed(0)} µs`,
     status: stopNote ? "error" : "ok",
   });
   fig({

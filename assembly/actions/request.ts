@@ -177,24 +177,30 @@ function failed(r: ActionResult, f: Fault, arg: string = ""): ActionResult {
   return r;
 }
 
-/** The kind of member `key` of an object, Null when absent. */
-function kindOf(obj: JsonValue, key: string): JsonKind {
-  const v = obj.get(key);
+/** The kind of a member, Null when absent. */
+function kindOf(v: JsonValue | null): JsonKind {
   return v === null ? JsonKind.Null : v.kind;
 }
 
-/** Whether member `key` is absent, null, or of `kind`. */
-function isOptional(obj: JsonValue, key: string, kind: JsonKind): bool {
-  const k = kindOf(obj, key);
+/** Whether a member is absent, null, or of `kind`. */
+function isOptional(v: JsonValue | null, kind: JsonKind): bool {
+  const k = kindOf(v);
   return k == JsonKind.Null || k == kind;
 }
 
 /** A member that must be a string: its text, or null with r failed. */
 function requiredString(obj: JsonValue, key: string, r: ActionResult): string | null {
-  const k = kindOf(obj, key);
-  if (k == JsonKind.String) return obj.getString(key);
+  const v = obj.get(key);
+  const k = kindOf(v);
+  if (k == JsonKind.String) return v!.str;
   failed(r, k == JsonKind.Null ? Fault.ActionMissing : Fault.ActionWrongType, key);
   return null;
+}
+
+/** An optional string member's text, controls stripped; "" when absent or null. */
+function shownString(v: JsonValue | null): string {
+  // What the backend says is shown and spoken, never interpreted: controls go.
+  return kindOf(v) == JsonKind.String ? stripControls(v!.str, true) : "";
 }
 
 /**
@@ -202,13 +208,12 @@ function requiredString(obj: JsonValue, key: string, r: ActionResult): string | 
  * wrong type (r unchanged), or "".
  */
 function readOutput(out: JsonValue, r: ActionResult): string {
-  if (!isOptional(out, "speech", JsonKind.String)) return "speech";
-  if (!isOptional(out, "display", JsonKind.String)) return "display";
-  // What the backend says is shown and spoken, never interpreted: controls go.
-  const s = out.getString("speech");
-  const d = out.getString("display");
-  const speech = s !== null ? stripControls(s, true) : "";
-  const display = d !== null ? stripControls(d, true) : "";
+  const s = out.get("speech");
+  if (!isOptional(s, JsonKind.String)) return "speech";
+  const d = out.get("display");
+  if (!isOptional(d, JsonKind.String)) return "display";
+  const speech = shownString(s);
+  const display = shownString(d);
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
   return "";
@@ -249,9 +254,10 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (code.length == 0) return failed(r, Fault.ActionEmptyCode);
   r.resultCode = code;
 
-  if (!isOptional(root, "directives", JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
-  if (!isOptional(root, "output", JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
-  const out = root.getObject("output");
+  if (!isOptional(root.get("directives"), JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
+  const o = root.get("output");
+  if (!isOptional(o, JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
+  const out = kindOf(o) == JsonKind.Object ? o : null;
 
   if (code != RESULT_OK) {
     // The backend's own words for the error, when its output is well-formed.

@@ -2,7 +2,7 @@
 // the answer is pulled during fw_on_net_response (boards/ABI.md, Network).
 import * as abi from "./imports";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
-import { decodeUtf8, encodeUtf8 } from "../net/utf8";
+import { decodeUtf8, encodeUtf8, writeUtf8 } from "../net/utf8";
 import { bodyCapFor, workBuffer } from "../net/buffer";
 
 function utf8(s: string): Uint8Array {
@@ -25,13 +25,19 @@ export function sendRequest(req: HttpRequest): i32 {
 }
 
 const HEADER_CAP: i32 = 512;
+/** Room after the value for the header's name (ASCII, at most this long). */
+const HEADER_NAME_CAP: i32 = 32;
+/** Where every header is read: allocated once, so reading one allocates only its text. */
+let headerBuf: Uint8Array | null = null;
 
 /** A header's value ("" when absent), or null when its bytes are not UTF-8 (RFC 3629). */
 function readHeader(id: i32, name: string): string | null {
-  const n = utf8(name);
-  const buf = new Uint8Array(HEADER_CAP);
-  const len = abi.net_read_header(id, n.dataStart, n.length, buf.dataStart, HEADER_CAP);
-  if (len < 0) return "";
+  let buf = headerBuf;
+  if (buf === null) headerBuf = buf = new Uint8Array(HEADER_CAP + HEADER_NAME_CAP);
+  const at = buf.dataStart;
+  const n = writeUtf8(name, at + HEADER_CAP, false);
+  const len = abi.net_read_header(id, at + HEADER_CAP, n, at, HEADER_CAP);
+  if (len <= 0) return "";
   return decodeUtf8(buf, 0, min(len, HEADER_CAP));
 }
 

@@ -231,13 +231,25 @@ const NAME_BUF = memory.data(NAME_UNITS << 1);
 /** Whether the checked string whose opening quote is at `q` reads as `key`. */
 function nameIs(doc: Uint8Array, q: i32, key: string): bool {
   const n = key.length;
+  // Plain ASCII, as every name the device looks up is, compares in place:
+  // the string was checked, so a closing quote stops the loop in bounds.
+  const at = doc.dataStart + <usize>q + 1;
+  const k = changetype<usize>(key);
+  let i = 0;
+  for (; i < n; i++) {
+    const c = <u32>load<u8>(at + <usize>i);
+    if (c == 0x22 || c == 0x5c || c >= 0x80) break;
+    if (c != <u32>load<u16>(k + (<usize>i << 1))) return false;
+  }
+  if (i == n && load<u8>(at + <usize>n) == 0x22) return true;
+  if (load<u8>(at + <usize>i) == 0x22) return false; // ends before the key does, or after it
+  // An escape or a non-ASCII character: decode the name and compare units.
   if (walkText(doc, q + 1, doc.length, true, 0) != n) return false;
   if (n > NAME_UNITS) return stringAt(doc, q) == key;
   walkText(doc, q + 1, doc.length, true, NAME_BUF);
   // A loop, not memory.compare: that one is inlined, and names are short.
-  const k = changetype<usize>(key);
-  for (let i: usize = 0; i < <usize>n << 1; i += 2) {
-    if (load<u16>(NAME_BUF + i) != load<u16>(k + i)) return false;
+  for (let j: usize = 0; j < <usize>n << 1; j += 2) {
+    if (load<u16>(NAME_BUF + j) != load<u16>(k + j)) return false;
   }
   return true;
 }

@@ -39,10 +39,12 @@ export class Presenter {
     board.led(look.pattern, look.rgb, look.periodMs);
   }
 
-  present(s: DeviceState, f: Frame, speech: Array<string>): void {
+  /** `f` null: the frame is the one presented last (render.ts, Frames); only `speech` is new. */
+  present(s: DeviceState, f: Frame | null, speech: Array<string>): void {
     this.announce(s);
     for (let i = 0; i < speech.length; i++) board.say(speech[i]);
     speech.length = 0;
+    if (f === null) return;
     if (f.onEnter.length > 0) board.say(f.onEnter);
     if (this.speaker && f.codeKey.length > 0 && f.codeKey != this.spokenCode) {
       this.spokenCode = f.codeKey;

@@ -38,6 +38,34 @@ export class Frame {
   codeKey: string = "";
 }
 
+/** Whether two views give the same frame (every field render reads). */
+export function sameViews(a: Views, b: Views): bool {
+  return a.configOk == b.configOk && a.expiresAtMs == b.expiresAtMs && a.codeRepeat == b.codeRepeat
+    && a.userCode == b.userCode && a.verificationUri == b.verificationUri
+    && a.verificationUriComplete == b.verificationUriComplete && a.reason == b.reason && a.reply == b.reply;
+}
+
+/**
+ * Renders only when the frame may differ from the last one: most entries
+ * (a tick, an answer on its way) change nothing on screen, and building a
+ * frame costs more than the rest of a voice action. render() is pure, so
+ * the same state and views make the same frame, except for the countdown,
+ * which reads the clock: a screen with a code is always rendered.
+ */
+export class Frames {
+  private lastState: i32 = -1;
+  private last: Views | null = null;
+
+  /** The frame to present, or null when it would equal the last one and `prev` (the state shown) is `s`. */
+  next(prev: DeviceState, s: DeviceState, v: Views, now: i64): Frame | null {
+    const last = this.last;
+    if (prev == s && <i32>s == this.lastState && last !== null && !showsCode(s, v) && sameViews(v, last)) return null;
+    this.lastState = <i32>s;
+    this.last = v;
+    return render(prev, s, v, now);
+  }
+}
+
 function showsCode(s: DeviceState, v: Views): bool {
   return s == DeviceState.AwaitingApproval || (s == DeviceState.Backoff && v.userCode.length > 0);
 }

@@ -14,7 +14,7 @@ import { TokenStore } from "../../assembly/auth/store";
 import { TokenRecord } from "../../assembly/auth/token_record";
 import { loadActionTable } from "../../assembly/actions/table";
 import { HttpResponse, NET_CONNECT_FAILED } from "../../assembly/net/http";
-import { render, Views } from "../../assembly/ui/render";
+import { Frames, render, Views } from "../../assembly/ui/render";
 import { SPIN_GUARD_MS } from "../../assembly/limits";
 import * as msg from "../../assembly/ui/messages";
 import { W, words } from "../../assembly/ui/words";
@@ -323,6 +323,33 @@ test("render: every reply shows on screen with its line breaks; the code is said
   expectEq<string>(f.model.userCode, "WDJB-MJHT", "grouped code on screen");
   expect(f.code.indexOf("W as in") >= 0 || f.code.indexOf("W") >= 0, "the code is spelled for a speaker");
   expect(f.codeKey.length > 0, "a key to say it once");
+});
+
+test("Frames: an unchanged state and views make no new frame; any change, a countdown or a state entered does", () => {
+  const frames = new Frames();
+  const linked = (reply: string): Views => {
+    const v = new Views();
+    v.reply = reply;
+    return v;
+  };
+  const L = DeviceState.Linked;
+  expect(frames.next(L, L, linked("Signed in as alice"), 0) !== null, "the first frame is rendered");
+  expect(frames.next(L, L, linked("Signed in as alice"), 5000) === null, "equal views (other objects), same state: none");
+  const f = frames.next(L, L, linked("Signed in as bob"), 6000);
+  expect(f !== null && f.model.lines.includes("Signed in as bob"), "a new reply is rendered");
+  const e = frames.next(DeviceState.Refreshing, L, linked("Signed in as bob"), 7000);
+  expect(e !== null, "a state not yet shown is rendered, though the views are equal");
+  const r = linked("Signed in as bob");
+  r.reason = "E305 503";
+  expect(frames.next(L, L, r, 8000) !== null, "any field of the views counts");
+  const c = new Views();
+  c.userCode = "WDJBMJHT";
+  c.verificationUri = "https://as.example/activate";
+  c.expiresAtMs = 600000;
+  const A = DeviceState.AwaitingApproval;
+  expect(frames.next(L, A, c, 0) !== null, "a code screen");
+  const again = frames.next(A, A, c, 60000);
+  expect(again !== null && again.model.countdown != frames.next(A, A, c, 0)!.model.countdown, "a code screen is rendered every time: its countdown reads the clock");
 });
 
 test("refresh refused with invalid_client: unlinked, the code on screen, only words said", () => {
