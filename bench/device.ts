@@ -111,8 +111,6 @@ export class BenchDevice {
   private timeImport(fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
     return (...args: unknown[]) => {
       if (this.depth === 0) return fn(...args);
-      (globalThis as any).__importCalls = ((globalThis as any).__importCalls ?? 0) + 1;
-      const nm = fn.name; const m = ((globalThis as any).__byName ??= {}); m[nm] = (m[nm] ?? 0) + 1;
       const t0 = performance.now();
       try {
         return fn(...args);
@@ -124,7 +122,6 @@ export class BenchDevice {
 
   private onTrace(e: TraceEvent): void {
     const s = { ...e, at: performance.now() } as Seen;
-    if (JSON.stringify(e).includes("HEAP")) console.log("DBG", JSON.stringify(e));
     this.recent.push(s);
     if (this.recent.length > this.keep) this.recent.shift();
     this.o.onEvent?.(s);

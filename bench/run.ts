@@ -444,7 +444,6 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null): Pr
   const wall = last.t - from.t;
   const cpuMs = (last.cpu.user + last.cpu.system - from.cpu.user - from.cpu.system) / 1000;
   const ownMs = (last.own - from.own) / count;
-  console.log("DBG imports/action", (globalThis as any).__importCalls / (done+1), JSON.stringify((globalThis as any).__byName));
   const entryMs = (last.entry - from.entry) / count;
   const rate = count / (wall / 1000);
   raw.firmwareActions = {
