@@ -11,7 +11,6 @@ export class DeviceConfig {
   deviceAuthorizationEndpoint: string = "";
   tokenEndpoint: string = "";
   revocationEndpoint: string = "";
-  introspectionEndpoint: string = "";
   clientId: string = "";
   clientSecret: string = "";
   scope: string = "";
@@ -99,7 +98,6 @@ function checkConfig(r: JsonResult): DeviceConfig {
   cfg.deviceAuthorizationEndpoint = field(obj, "device_authorization_endpoint", true, false);
   cfg.tokenEndpoint = field(obj, "token_endpoint", true, false);
   cfg.revocationEndpoint = field(obj, "revocation_endpoint", true, false);
-  cfg.introspectionEndpoint = field(obj, "introspection_endpoint", true, false);
   cfg.clientId = field(obj, "client_id", false, false);
   cfg.clientSecret = field(obj, "client_secret", false, false);
   cfg.scope = field(obj, "scope", false, false);
@@ -129,7 +127,6 @@ export function applyDiscovery(cfg: DeviceConfig, doc: JsonValue): string {
   cfg.deviceAuthorizationEndpoint = fromDocument(doc, "device_authorization_endpoint", cfg.deviceAuthorizationEndpoint);
   cfg.tokenEndpoint = fromDocument(doc, "token_endpoint", cfg.tokenEndpoint);
   cfg.revocationEndpoint = fromDocument(doc, "revocation_endpoint", cfg.revocationEndpoint);
-  cfg.introspectionEndpoint = fromDocument(doc, "introspection_endpoint", cfg.introspectionEndpoint);
   if (fieldError.length > 0) return fieldError;
   // RFC 8628 §4: without device_authorization_endpoint the server does not do the device flow.
   if (cfg.deviceAuthorizationEndpoint.length == 0) return fault(Fault.AnswerMissing, "device_authorization_endpoint");

@@ -33,13 +33,11 @@ export class Discovery {
   private baseDevice: string;
   private baseToken: string;
   private baseRevocation: string;
-  private baseIntrospection: string;
 
   constructor(private cfg: DeviceConfig, private rng: Rng) {
     this.baseDevice = cfg.deviceAuthorizationEndpoint;
     this.baseToken = cfg.tokenEndpoint;
     this.baseRevocation = cfg.revocationEndpoint;
-    this.baseIntrospection = cfg.introspectionEndpoint;
   }
 
   get needed(): bool {
@@ -119,7 +117,6 @@ export class Discovery {
     this.cfg.deviceAuthorizationEndpoint = this.baseDevice;
     this.cfg.tokenEndpoint = this.baseToken;
     this.cfg.revocationEndpoint = this.baseRevocation;
-    this.cfg.introspectionEndpoint = this.baseIntrospection;
   }
 
   private fail(why: string): void {

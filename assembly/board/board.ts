@@ -1,7 +1,7 @@
 // The friendly layer over the board ABI: typed wrappers that turn strings
 // and byte arrays into (pointer, length) pairs. See boards/ABI.md.
 import * as abi from "./imports";
-import { decodeUtf8, encodeUtf8, utf8InvalidAt } from "../net/utf8";
+import { decodeUtf8, encodeUtf8, utf8InvalidAt, writeUtf8 } from "../net/utf8";
 import { Note, noteLine } from "../notes";
 
 export const ABI_VERSION: i32 = 1;
@@ -27,16 +27,32 @@ export const enum Button { Link = 1, Unlink = 2, Action = 3 }
 
 export const enum ConfigKind { Device = 0, Actions = 1 }
 
-// Each text import takes the string's UTF-8 bytes as (pointer, length); the
-// buffer is garbage once the call returns (the board copies what it keeps).
+// Each text import takes the string's UTF-8 bytes as (pointer, length),
+// written into one static scratch: the board copies what it keeps before
+// the call returns, so a log line or a spoken answer allocates nothing.
+// Text longer than the scratch gets a fresh array, which nothing frees
+// before the entry ends (heap.ts collects only then).
+const SCRATCH_BYTES: i32 = 1024;
+const scratch = memory.data(SCRATCH_BYTES);
+/** The length of the text textAt() wrote last, bytes. */
+export let textLen: i32 = 0;
+
+/** Where `s` is, as UTF-8, for one board call: at `offset` in the scratch when it fits. */
+export function textAt(s: string, offset: i32 = 0): usize {
+  const n = writeUtf8(s, 0, false);
+  textLen = n;
+  if (offset + n > SCRATCH_BYTES) return encodeUtf8(s, false).dataStart;
+  writeUtf8(s, scratch + offset, false);
+  return scratch + offset;
+}
 
 export function cap(id: Cap): i32 {
   return abi.board_cap(id);
 }
 
 export function displayText(text: string): i32 {
-  const b = encodeUtf8(text, false);
-  return abi.display_text(b.dataStart, b.length);
+  const at = textAt(text);
+  return abi.display_text(at, textLen);
 }
 
 export function displayBlit(x: i32, y: i32, w: i32, h: i32, pixels: Uint8Array): i32 {
@@ -48,18 +64,18 @@ export function led(pattern: LedPattern, rgb: i32, periodMs: i32): void {
 }
 
 export function say(text: string): void {
-  const b = encodeUtf8(text, false);
-  abi.audio_say(b.dataStart, b.length);
+  const at = textAt(text);
+  abi.audio_say(at, textLen);
 }
 
 export function announceState(name: string): void {
-  const b = encodeUtf8(name, false);
-  abi.state_set(b.dataStart, b.length);
+  const at = textAt(name);
+  abi.state_set(at, textLen);
 }
 
 export function log(level: LogLevel, text: string): void {
-  const b = encodeUtf8(text, false);
-  abi.log(level, b.dataStart, b.length);
+  const at = textAt(text);
+  abi.log(level, at, textLen);
 }
 
 export function monotonicMs(): i64 {

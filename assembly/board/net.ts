@@ -1,6 +1,7 @@
 // Network requests over the board ABI: requests go out at once with an id;
 // the answer is pulled during fw_on_net_response (boards/ABI.md, Network).
 import * as abi from "./imports";
+import * as board from "./board";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
 import { decodeUtf8, encodeUtf8, writeUtf8 } from "../net/utf8";
 import { bodyCapFor, workBuffer } from "../net/buffer";
@@ -11,14 +12,17 @@ function utf8(s: string): Uint8Array {
 
 /** Starts a request; returns its id (> 0) or a negative ABI error. */
 export function sendRequest(req: HttpRequest): i32 {
-  const m = utf8(req.method);
-  const u = utf8(req.url);
+  // The method and the URL in the board's text scratch, one after the other.
+  const m = board.textAt(req.method);
+  const mLen = board.textLen;
+  const u = board.textAt(req.url, mLen);
+  const uLen = board.textLen;
   // Bytes when the request was built as bytes (a token-sized request), else the text encoded here.
   const h = req.headerBytes !== null ? req.headerBytes! : utf8(req.headers);
   const b = req.bodyBytes !== null ? req.bodyBytes! : utf8(req.body);
   return abi.net_request(
-    m.dataStart, m.length,
-    u.dataStart, u.length,
+    m, mLen,
+    u, uLen,
     h.dataStart, h.byteLength,
     b.dataStart, b.byteLength,
     req.timeoutMs);

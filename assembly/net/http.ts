@@ -69,13 +69,16 @@ export class HttpRequest {
   }
 }
 
+/** The body of an answer without one: shared, never written. */
+const NO_BODY = new Uint8Array(0);
+
 export class HttpResponse {
   status: i32 = 0;
   contentType: string = "";
   retryAfter: string = "";
   wwwAuthenticate: string = "";
   /** The body as it arrived: bytes, read by the JSON and form readers without a text copy. */
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Uint8Array = NO_BODY;
 
   /** The body as strict UTF-8 text, or "" when it is not UTF-8 (RFC 3629). */
   get body(): string {
