@@ -147,7 +147,6 @@ export function match(table: ActionTable, utterance: string): Match | null {
   const m = new Match();
   m.actionName = bestAction.name;
   m.local = bestAction.local;
-  m.pattern = bestPattern.source;
   for (let k = 0; k < bestAction.paramNames.length; k++) {
     const s = unchecked(slotStart[k]);
     if (s < 0) continue;

@@ -28,7 +28,6 @@ export function wordIndex(token: i32): i32 {
 }
 
 export class Pattern {
-  source: string = "";
   /** Slots and words in order (isSlot, wordIndex). */
   tokens: StaticArray<i32> = new StaticArray<i32>(0);
   /** Number of literal words: the pattern's specificity. */
@@ -72,8 +71,6 @@ export class Match {
   paramNames: Array<string> = [];
   paramTypes: Array<string> = [];
   paramValues: Array<string> = [];
-  /** The pattern as written in the table, for logs. */
-  pattern: string = "";
 
   /** Value of a filled parameter, or null. */
   param(name: string): string | null {

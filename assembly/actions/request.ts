@@ -126,6 +126,10 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   return out;
 }
 
+/** The request every action fills in: its objects are made once, not per action. */
+const BODY = new ActionRequestBody();
+const NO_PARAMETERS = new JSON.Raw("{}");
+
 /** Builds the JSON body of an action request, every string escaped per RFC 8259. */
 export function buildActionRequest(
   m: Match,
@@ -134,8 +138,9 @@ export function buildActionRequest(
   accessToken: string,
   deviceType: string,
 ): string {
-  const body = new ActionRequestBody();
+  const body = BODY;
   body.action.actionName = m.actionName;
+  body.action.parameters = NO_PARAMETERS;
   const n = min(m.paramNames.length, min(m.paramTypes.length, m.paramValues.length));
   if (n > 0) {
     // Names are unique in a table (actions/table.ts), so no key repeats.
@@ -156,7 +161,9 @@ export function buildActionRequest(
   body.context.session.isNew = isNew;
   body.context.session.accessToken = accessToken;
   body.context.device.type = deviceType;
-  return JSON.stringify<ActionRequestBody>(body);
+  const json = JSON.stringify<ActionRequestBody>(body);
+  body.context.session.accessToken = ""; // a token is never kept
+  return json;
 }
 
 export class ActionResult {

@@ -106,7 +106,6 @@ function paramIndex(action: ActionDef, name: string): i32 {
 /** Reads pattern `src` of `action` into p; returns 0, or the fault that refuses it. */
 function readPattern(src: string, action: ActionDef, p: Pattern): i32 {
   if (src.length > MAX_PATTERN_CHARS) return Fault.PatternTooLong;
-  p.source = src;
   patternTokens.length = 0;
   let textStart = 0;
   let i = 0;

@@ -137,7 +137,7 @@ export class JsonValue {
     if (this.doc === null || this.kind < JsonKind.Array) return;
     // Walks the container again: it was checked, so the walk cannot fail.
     const doc = this.doc!;
-    const w = new Walk(doc, this.start + 1);
+    const w = Walk.over(doc, this.start + 1);
     for (let n = 0; w.child(doc[this.start] + 2, n, 1); n++) {
       if (w.name >= 0) keys.push(stringAt(doc, w.name));
       items.push(JsonValue.view(doc, w.start, w.pos));
@@ -209,11 +209,11 @@ function stringAt(doc: Uint8Array, q: i32): string {
  * fill an array of exactly their size; at most JSON_MAX_MEMBERS, 12 bytes each.
  */
 function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
-  let w = new Walk(doc, start + 1);
+  let w = Walk.over(doc, start + 1);
   let n = 0;
   while (w.child(0x7d, n, 1)) n++;
   const idx = new StaticArray<i32>(n * 3);
-  w = new Walk(doc, start + 1);
+  w = Walk.over(doc, start + 1);
   for (let k = 0; k < n; k++) {
     w.child(0x7d, k, 1);
     unchecked(idx[k * 3] = w.name);
@@ -268,7 +268,7 @@ export class JsonResult {
  */
 export function parseJsonBytes(doc: Uint8Array): JsonResult {
   const result = new JsonResult();
-  const w = new Walk(doc);
+  const w = Walk.over(doc, 0);
   if (doc.length > JSON_MAX_CHARS) {
     w.fault = Fault.JsonTooLarge;
     w.pos = doc.length;

@@ -29,6 +29,8 @@ export const JSON_MAX_MEMBERS: i32 = 512;
 
 const TWO53: u64 = 9007199254740992;
 
+let shared: Walk | null = null;
+
 export class Walk {
   pos: i32 = 0;
   values: i32 = 0;
@@ -40,6 +42,26 @@ export class Walk {
 
   constructor(public doc: Uint8Array, start: i32 = 0) {
     this.pos = start;
+  }
+
+  /**
+   * The one walk, reset to start at `start` of `doc`: walks never nest (a
+   * reader finishes one before it starts the next), so none is allocated.
+   */
+  static over(doc: Uint8Array, start: i32): Walk {
+    let w = shared;
+    if (w === null) {
+      w = new Walk(doc, start);
+      shared = w;
+      return w;
+    }
+    w.doc = doc;
+    w.pos = start;
+    w.values = 0;
+    w.fault = 0;
+    w.name = -1;
+    w.start = 0;
+    return w;
   }
 
   fail(f: Fault): bool {
