@@ -203,16 +203,32 @@ function stringAt(doc: Uint8Array, q: i32): string {
   return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
 }
 
+// Where memberIndex notes the members of a small object in its one walk.
+const SCRATCH_MEMBERS = 16;
+const MEMBER_SCRATCH = memory.data(SCRATCH_MEMBERS * 12);
+
 /**
- * The byte ranges of the members of the checked object at `start`: two
- * walks (checked already, so neither can fail), one to count them, one to
- * fill an array of exactly their size; at most JSON_MAX_MEMBERS, 12 bytes each.
+ * The byte ranges of the members of the checked object at `start` (checked
+ * already, so no walk can fail), in an array of exactly their size: at
+ * most JSON_MAX_MEMBERS, 12 bytes each. An object of up to 16 members, as
+ * every answer's is, takes one walk; a larger one a second, after counting.
  */
 function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
   let w = Walk.over(doc, start + 1);
   let n = 0;
-  while (w.child(0x7d, n, 1)) n++;
+  for (; w.child(0x7d, n, 1); n++) {
+    if (n < SCRATCH_MEMBERS) {
+      const at = MEMBER_SCRATCH + <usize>n * 12;
+      store<i32>(at, w.name);
+      store<i32>(at, w.start, 4);
+      store<i32>(at, w.pos, 8);
+    }
+  }
   const idx = new StaticArray<i32>(n * 3);
+  if (n <= SCRATCH_MEMBERS) {
+    memory.copy(changetype<usize>(idx), MEMBER_SCRATCH, <usize>n * 12);
+    return idx;
+  }
   w = Walk.over(doc, start + 1);
   for (let k = 0; k < n; k++) {
     w.child(0x7d, k, 1);
@@ -241,8 +257,9 @@ function nameIs(doc: Uint8Array, q: i32, key: string): bool {
     if (c == 0x22 || c == 0x5c || c >= 0x80) break;
     if (c != <u32>load<u16>(k + (<usize>i << 1))) return false;
   }
-  if (i == n && load<u8>(at + <usize>n) == 0x22) return true;
-  if (load<u8>(at + <usize>i) == 0x22) return false; // ends before the key does, or after it
+  // At the key's end, the name must end too; a name that ends first is shorter.
+  const c = load<u8>(at + <usize>i);
+  if (i == n || c == 0x22) return i == n && c == 0x22;
   // An escape or a non-ASCII character: decode the name and compare units.
   if (walkText(doc, q + 1, doc.length, true, 0) != n) return false;
   if (n > NAME_UNITS) return stringAt(doc, q) == key;

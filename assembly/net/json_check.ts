@@ -29,8 +29,6 @@ export const JSON_MAX_MEMBERS: i32 = 512;
 
 const TWO53: u64 = 9007199254740992;
 
-let shared: Walk | null = null;
-
 export class Walk {
   pos: i32 = 0;
   values: i32 = 0;
@@ -49,12 +47,7 @@ export class Walk {
    * reader finishes one before it starts the next), so none is allocated.
    */
   static over(doc: Uint8Array, start: i32): Walk {
-    let w = shared;
-    if (w === null) {
-      w = new Walk(doc, start);
-      shared = w;
-      return w;
-    }
+    const w = SHARED;
     w.doc = doc;
     w.pos = start;
     w.values = 0;
@@ -154,6 +147,8 @@ export class Walk {
     return e >= 0 || this.fail(Fault.JsonBadNumber);
   }
 }
+
+const SHARED = new Walk(new Uint8Array(0));
 
 /** JSON whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
 export function isWhitespace(c: i32): bool {
