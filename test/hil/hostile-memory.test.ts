@@ -143,15 +143,25 @@ test("the release firmware: the largest answers in one instance through its real
   const cases: [string, string][] = [["action", LARGEST.action], ["refresh", LARGEST.refresh]];
   for (const [endpoint, body] of cases) {
     const { board, n } = boardFor(endpoint as any);
-    let mem100 = 0;
+    // The module collects once 16 KiB may be garbage (assembly/heap.ts), so
+    // which answer a collection follows shifts and the allocator's layout
+    // keeps moving by about a block: refresh measured 96,952 B at answer
+    // 50, then 105,544-107,016 B, flat to 8,000 answers in one run and one
+    // step of 976 B after answer 250 in another. So the high-water mark
+    // after a quarter of the answers may move by less than 4 KiB; a leak of
+    // 6 bytes per answer over the other 750 would already break it.
+    const warm = FIRMWARE_RUNS >> 2;
+    const MARGIN = 4096;
+    let memWarm = 0;
     for (let i = 1; i <= FIRMWARE_RUNS; i++) {
       const req = reach(board, endpoint as any, n);
       assert.ok(req, `${endpoint}: request ${i} reached`);
       board.answer(req!, { status: 200, contentType: "application/json", body });
-      if (i === Math.min(100, FIRMWARE_RUNS >> 1)) mem100 = board.heapHighWater;
+      if (i === warm) memWarm = board.heapHighWater;
     }
     assert.equal(board.traps, 0, `${endpoint}: no trap (${board.lastTrap})`);
-    assert.equal(board.heapHighWater, mem100, `${endpoint}: the firmware heap's high-water mark flat after 100 answers`);
+    const moved = board.heapHighWater - memWarm;
+    assert.ok(moved >= 0 && moved < MARGIN, `${endpoint}: the firmware heap's high-water mark moved ${moved} B after ${warm} answers (${memWarm} -> ${board.heapHighWater})`);
     board.tick();
     assert.ok(["linked", "refreshing"].includes(board.state), `${endpoint}: still linked (${board.state})`);
     report.push(`firmware ${endpoint}: ${FIRMWARE_RUNS} answers of ${Buffer.byteLength(body)} bytes, heap high-water ${board.heapHighWater} of ${board.memoryBytes} bytes, ${board.traps} traps`);
