@@ -3,7 +3,7 @@
 import * as abi from "./imports";
 import * as board from "./board";
 import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
-import { decodeUtf8, encodeUtf8, writeUtf8 } from "../net/utf8";
+import { decodeUtf8, encodeUtf8 } from "../net/utf8";
 import { bodyCapFor, workBuffer } from "../net/buffer";
 
 function utf8(s: string): Uint8Array {
@@ -29,18 +29,16 @@ export function sendRequest(req: HttpRequest): i32 {
 }
 
 const HEADER_CAP: i32 = 512;
-/** Room after the value for the header's name (ASCII, at most this long). */
-const HEADER_NAME_CAP: i32 = 32;
-/** Where every header is read: allocated once, so reading one allocates only its text. */
+/** Where every header value is read: allocated once, so reading one allocates only its text. */
 let headerBuf: Uint8Array | null = null;
 
 /** A header's value ("" when absent), or null when its bytes are not UTF-8 (RFC 3629). */
 function readHeader(id: i32, name: string): string | null {
   let buf = headerBuf;
-  if (buf === null) headerBuf = buf = new Uint8Array(HEADER_CAP + HEADER_NAME_CAP);
-  const at = buf.dataStart;
-  const n = writeUtf8(name, at + HEADER_CAP, false);
-  const len = abi.net_read_header(id, at + HEADER_CAP, n, at, HEADER_CAP);
+  if (buf === null) headerBuf = buf = new Uint8Array(HEADER_CAP);
+  // The name goes through the board's text scratch, as every text a board call takes.
+  const n = board.textAt(name);
+  const len = abi.net_read_header(id, n, board.textLen, buf.dataStart, HEADER_CAP);
   if (len <= 0) return "";
   return decodeUtf8(buf, 0, min(len, HEADER_CAP));
 }
