@@ -139,19 +139,21 @@ test("a 16 KiB token answer is handled in well under 40 KiB of heap", () => {
   assert.ok(heap.bytes < 40 * 1024, msg);
 });
 
+// The module collects once 16 KiB may be garbage (assembly/heap.ts), so
+// which answer a collection follows shifts, and the allocator's layout
+// keeps moving by a block or so long after the first answers. After the
+// warm-up the firmware's high-water mark may move, by less than this.
+const MARGIN = 4096;
+
 test("the release firmware: the largest answers in one instance through its real completions, memory flat", () => {
   const cases: [string, string][] = [["action", LARGEST.action], ["refresh", LARGEST.refresh]];
   for (const [endpoint, body] of cases) {
     const { board, n } = boardFor(endpoint as any);
-    // The module collects once 16 KiB may be garbage (assembly/heap.ts), so
-    // which answer a collection follows shifts and the allocator's layout
-    // keeps moving by about a block: refresh measured 96,952 B at answer
-    // 50, then 105,544-107,016 B, flat to 8,000 answers in one run and one
-    // step of 976 B after answer 250 in another. So the high-water mark
-    // after a quarter of the answers may move by less than 4 KiB; a leak of
-    // 6 bytes per answer over the other 750 would already break it.
+    // Refresh measured 96,952 B at answer 50, then 105,544-107,016 B: flat
+    // to 8,000 answers in one run, one step of 976 B after answer 250 in
+    // another. A leak of 6 bytes per answer over the other 750 would break
+    // the margin.
     const warm = FIRMWARE_RUNS >> 2;
-    const MARGIN = 4096;
     let memWarm = 0;
     for (let i = 1; i <= FIRMWARE_RUNS; i++) {
       const req = reach(board, endpoint as any, n);
@@ -168,19 +170,19 @@ test("the release firmware: the largest answers in one instance through its real
   }
   // Token polls: authorization_pending padded to the cap. The device code
   // expires every 600 s and a new one is fetched (a cap-sized answer too),
-  // so the warm-up is half the polls: the allocator settles within the
-  // first few code cycles (measured: flat from about 750 polls to 5,000).
+  // so the warm-up is half the polls (measured: 83,080 B from 500 polls,
+  // one step of 16 B between 1,500 and 2,000, then flat to 8,000).
   const POLLS = Math.max(FIRMWARE_RUNS, 2000);
   const { board } = boardFor("token");
   const pending = fill({ error: "authorization_pending", deep: nest(14) }, BODY_CAP, ROOM);
-  let polls = 0, mem100 = 0;
+  let polls = 0, memWarm = 0;
   for (let i = 0; i < 80 && polls < POLLS; i++) {
     let r = board.runUntilRequest(3600 * 1000);
     while (r && polls < POLLS) {
       const e = classify(r);
       if (e === "token") {
         board.answer(r, { status: 400, contentType: "application/json", body: pending });
-        if (++polls === POLLS >> 1) mem100 = board.heapHighWater;
+        if (++polls === POLLS >> 1) memWarm = board.heapHighWater;
       } else {
         board.answer(r, { status: 200, contentType: "application/json", body: LARGEST.device });
       }
@@ -190,7 +192,8 @@ test("the release firmware: the largest answers in one instance through its real
   }
   assert.equal(polls, POLLS, "every poll answered");
   assert.equal(board.traps, 0, "no trap: " + board.lastTrap);
-  assert.equal(board.heapHighWater, mem100, "the heap's high-water mark flat across the polls");
+  const moved = board.heapHighWater - memWarm;
+  assert.ok(moved >= 0 && moved < MARGIN, `the heap's high-water mark moved ${moved} B across the second half of the polls (${memWarm} -> ${board.heapHighWater})`);
   report.push(`firmware token polls: ${polls} padded authorization_pending answers of ${BODY_CAP} bytes, heap high-water ${board.heapHighWater} of ${board.memoryBytes} bytes`);
   console.log(report.join("\n"));
 });
