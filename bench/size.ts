@@ -56,7 +56,7 @@ export async function compile(entry: string, o: CompileOptions = {}): Promise<Co
   const stderr: string[] = [];
   const t0 = performance.now();
   const { error } = await asc.main(
-    [entry, "--config", "asconfig.json", "--target", "release", "--outFile", out, "--baseDir", ROOT, ...(o.extraArgs ?? [])],
+    [entry, "--config", "asconfig.json", "--target", "release", "--transform", join(ROOT, "tools", "static-items.mjs"), "--outFile", out, "--baseDir", ROOT, ...(o.extraArgs ?? [])],
     {
       stdout: asc.createMemoryStream(),
       stderr: asc.createMemoryStream((c) => stderr.push(typeof c === "string" ? c : Buffer.from(c).toString("utf8"))),

@@ -16,47 +16,10 @@
 // header must say a block size that matches its payload size and its
 // alignment, and have zero GC words; the walk stops at the first place
 // that does not look like a header.
-
-function leb(b, at) {
-  let r = 0, s = 0, x;
-  do { x = b[at.i++]; r |= (x & 0x7f) << s; s += 7; } while (x & 0x80);
-  return r >>> 0;
-}
-function sleb(b, at) {
-  let r = 0, s = 0, x;
-  do { x = b[at.i++]; r |= (x & 0x7f) << s; s += 7; } while (x & 0x80);
-  if (s < 32 && (x & 0x40)) r |= -1 << s;
-  return r;
-}
-
-/** The active data segments: memory offset, and where their bytes sit in the file. */
-function segments(b) {
-  const at = { i: 8 };
-  while (at.i < b.length) {
-    const id = b[at.i++];
-    const size = leb(b, at);
-    const end = at.i + size;
-    if (id === 11) {
-      const out = [];
-      for (let n = leb(b, at); n > 0; n--) {
-        const flags = leb(b, at);
-        if (flags !== 0 || b[at.i] !== 0x41) throw new Error("only active segments of memory 0 at an i32.const offset are expected");
-        at.i++;
-        const offset = sleb(b, at);
-        if (b[at.i++] !== 0x0b) throw new Error("segment offset is not a single i32.const");
-        const len = leb(b, at);
-        out.push({ offset, len, file: at.i });
-        at.i += len;
-      }
-      return out;
-    }
-    at.i = end;
-  }
-  return [];
-}
+import { dataSegments } from "./wasm-sections.mjs";
 
 export function zeroStaticHeaders(b) {
-  const segs = segments(b);
+  const segs = dataSegments(b);
   if (segs.length === 0) return 0;
   // Memory offset -> file offset of each byte the data section sets.
   const where = new Map();
