@@ -45,6 +45,7 @@ export class Device {
   /** Counts sends and completions; a pass without a change made no progress. */
   private progress: i32 = 0;
   private spin: SpinGuard = new SpinGuard();
+  private view: Views = new Views();
 
   constructor(
     readonly cfg: DeviceConfig,
@@ -97,9 +98,9 @@ export class Device {
       this.discovery.state, this.flow.state, this.tokens.state);
   }
 
-  /** What the screen and speech are made from (never a token). */
+  /** What the screen and speech are made from (never a token): one Views, filled again on each call. */
   views(s: DeviceState): Views {
-    const v = new Views();
+    const v = this.view;
     const f = this.flow;
     v.userCode = f.userCode;
     v.verificationUri = f.verificationUri;
@@ -226,8 +227,10 @@ export class Device {
 
   /** One pass: queued refusals complete, then every controller sends what is due. */
   tick(now: i64): i64 {
-    const refused = this.requests.takeRefused();
-    for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
+    if (this.requests.hasRefused) { // most passes have none, and then no empty array is made
+      const refused = this.requests.takeRefused();
+      for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
+    }
     this.pump(now);
     const next = this.nextDeadline(now);
     const guarded = this.spin.check(now, next, this.progress);

@@ -4,6 +4,8 @@
 // saves its data section two bytes per character (strings are UTF-16).
 // Lines that are mostly variable (a server's reason, an utterance) stay text.
 // A number is never reused for another meaning: add new ones at the end.
+import { rawString } from "./net/join";
+
 export const enum Note {
   StoreWarning = 1,          // token store: {}
   ForeignRecord = 2,         // stored link belongs to another issuer or client; ignoring it
@@ -27,8 +29,23 @@ export const enum Note {
   ConfigNotUtf8 = 20,        // provisioning item is not valid UTF-8 (kind, byte offset): {}
 }
 
-/** The line the board logs for a note: "#N", or "#N arg". */
+/** The line the board logs for a note: "#N", or "#N arg", built in one allocation. */
 export function noteLine(n: Note, arg: string = ""): string {
-  const head = "#" + (<i32>n).toString();
-  return arg.length == 0 ? head : head + " " + arg;
+  let v = <u32>n;
+  let digits = 1;
+  for (let x = v; x >= 10; x /= 10) digits++;
+  const tail = arg.length;
+  const out = rawString(1 + digits + (tail > 0 ? 1 + tail : 0));
+  const p = changetype<usize>(out);
+  store<u16>(p, 0x23); // '#'
+  for (let i = digits; i > 0; i--) {
+    store<u16>(p + (<usize>i << 1), 0x30 + v % 10);
+    v /= 10;
+  }
+  if (tail > 0) {
+    const at = p + (<usize>(digits + 1) << 1);
+    store<u16>(at, 0x20);
+    memory.copy(at + 2, changetype<usize>(arg), <usize>tail << 1);
+  }
+  return out;
 }

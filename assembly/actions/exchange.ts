@@ -28,8 +28,10 @@ function headerBytes(tok: Uint8Array): Uint8Array {
 
 /** Writes an ASCII string's bytes at `at`; returns where they end. */
 function putAscii(at: usize, s: string): usize {
-  for (let i = 0; i < s.length; i++) store<u8>(at + i, <u8>s.charCodeAt(i));
-  return at + s.length;
+  const n = <usize>s.length;
+  const p = changetype<usize>(s);
+  for (let i: usize = 0; i < n; i++) store<u8>(at + i, load<u16>(p + (i << 1)));
+  return at + n;
 }
 
 /** FNV-1a over the token's bytes: tells a new token from the one sent (a collision only means one retry fewer). */
@@ -85,6 +87,9 @@ export class Exchange {
   private sentLength: i32 = 0;
   private sentHash: u32 = 0;
   private waitUntil: i64 = -1;
+  /** The last action's URL and its name: an action said again reuses it. */
+  private url: string = "";
+  private urlAction: string = "";
 
   constructor(private backend: string, private deviceType: string) {}
 
@@ -168,7 +173,11 @@ export class Exchange {
     this.sends++;
     this.state = ExchangeState.InFlight;
     const req = new HttpRequest();
-    req.url = this.backend + "/" + m.actionName;
+    if (this.url.length == 0 || this.urlAction != m.actionName) {
+      this.url = this.backend + "/" + m.actionName;
+      this.urlAction = m.actionName;
+    }
+    req.url = this.url;
     req.headerBytes = headerBytes(tok);
     req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType);
     req.timeoutMs = ACTION_TIMEOUT_MS;

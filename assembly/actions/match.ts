@@ -151,9 +151,7 @@ export function match(table: ActionTable, utterance: string): Match | null {
     const s = unchecked(slotStart[k]);
     if (s < 0) continue;
     const isNumber = ((bestAction.numberSlots >> k) & 1) != 0;
-    m.paramNames.push(bestAction.paramNames[k]);
-    m.paramTypes.push(bestAction.paramTypes[k]);
-    m.paramValues.push(slotValue(s, unchecked(slotEnd[k]), isNumber));
+    m.add(bestAction.paramNames[k], bestAction.paramTypes[k], slotValue(s, unchecked(slotEnd[k]), isNumber));
   }
   return m;
 }

@@ -64,13 +64,32 @@ export class ActionTableResult {
   error: string = "";
 }
 
-/** What an utterance resolved to. Parameters are those the matched pattern filled. */
+/**
+ * The parameters of a match that fills none, as most actions take none: one
+ * shared empty array, never written. add() gives a Match its own arrays
+ * before the first parameter, so a match without any allocates none.
+ */
+const NO_PARAMS: Array<string> = [];
+
+/** What an utterance resolved to. Parameters are those the matched pattern filled (added with add()). */
 export class Match {
   actionName: string = "";
   local: string = "";
-  paramNames: Array<string> = [];
-  paramTypes: Array<string> = [];
-  paramValues: Array<string> = [];
+  paramNames: Array<string> = NO_PARAMS;
+  paramTypes: Array<string> = NO_PARAMS;
+  paramValues: Array<string> = NO_PARAMS;
+
+  /** Adds a filled parameter. */
+  add(name: string, type: string, value: string): void {
+    if (this.paramNames === NO_PARAMS) {
+      this.paramNames = [];
+      this.paramTypes = [];
+      this.paramValues = [];
+    }
+    this.paramNames.push(name);
+    this.paramTypes.push(type);
+    this.paramValues.push(value);
+  }
 
   /** Value of a filled parameter, or null. */
   param(name: string): string | null {

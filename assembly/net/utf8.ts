@@ -114,6 +114,11 @@ export function writeUtf8(s: string, out: usize, replace: bool): i32 {
   let q = out;
   for (let i = 0; i < n; i++) {
     let c = <i32>load<u16>(base + (<usize>i << 1));
+    if (c < 0x80) { // ASCII, most of any text: one byte as it is
+      if (out) store<u8>(q, c);
+      q++;
+      continue;
+    }
     if ((c & 0xf800) == 0xd800) { // a surrogate: a pair is one code point
       const lo = i + 1 < n ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
       if (c < 0xdc00 && (lo & 0xfc00) == 0xdc00) {

@@ -26,6 +26,18 @@ export class Views {
   reply: string = "";
   /** Bumped when the code should be said again. */
   codeRepeat: i32 = 0;
+
+  /** Takes every field of `o`. */
+  copy(o: Views): void {
+    this.configOk = o.configOk;
+    this.userCode = o.userCode;
+    this.verificationUri = o.verificationUri;
+    this.verificationUriComplete = o.verificationUriComplete;
+    this.expiresAtMs = o.expiresAtMs;
+    this.reason = o.reason;
+    this.reply = o.reply;
+    this.codeRepeat = o.codeRepeat;
+  }
 }
 
 export class Frame {
@@ -50,18 +62,19 @@ export function sameViews(a: Views, b: Views): bool {
  * (a tick, an answer on its way) change nothing on screen, and building a
  * frame costs more than the rest of a voice action. render() is pure, so
  * the same state and views make the same frame, except for the countdown,
- * which reads the clock: a screen with a code is always rendered.
+ * which reads the clock: a screen with a code is always rendered. The
+ * views rendered last are kept as a copy: the device fills one Views in
+ * place on every pass.
  */
 export class Frames {
   private lastState: i32 = -1;
-  private last: Views | null = null;
+  private last: Views = new Views();
 
   /** The frame to present, or null when it would equal the last one and `prev` (the state shown) is `s`. */
   next(prev: DeviceState, s: DeviceState, v: Views, now: i64): Frame | null {
-    const last = this.last;
-    if (prev == s && <i32>s == this.lastState && last !== null && !showsCode(s, v) && sameViews(v, last)) return null;
+    if (prev == s && <i32>s == this.lastState && !showsCode(s, v) && sameViews(v, this.last)) return null;
     this.lastState = <i32>s;
-    this.last = v;
+    this.last.copy(v);
     return render(prev, s, v, now);
   }
 }

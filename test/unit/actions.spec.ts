@@ -454,9 +454,7 @@ test("match: several slots and TEXT values", () => {
 function orderMatch(n: string): Match {
   const m = new Match();
   m.actionName = "OrderStatus";
-  m.paramNames.push("orderNumber");
-  m.paramTypes.push("NUMBER");
-  m.paramValues.push(n);
+  m.add("orderNumber", "NUMBER", n);
   return m;
 }
 
@@ -509,6 +507,15 @@ test("request: every field of the body", () => {
   }
 });
 
+test("Match: parameters added to one match never show up in another", () => {
+  const a = new Match();
+  a.add("n", "NUMBER", "7");
+  const b = new Match();
+  expectEq<i32>(b.paramNames.length + b.paramTypes.length + b.paramValues.length, 0, "a new match has none");
+  expectEq<i32>(a.paramNames.length, 1, "the first keeps its one");
+  expectEq<string>(a.param("n")!, "7", "by name");
+});
+
 test("request: exact text for a call without parameters", () => {
   const m = new Match();
   m.actionName = "WhoAmI";
@@ -526,12 +533,8 @@ test("request: quotes, backslashes, newlines and control characters are escaped"
   const token = "abc\"def\\\nghi";
   const m = new Match();
   m.actionName = "Say";
-  m.paramNames.push("text");
-  m.paramTypes.push("TEXT");
-  m.paramValues.push(nasty);
-  m.paramNames.push("we\"ird");
-  m.paramTypes.push("TEXT");
-  m.paramValues.push("");
+  m.add("text", "TEXT", nasty);
+  m.add("we\"ird", "TEXT", "");
   const body = buildActionRequest(m, "id\"1", true, token, "speaker");
   expect(!body.includes("\n"), "no raw newline in the body");
   expect(!body.includes("\u0001"), "no raw control character in the body");

@@ -350,6 +350,13 @@ test("Frames: an unchanged state and views make no new frame; any change, a coun
   expect(frames.next(L, A, c, 0) !== null, "a code screen");
   const again = frames.next(A, A, c, 60000);
   expect(again !== null && again.model.countdown != frames.next(A, A, c, 0)!.model.countdown, "a code screen is rendered every time: its countdown reads the clock");
+  // The device fills one Views in place: a change to that same object is a change.
+  const same = linked("Signed in as carol");
+  expect(frames.next(L, L, same, 9000) !== null, "new views");
+  expect(frames.next(L, L, same, 9500) === null, "the same object, unchanged");
+  same.reply = "Signed in as dave";
+  const d = frames.next(L, L, same, 10000);
+  expect(d !== null && d.model.lines.includes("Signed in as dave"), "the same object, changed in place, is rendered");
 });
 
 test("refresh refused with invalid_client: unlinked, the code on screen, only words said", () => {

@@ -39,6 +39,22 @@ test("RFC 6750 §2.1: the action goes to {backend}/{action} with the bearer toke
   expect(x.due(0, "AT-1", false) === null, "one in flight");
 });
 
+test("each action goes to its own URL, also after another one", () => {
+  const table = loadActionTable('{"version":1,"play":"test","actions":[' +
+    '{"name":"WhoAmI","patterns":["who am i"]},{"name":"Weather","patterns":["weather"]}]}').table!;
+  const x = new Exchange("https://play.example/api", "tv");
+  x.newSession("s-1");
+  const names = ["who am i", "weather", "weather", "who am i"];
+  const urls = ["https://play.example/api/WhoAmI", "https://play.example/api/Weather", "https://play.example/api/Weather", "https://play.example/api/WhoAmI"];
+  for (let i = 0; i < names.length; i++) {
+    x.start(match(table, names[i])!);
+    const req = x.due(0, "AT-1", false);
+    expect(req !== null, "sent: " + names[i]);
+    if (req !== null) expectEq<string>(req.url, urls[i], "url for " + names[i]);
+    x.onResponse(json(200, OK), 0, true);
+  }
+});
+
 test("no usable access token: the action waits, nothing is sent", () => {
   const x = started();
   expect(x.due(0, "", false) === null, "nothing without a token");

@@ -10,6 +10,7 @@ import { W, words } from "../../assembly/ui/words";
 import { Failure } from "../../assembly/actions/exchange";
 import { DeviceState } from "../../assembly/device_state";
 import { LedPattern } from "../../assembly/board/board";
+import { Note, noteLine } from "../../assembly/notes";
 import { GLYPH_HEIGHT, glyphRow } from "../../assembly/ui/font";
 
 test("screenText keeps line breaks (LF, CR LF, CR) and drops other controls", () => {
@@ -158,6 +159,14 @@ test("action failures: one sentence each, the refusal with the backend's words",
   expectEq<string>(actionFailureWords(Failure.Unreadable, ""), "The service sent an answer I could not read.", "unreadable");
   expectEq<string>(actionFailureWords(Failure.RefreshGaveUp, ""), "I couldn't reconnect to your account. Please try again later.", "refresh");
   expectEq<string>(actionFailureWords(Failure.None, ""), "The service sent an answer I could not read.", "none: never empty");
+});
+
+test("noteLine: '#' and the number, then one space and the argument when there is one", () => {
+  expectEq<string>(noteLine(Note.ConfigNotUtf8), "#20", "no argument");
+  expectEq<string>(noteLine(Note.ConfigNotUtf8, "x y"), "#20 x y", "an argument");
+  expectEq<string>(noteLine(<Note>7, "ü 한"), "#7 ü 한", "one digit, text beyond ASCII");
+  expectEq<string>(noteLine(<Note>0), "#0", "zero");
+  expectEq<string>(noteLine(<Note>1234, "a"), "#1234 a", "four digits");
 });
 
 report();
