@@ -33,7 +33,7 @@ export const enum JsonKind {
 import { joinAll } from "./join";
 import { decodeText, encodeUtf8, walkText } from "./utf8";
 import { fault, Fault } from "../faults";
-import { JSON_MAX_CHARS, Walk, readNumber, numValue } from "./json_check";
+import { JSON_MAX_CHARS, MEMBER_SCRATCH, SCRATCH_MEMBERS, Walk, noteMember, readNumber, numValue } from "./json_check";
 export { JSON_MAX_DEPTH, JSON_MAX_CHARS, JSON_MAX_VALUES, JSON_MAX_MEMBERS } from "./json_check";
 
 export class JsonValue {
@@ -46,8 +46,8 @@ export class JsonValue {
   private _str: string | null = null;
   private _items: Array<JsonValue> | null = null;
   private _keys: Array<string> | null = null;
-  /** Members of an object read from text, found on its first lookup: (name's quote, value start, value end) each. */
-  private index: StaticArray<i32> | null = null;
+  /** Members of an object read from text, found on its first lookup (or by the check walk, for the root): (name's quote, value start, value end) each. */
+  index: StaticArray<i32> | null = null;
 
   static of(kind: JsonKind): JsonValue {
     const v = new JsonValue();
@@ -203,10 +203,6 @@ function stringAt(doc: Uint8Array, q: i32): string {
   return changetype<string>(decodeText(doc, q + 1, doc.length, true)); // checked: never null
 }
 
-// Where memberIndex notes the members of a small object in its one walk.
-const SCRATCH_MEMBERS = 16;
-const MEMBER_SCRATCH = memory.data(SCRATCH_MEMBERS * 12);
-
 /**
  * The byte ranges of the members of the checked object at `start` (checked
  * already, so no walk can fail), in an array of exactly their size: at
@@ -216,19 +212,9 @@ const MEMBER_SCRATCH = memory.data(SCRATCH_MEMBERS * 12);
 function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
   let w = Walk.over(doc, start + 1);
   let n = 0;
-  for (; w.child(0x7d, n, 1); n++) {
-    if (n < SCRATCH_MEMBERS) {
-      const at = MEMBER_SCRATCH + <usize>n * 12;
-      store<i32>(at, w.name);
-      store<i32>(at, w.start, 4);
-      store<i32>(at, w.pos, 8);
-    }
-  }
+  for (; w.child(0x7d, n, 1); n++) noteMember(n, w.name, w.start, w.pos);
+  if (n <= SCRATCH_MEMBERS) return notedIndex(n);
   const idx = new StaticArray<i32>(n * 3);
-  if (n <= SCRATCH_MEMBERS) {
-    memory.copy(changetype<usize>(idx), MEMBER_SCRATCH, <usize>n * 12);
-    return idx;
-  }
   w = Walk.over(doc, start + 1);
   for (let k = 0; k < n; k++) {
     w.child(0x7d, k, 1);
@@ -236,6 +222,13 @@ function memberIndex(doc: Uint8Array, start: i32): StaticArray<i32> {
     unchecked(idx[k * 3 + 1] = w.start);
     unchecked(idx[k * 3 + 2] = w.pos);
   }
+  return idx;
+}
+
+/** The `n` members noted in MEMBER_SCRATCH (n <= SCRATCH_MEMBERS) as an index. */
+function notedIndex(n: i32): StaticArray<i32> {
+  const idx = new StaticArray<i32>(n * 3);
+  memory.copy(changetype<usize>(idx), MEMBER_SCRATCH, <usize>n * 12);
   return idx;
 }
 
@@ -290,13 +283,17 @@ export function parseJsonBytes(doc: Uint8Array): JsonResult {
     w.fault = Fault.JsonTooLarge;
     w.pos = doc.length;
   } else {
+    w.noteRoot = true; // the root object's index comes from this walk
     w.ws();
     const start = w.pos;
     if (w.value(0)) {
       const end = w.pos;
       w.ws();
-      if (w.pos == doc.length) result.value = JsonValue.view(doc, start, end);
-      else w.fault = Fault.JsonTrailing;
+      if (w.pos == doc.length) {
+        const v = JsonValue.view(doc, start, end);
+        if (v.kind == JsonKind.Object && w.rootMembers <= SCRATCH_MEMBERS) v.index = notedIndex(w.rootMembers);
+        result.value = v;
+      } else w.fault = Fault.JsonTrailing;
     }
   }
   if (w.fault) result.error = fault(<Fault>w.fault, w.pos.toString());

@@ -37,6 +37,13 @@ export class Walk {
   /** Set by child(): the child's name (its opening quote; -1 in an array) and where its value starts. */
   name: i32 = -1;
   start: i32 = 0;
+  /**
+   * When set (by the reader's check walk), the members of the root object
+   * are noted in MEMBER_SCRATCH as they are walked, so the reader has the
+   * root's index without walking it again; `rootMembers` counts them all.
+   */
+  noteRoot: bool = false;
+  rootMembers: i32 = 0;
 
   constructor(public doc: Uint8Array, start: i32 = 0) {
     this.pos = start;
@@ -54,6 +61,8 @@ export class Walk {
     w.fault = 0;
     w.name = -1;
     w.start = 0;
+    w.noteRoot = false;
+    w.rootMembers = 0;
     return w;
   }
 
@@ -128,6 +137,7 @@ export class Walk {
     const ok = this.value(depth);
     this.name = name; // set after the value, whose own children set them too
     this.start = start;
+    if (ok && depth == 1 && name >= 0 && this.noteRoot) noteMember(this.rootMembers++, name, start, this.pos);
     return ok;
   }
 
@@ -149,6 +159,20 @@ export class Walk {
 }
 
 const SHARED = new Walk(new Uint8Array(0));
+
+// Where an object's members are noted as (name's quote, value start, value
+// end), 12 bytes each, for the reader's member index (json.ts).
+export const SCRATCH_MEMBERS = 16;
+export const MEMBER_SCRATCH = memory.data(SCRATCH_MEMBERS * 12);
+
+/** Notes member `n` in MEMBER_SCRATCH; one past the scratch is not noted. */
+export function noteMember(n: i32, name: i32, start: i32, end: i32): void {
+  if (n >= SCRATCH_MEMBERS) return;
+  const at = MEMBER_SCRATCH + <usize>n * 12;
+  store<i32>(at, name);
+  store<i32>(at, start, 4);
+  store<i32>(at, end, 8);
+}
 
 /** JSON whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
 export function isWhitespace(c: i32): bool {

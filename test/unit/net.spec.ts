@@ -194,6 +194,27 @@ test("json: member names match whatever their spelling", () => {
   expectEq<f64>(v.items[5].num, 6, "items in order");
 });
 
+test("json: a root object's members are found the same with 1, 16, 17 and 40 members, duplicates and nested objects", () => {
+  // Up to 16 root members are indexed by the check walk itself; more by a walk on the first lookup.
+  const sizes: i32[] = [1, 15, 16, 17, 40];
+  for (let k = 0; k < sizes.length; k++) {
+    const n = sizes[k];
+    const parts = new Array<string>();
+    for (let i = 0; i < n; i++) parts.push("\"m" + i.toString() + "\":{\"m" + i.toString() + "\":" + (i * 10).toString() + "}");
+    parts.push("\"m0\":" + "7"); // a duplicate of the first name, last: it wins
+    const root = parseJson("{" + parts.join(",") + "}").value!;
+    const tag = n.toString() + " members: ";
+    expectEq<f64>(root.getNumber("m0"), 7, tag + "the last duplicate wins");
+    for (let i = 1; i < n; i++) {
+      const inner = root.getObject("m" + i.toString());
+      expect(inner !== null, tag + "member " + i.toString());
+      if (inner !== null) expectEq<f64>(inner.getNumber("m" + i.toString()), i * 10, tag + "nested member " + i.toString());
+    }
+    expect(root.get("m" + n.toString()) === null, tag + "an absent name");
+    expectEq<i32>(root.keys.length, n + 1, tag + "every member listed");
+  }
+});
+
 test("json: limits are checked before anything is built, with a clear error", () => {
   let deep = "";
   for (let i = 0; i <= JSON_MAX_DEPTH + 1; i++) deep += "[";
