@@ -32,7 +32,7 @@ import { hexDigit, joinAll, rawString } from "../net/join";
 import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
-import { encodeUtf8 } from "../net/utf8";
+import { encodeUtf8, writeUtf8 } from "../net/utf8";
 
 export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
@@ -92,13 +92,16 @@ class ActionRequestBody {
  * (twice its size) in json-as's buffer and its output.
  */
 export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string): Uint8Array {
-  const json = buildActionRequest(m, sessionId, isNew, "", deviceType);
-  // The session's empty token is the last such member: everything after it
-  // is the device object, whose only text is the device type (ASCII, one
-  // byte per character), so the cut in bytes is as far from the end.
-  const tailLen = json.length - (json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15);
-  const all = encodeUtf8(json, false).buffer;
-  const headLen = all.byteLength - tailLen;
+  fillBody(m, sessionId, isNew, "", deviceType);
+  // json-as writes into the text of the last request (its `out` argument),
+  // resized in place: no new string per action.
+  const json = JSON.stringify<ActionRequestBody>(BODY, requestText);
+  requestText = json;
+  // The session's empty token is the last such member: the token's bytes
+  // go between the UTF-8 of the text before its closing quote and after.
+  const cut = json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15;
+  const headLen = writeUtf8(json, 0, false, 0, cut);
+  const tailLen = writeUtf8(json, 0, false, cut, json.length);
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
   let n = 0;
   for (let i = 0; i < token.length; i++) {
@@ -106,7 +109,7 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
   const out = new Uint8Array(headLen + n + tailLen);
-  memory.copy(out.dataStart, changetype<usize>(all), headLen);
+  writeUtf8(json, out.dataStart, false, 0, cut);
   let q = out.dataStart + headLen;
   for (let i = 0; i < token.length; i++) {
     const c = unchecked(token[i]);
@@ -122,13 +125,15 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
       store<u8>(q++, c);
     }
   }
-  memory.copy(q, changetype<usize>(all) + headLen, tailLen);
+  writeUtf8(json, q, false, cut, json.length);
   return out;
 }
 
 /** The request every action fills in: its objects are made once, not per action. */
 const BODY = new ActionRequestBody();
 const NO_PARAMETERS = new JSON.Raw("{}");
+/** The last request's text, which json-as writes the next one into (never handed out). */
+let requestText: string = "";
 
 /** Builds the JSON body of an action request, every string escaped per RFC 8259. */
 export function buildActionRequest(
@@ -138,6 +143,14 @@ export function buildActionRequest(
   accessToken: string,
   deviceType: string,
 ): string {
+  fillBody(m, sessionId, isNew, accessToken, deviceType);
+  const json = JSON.stringify<ActionRequestBody>(BODY);
+  BODY.context.session.accessToken = ""; // a token is never kept
+  return json;
+}
+
+/** Fills BODY for one request. */
+function fillBody(m: Match, sessionId: string, isNew: bool, accessToken: string, deviceType: string): void {
   const body = BODY;
   body.action.actionName = m.actionName;
   body.action.parameters = NO_PARAMETERS;
@@ -161,9 +174,6 @@ export function buildActionRequest(
   body.context.session.isNew = isNew;
   body.context.session.accessToken = accessToken;
   body.context.device.type = deviceType;
-  const json = JSON.stringify<ActionRequestBody>(body);
-  body.context.session.accessToken = ""; // a token is never kept
-  return json;
 }
 
 export class ActionResult {

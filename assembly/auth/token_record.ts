@@ -102,13 +102,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): bool {
 
 /** Bytes a string takes in the record: strict UTF-8, an unpaired surrogate as U+FFFD (3 bytes). */
 function utf8Size(s: string): i32 {
-  return writeUtf8(s, 0, true);
+  return writeUtf8(s, 0, true, 0, s.length);
 }
 
 /** Writes `s` as UTF-8 at dst[at..]; returns the bytes written. */
 function putUtf8(dst: Uint8Array, at: i32, s: string): i32 {
   if (s.length == 0) return 0;
-  return writeUtf8(s, dst.dataStart + <usize>at, true);
+  return writeUtf8(s, dst.dataStart + <usize>at, true, 0, s.length);
 }
 
 /** Bytes encodeRecord(r) produces. */

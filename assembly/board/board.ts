@@ -39,10 +39,10 @@ export let textLen: i32 = 0;
 
 /** Where `s` is, as UTF-8, for one board call: at `offset` in the scratch when it fits. */
 export function textAt(s: string, offset: i32 = 0): usize {
-  const n = writeUtf8(s, 0, false);
+  const n = writeUtf8(s, 0, false, 0, s.length);
   textLen = n;
   if (offset + n > SCRATCH_BYTES) return encodeUtf8(s, false).dataStart;
-  writeUtf8(s, scratch + offset, false);
+  writeUtf8(s, scratch + offset, false, 0, s.length);
   return scratch + offset;
 }
 

@@ -103,16 +103,17 @@ export function hexValue(bytes: Uint8Array, i: i32, digits: i32, end: i32): i32 
 }
 
 /**
- * Writes `s` as UTF-8 at `out` unless it is 0; returns the byte count. An
- * unpaired surrogate is written as U+FFFD when `replace`, else as its own
- * three bytes (WTF-8, which every strict reader refuses), as
- * String.UTF8.encode does; both take three bytes.
+ * Writes `s` (its code units [from, to)) as UTF-8 at
+ * `out` unless it is 0; returns the byte count. An unpaired surrogate is
+ * written as U+FFFD when `replace`, else as its own three bytes (WTF-8,
+ * which every strict reader refuses), as String.UTF8.encode does; both
+ * take three bytes. A range must not cut a surrogate pair.
  */
-export function writeUtf8(s: string, out: usize, replace: bool): i32 {
+export function writeUtf8(s: string, out: usize, replace: bool, from: i32, to: i32): i32 {
   const base = changetype<usize>(s);
-  const n = s.length;
+  const n = to;
   let q = out;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     let c = <i32>load<u16>(base + (<usize>i << 1));
     if (c < 0x80) { // ASCII, most of any text: one byte as it is
       if (out) store<u8>(q, c);
@@ -143,8 +144,8 @@ export function writeUtf8(s: string, out: usize, replace: bool): i32 {
 
 /** `s` as UTF-8 bytes; an unpaired surrogate as writeUtf8 writes it. */
 export function encodeUtf8(s: string, replace: bool): Uint8Array {
-  const b = new Uint8Array(writeUtf8(s, 0, false));
-  writeUtf8(s, b.dataStart, replace);
+  const b = new Uint8Array(writeUtf8(s, 0, false, 0, s.length));
+  writeUtf8(s, b.dataStart, replace, 0, s.length);
   return b;
 }
 

@@ -556,19 +556,22 @@ test("request: quotes, backslashes, newlines and control characters are escaped"
 });
 
 test("request bytes: the token is spliced into the bytes exactly where the text form has it", () => {
-  const m = new Match();
-  m.actionName = "Say";
-  m.paramNames.push("text");
-  m.paramTypes.push("TEXT");
-  m.paramValues.push("caf\u00e9 \u00fc\u00f1\u00ee \ud83d\ude00"); // non-ASCII before the token: the cut is counted in bytes
+  // Texts of different lengths one after the other: each request is written
+  // over the last one's text, which must grow and shrink to fit exactly.
+  const values = ["caf\u00e9 \u00fc\u00f1\u00ee \ud83d\ude00", "x".repeat(300) + "\u00e9", "y"]; // non-ASCII before the token: the cut is counted in bytes
   const tokens = ["", "abc", "a\"b\\c", "x\u0001y"];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    for (let d = 0; d < 2; d++) {
-      const type = d == 0 ? "tv" : "speaker";
-      const bytes = buildActionRequestBytes(m, "s-1", i == 0, Uint8Array.wrap(String.UTF8.encode(t)), type);
-      const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
-      expectEq<string>(text, buildActionRequest(m, "s-1", i == 0, t, type), "token " + i.toString() + " on a " + type);
+  for (let v = 0; v < values.length; v++) {
+    const m = new Match();
+    m.actionName = "Say";
+    m.add("text", "TEXT", values[v]);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      for (let d = 0; d < 2; d++) {
+        const type = d == 0 ? "tv" : "speaker";
+        const bytes = buildActionRequestBytes(m, "s-1", i == 0, Uint8Array.wrap(String.UTF8.encode(t)), type);
+        const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
+        expectEq<string>(text, buildActionRequest(m, "s-1", i == 0, t, type), "value " + v.toString() + ", token " + i.toString() + " on a " + type);
+      }
     }
   }
 });

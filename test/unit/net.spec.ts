@@ -92,7 +92,7 @@ test("utf8: the encoder writes what String.UTF8.encode writes, unpaired surrogat
   const stdReplaced = Uint8Array.wrap(String.UTF8.encode(lone, false, String.UTF8.ErrorMode.REPLACE));
   expect(sameBytes(encodeUtf8(lone, false), std), "WTF-8, as String.UTF8.encode");
   expect(sameBytes(encodeUtf8(lone, true), stdReplaced), "U+FFFD, as String.UTF8.encode with REPLACE");
-  expectEq<i32>(writeUtf8(lone, 0, false), String.UTF8.byteLength(lone), "counted as String.UTF8.byteLength");
+  expectEq<i32>(writeUtf8(lone, 0, false, 0, lone.length), String.UTF8.byteLength(lone), "counted as String.UTF8.byteLength");
   expectEq<i32>(encodeUtf8("", false).length, 0, "empty");
 });
 
