@@ -205,9 +205,15 @@ function isOptional(v: JsonValue | null, kind: JsonKind): bool {
   return k == JsonKind.Null || k == kind;
 }
 
+// Where the answer's members are read, one at a time (JsonValue.getInto):
+// reading an answer makes no value objects.
+const MEMBER = new JsonValue();
+const OUTPUT = new JsonValue();
+
+
 /** A member that must be a string: its text, or null with r failed. */
 function requiredString(obj: JsonValue, key: string, r: ActionResult): string | null {
-  const v = obj.get(key);
+  const v = obj.getInto(key, MEMBER);
   const k = kindOf(v);
   if (k == JsonKind.String) return v!.str;
   failed(r, k == JsonKind.Null ? Fault.ActionMissing : Fault.ActionWrongType, key);
@@ -225,11 +231,11 @@ function shownString(v: JsonValue | null): string {
  * wrong type (r unchanged), or "".
  */
 function readOutput(out: JsonValue, r: ActionResult): string {
-  const s = out.get("speech");
+  const s = out.getInto("speech", MEMBER);
   if (!isOptional(s, JsonKind.String)) return "speech";
-  const d = out.get("display");
-  if (!isOptional(d, JsonKind.String)) return "display";
   const speech = shownString(s);
+  const d = out.getInto("display", MEMBER);
+  if (!isOptional(d, JsonKind.String)) return "display";
   const display = shownString(d);
   r.speech = speech.length > 0 ? speech : display;
   r.display = display.length > 0 ? display : speech;
@@ -271,8 +277,8 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (code.length == 0) return failed(r, Fault.ActionEmptyCode);
   r.resultCode = code;
 
-  if (!isOptional(root.get("directives"), JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
-  const o = root.get("output");
+  if (!isOptional(root.getInto("directives", MEMBER), JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
+  const o = root.getInto("output", OUTPUT);
   if (!isOptional(o, JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
   const out = kindOf(o) == JsonKind.Object ? o : null;
 

@@ -1,7 +1,7 @@
 // Capped exponential backoff with jitter, for connection failures and
 // server errors. Jitter spreads a fleet of devices that lost the network
 // at once so they do not return in step.
-import { HttpResponse, retryAfterSeconds } from "../net/http";
+import { HttpResponse, retryAfterSeconds, usesRetryAfter } from "../net/http";
 
 /** An honoured Retry-After is bounded, so a hostile value cannot park the device. */
 export const RETRY_AFTER_CAP_S: i32 = 300;
@@ -51,7 +51,7 @@ export function backoffDelay(failures: i32, baseMs: i64, capMs: i64, floorMs: i6
  * else backoffDelay. Never less than `floorMs`.
  */
 export function retryDelay(resp: HttpResponse, failures: i32, baseMs: i64, capMs: i64, floorMs: i64, rng: Rng): i64 {
-  const ra = resp.status == 429 || resp.status == 503 ? retryAfterSeconds(resp.retryAfter) : -1;
+  const ra = usesRetryAfter(resp.status) ? retryAfterSeconds(resp.retryAfter) : -1;
   if (ra < 0) return backoffDelay(failures, baseMs, capMs, floorMs, rng);
   const delay = <i64>min(ra, RETRY_AFTER_CAP_S) * 1000;
   return delay < floorMs ? floorMs : delay;

@@ -2,7 +2,7 @@
 // the answer is pulled during fw_on_net_response (boards/ABI.md, Network).
 import * as abi from "./imports";
 import * as board from "./board";
-import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER } from "../net/http";
+import { HttpRequest, HttpResponse, NET_BODY_TOO_LARGE, NET_MALFORMED_HEADER, usesRetryAfter, usesWwwAuthenticate } from "../net/http";
 import { decodeUtf8, encodeUtf8 } from "../net/utf8";
 import { bodyCapFor, workBuffer } from "../net/buffer";
 
@@ -56,9 +56,11 @@ export function readResponse(id: i32, status: i32, bodyLen: i32, cap: i32): Http
     r.status = NET_BODY_TOO_LARGE;
     return r;
   }
+  // Only the headers the answer's status makes use of: an action's 200
+  // reads one, where it would take three board calls.
   const ct = readHeader(id, "content-type");
-  const ra = readHeader(id, "retry-after");
-  const wa = readHeader(id, "www-authenticate");
+  const ra = usesRetryAfter(status) ? readHeader(id, "retry-after") : "";
+  const wa = usesWwwAuthenticate(status) ? readHeader(id, "www-authenticate") : "";
   if (ct === null || ra === null || wa === null) {
     r.status = NET_MALFORMED_HEADER;
     return r;

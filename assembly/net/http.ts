@@ -159,6 +159,23 @@ export function numberField(obj: JsonValue, key: string): f64 {
 }
 
 /**
+ * Whether an answer's Retry-After is used: only a 429 (RFC 6585 §4) or a
+ * 503 (RFC 9110 §15.6.4) says when to come back. Other answers' is not read.
+ */
+export function usesRetryAfter(status: i32): bool {
+  return status == 429 || status == 503;
+}
+
+/**
+ * Whether an answer's WWW-Authenticate is used: only a 401 carries the
+ * bearer challenge the device acts on (RFC 6750 §3, §3.1 invalid_token).
+ * Other answers' is not read.
+ */
+export function usesWwwAuthenticate(status: i32): bool {
+  return status == 401;
+}
+
+/**
  * Retry-After (RFC 9110 §10.2.3) as delay-seconds; -1 when absent or an
  * HTTP-date (the device may not know the wall time; the caller backs off).
  */

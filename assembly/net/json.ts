@@ -61,17 +61,27 @@ export class JsonValue {
 
   static view(doc: Uint8Array, start: i32, end: i32): JsonValue {
     const v = new JsonValue();
-    v.doc = doc;
-    v.start = start;
-    v.end = end;
-    const c = <i32>doc[start];
-    if (c == 0x22) v.kind = JsonKind.String;
-    else if (c == 0x7b) v.kind = JsonKind.Object;
-    else if (c == 0x5b) v.kind = JsonKind.Array;
-    else if (c == 0x74 || c == 0x66) v.kind = JsonKind.Bool;
-    else if (c == 0x6e) v.kind = JsonKind.Null;
-    else v.kind = JsonKind.Number;
+    v.setView(doc, start, end);
     return v;
+  }
+
+  /** Makes this the value at doc[start, end), as read anew. */
+  private setView(doc: Uint8Array, start: i32, end: i32): void {
+    this.doc = doc;
+    this.start = start;
+    this.end = end;
+    this._str = null;
+    this._items = null;
+    this._keys = null;
+    this.index = null;
+    const c = <i32>doc[start];
+    let k = JsonKind.Number;
+    if (c == 0x22) k = JsonKind.String;
+    else if (c == 0x7b) k = JsonKind.Object;
+    else if (c == 0x5b) k = JsonKind.Array;
+    else if (c == 0x74 || c == 0x66) k = JsonKind.Bool;
+    else if (c == 0x6e) k = JsonKind.Null;
+    this.kind = k;
   }
 
   isString(): bool { return this.kind == JsonKind.String; }
@@ -146,6 +156,16 @@ export class JsonValue {
 
   /** Member of an object by key (last one wins on duplicates), or null. */
   get(key: string): JsonValue | null {
+    return this.getInto(key, null);
+  }
+
+  /**
+   * get(), but a member read from text is read into `into` (its earlier
+   * value dropped) when one is given, rather than into a new value: a
+   * reader that looks at each member once reuses one value for them all.
+   * Use what it returns, which is not `into` for a built object.
+   */
+  getInto(key: string, into: JsonValue | null): JsonValue | null {
     if (this.kind != JsonKind.Object) return null;
     if (this.doc === null || this._keys !== null) { // built, or names decoded already
       const keys = this.keys;
@@ -160,7 +180,10 @@ export class JsonValue {
     let idx = this.index;
     if (idx === null) this.index = idx = memberIndex(doc, this.start);
     for (let m = idx.length - 3; m >= 0; m -= 3) {
-      if (nameIs(doc, unchecked(idx[m]), key)) return JsonValue.view(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+      if (!nameIs(doc, unchecked(idx[m]), key)) continue;
+      const v = into !== null ? into : new JsonValue();
+      v.setView(doc, unchecked(idx[m + 1]), unchecked(idx[m + 2]));
+      return v;
     }
     return null;
   }

@@ -4,14 +4,14 @@
 import { test, expect, expectEq, report } from "./harness";
 import { decodeUtf8, encodeUtf8, utf8InvalidAt, utf8Text, writeUtf8 } from "../../assembly/net/utf8";
 import {
-  parseJson, parseJsonBytes, JsonKind, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
+  parseJson, parseJsonBytes, JsonKind, JsonValue, JSON_MAX_DEPTH, JSON_MAX_MEMBERS, JSON_MAX_VALUES, JSON_MAX_CHARS,
 } from "../../assembly/net/json";
 import { Walk } from "../../assembly/net/json_check";
 import { fault, Fault } from "../../assembly/faults";
 import { parseForm, parseFormBytes, formEscape, formUnescape, FORM_MAX_PAIRS } from "../../assembly/net/form";
 import { parseUrl, checkEndpoint } from "../../assembly/net/url";
 import {
-  HttpResponse, parseBody, cleanText, describeStatus, stripControls,
+  HttpResponse, parseBody, cleanText, describeStatus, stripControls, usesRetryAfter, usesWwwAuthenticate,
   NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE, NET_TLS, NET_PROTOCOL, NET_MALFORMED_HEADER,
 } from "../../assembly/net/http";
 import { WORK_BUFFER_BYTES, bodyCapFor, workBuffer } from "../../assembly/net/buffer";
@@ -212,6 +212,39 @@ test("json: a root object's members are found the same with 1, 16, 17 and 40 mem
     }
     expect(root.get("m" + n.toString()) === null, tag + "an absent name");
     expectEq<i32>(root.keys.length, n + 1, tag + "every member listed");
+  }
+});
+
+test("json: getInto reads each member into the one value given, as get() would", () => {
+  const root = parseJson('{"a":"first","n":12,"o":{"b":"second"},"arr":[1]}').value!;
+  const into = new JsonValue();
+  const a = root.getInto("a", into);
+  expect(a === into, "a member read from text goes into the value given");
+  expectEq<string>(a !== null ? a.str : "", "first", "its text");
+  const o = root.getInto("o", into);
+  expect(o === into && into.kind == JsonKind.Object, "the same value, now the object");
+  expectEq<string>(o !== null ? o.str : "?", "", "no text kept from before");
+  const b = o !== null ? o.getInto("b", new JsonValue()) : null;
+  expectEq<string>(b !== null ? b.str : "", "second", "a member of it");
+  const n = root.getInto("n", into);
+  expectEq<f64>(n !== null ? n.num : -1, 12, "a number, after an object");
+  expect(root.getInto("missing", into) === null, "absent");
+  expectEq<f64>(into.num, 12, "an absent member leaves the value as it was");
+  // A built object (form.ts makes them) has its values already: getInto returns those.
+  const built = JsonValue.of(JsonKind.Object);
+  const sv = JsonValue.of(JsonKind.String);
+  sv.str = "x";
+  built.keys.push("k");
+  built.items.push(sv);
+  expect(built.getInto("k", into) === sv, "a built object's own value");
+});
+
+test("headers read by status: Retry-After of a 429 or 503, WWW-Authenticate of a 401, no others", () => {
+  const statuses: i32[] = [200, 400, 401, 403, 429, 500, 502, 503, -1];
+  for (let i = 0; i < statuses.length; i++) {
+    const s = statuses[i];
+    expectEq<bool>(usesRetryAfter(s), s == 429 || s == 503, "Retry-After for " + s.toString());
+    expectEq<bool>(usesWwwAuthenticate(s), s == 401, "WWW-Authenticate for " + s.toString());
   }
 });
 
