@@ -52,6 +52,8 @@ const SETTINGS = {
   actions: envNumber("BENCH_ACTIONS", 10000),
   /** Voice actions through the TypeScript reference loop. */
   refActions: envNumber("BENCH_REF_ACTIONS", 2000),
+  /** Voice actions counted by bench/work.ts. */
+  workActions: envNumber("BENCH_WORK_ACTIONS", 1000),
   /** Boots per case. */
   boots: envNumber("BENCH_BOOTS", 15),
   /** QR encodes per encoder. */
@@ -137,6 +139,27 @@ function startSizeChild(dir: string): SizeChild {
     });
   });
   return { done, qrPath };
+}
+
+/** bench/work.ts in a child process: its board's module cache and hook are process-wide. */
+function workChild(): Promise<{ perAction: number; actions: number; traps: number } | { fatal: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "work.ts"), WASM_PATH, String(SETTINGS.workActions)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop() ?? ""));
+      } catch {
+        resolve({ fatal: `work child exited ${code}: ${err.slice(-1500) || out.slice(-1500)}` });
+      }
+    });
+  });
 }
 
 function sizeFigures(r: SizeReport | { fatal: string }): void {
@@ -1032,6 +1055,20 @@ async function main(): Promise<void> {
     }
   }
   dev?.stop();
+
+  if (runs("actions")) {
+    log("actions: the firmware's work per voice action, counted");
+    const r = await workChild();
+    if ("fatal" in r) missing("actions", "actions.firmware_work", "firmware work per voice action", "error", firstLine(r.fatal));
+    else {
+      raw.firmwareWork = r;
+      fig({
+        id: "actions.firmware_work", section: "actions", name: "firmware work per voice action (function entries + loop iterations, counted)",
+        value: r.perAction, unit: "calls", status: r.traps > 0 ? "error" : "ok",
+        note: `wasm-opt --log-execution on the in-process board (bench/work.ts), ${r.actions} actions; the same on any machine for the same module`,
+      });
+    }
+  }
 
   if (runs("memory")) {
     log(`memory: peak per board (${MEMORY_BOARDS.join(", ")}), ${SETTINGS.memoryActions} voice actions each`);

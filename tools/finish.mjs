@@ -22,7 +22,7 @@ import { customSection, withoutCustomSection } from "./wasm-sections.mjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WASM_OPT = join(ROOT, "node_modules", ".bin", "wasm-opt");
 
-const FEATURES = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int"];
+export const FEATURES = ["--enable-bulk-memory", "--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int"];
 
 export const WASM_OPT_ARGS = [
   // -aimfs 4 inlines functions of up to 4 instructions everywhere, such as

@@ -39,6 +39,12 @@ export let textLen: i32 = 0;
 
 /** Where `s` is, as UTF-8, for one board call: at `offset` in the scratch when it fits. */
 export function textAt(s: string, offset: i32 = 0): usize {
+  // Text that fits even at three bytes per code unit (the most UTF-8
+  // takes) is written at once; longer text is measured first.
+  if (offset + s.length * 3 <= SCRATCH_BYTES) {
+    textLen = writeUtf8(s, scratch + offset, false, 0, s.length);
+    return scratch + offset;
+  }
   const n = writeUtf8(s, 0, false, 0, s.length);
   textLen = n;
   if (offset + n > SCRATCH_BYTES) return encodeUtf8(s, false).dataStart;

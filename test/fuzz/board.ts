@@ -50,6 +50,16 @@ export function paintHeap(memory: WebAssembly.Memory, base: number): number {
   return base;
 }
 
+/**
+ * Called with the point's id at each function entry and loop iteration of
+ * a module built with `wasm-opt --log-execution` (bench/work.ts counts
+ * the firmware's work that way); null for an ordinary module.
+ */
+let executionHook: ((id: number) => void) | null = null;
+export function onExecution(hook: ((id: number) => void) | null): void {
+  executionHook = hook;
+}
+
 let cachedModule: WebAssembly.Module | null = null;
 let cachedHeapBase = 0;
 export function firmwareModule(path = "build/firmware.wasm"): WebAssembly.Module {
@@ -209,6 +219,7 @@ export class FuzzBoard {
       random_get: (p: number, n: number) => { b.mem().fill(7, p, p + n); for (let i = 0; i < n; i++) b.mem()[p + i] = (i * 73 + b.nextId * 31) & 0xff; return 0; },
       clock_time_get: (_id: number, _pr: bigint, out: number) => { new DataView(b.ex.memory.buffer).setBigUint64(out, BigInt(b.now) * 1000000n, true); return 0; },
     };
+    if (executionHook) (board as any).log_execution = executionHook;
     const inst = new WebAssembly.Instance(firmwareModule(), { board, wasi_snapshot_preview1: wasi } as any);
     this.ex = inst.exports;
     this.heapBase = paintHeap(this.ex.memory, cachedHeapBase);
