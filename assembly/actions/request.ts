@@ -205,15 +205,10 @@ function isOptional(v: JsonValue | null, kind: JsonKind): bool {
   return k == JsonKind.Null || k == kind;
 }
 
-// Where the answer's members are read, one at a time (JsonValue.getInto):
-// reading an answer makes no value objects.
-const MEMBER = new JsonValue();
-const OUTPUT = new JsonValue();
-
 
 /** A member that must be a string: its text, or null with r failed. */
-function requiredString(obj: JsonValue, key: string, r: ActionResult): string | null {
-  const v = obj.getInto(key, MEMBER);
+function requiredString(obj: JsonValue, key: string, into: JsonValue, r: ActionResult): string | null {
+  const v = obj.getInto(key, into);
   const k = kindOf(v);
   if (k == JsonKind.String) return v!.str;
   failed(r, k == JsonKind.Null ? Fault.ActionMissing : Fault.ActionWrongType, key);
@@ -230,11 +225,11 @@ function shownString(v: JsonValue | null): string {
  * Reads output.speech/output.display into r; returns the member of the
  * wrong type (r unchanged), or "".
  */
-function readOutput(out: JsonValue, r: ActionResult): string {
-  const s = out.getInto("speech", MEMBER);
+function readOutput(out: JsonValue, into: JsonValue, r: ActionResult): string {
+  const s = out.getInto("speech", into);
   if (!isOptional(s, JsonKind.String)) return "speech";
   const speech = shownString(s);
-  const d = out.getInto("display", MEMBER);
+  const d = out.getInto("display", into);
   if (!isOptional(d, JsonKind.String)) return "display";
   const display = shownString(d);
   r.speech = speech.length > 0 ? speech : display;
@@ -268,28 +263,31 @@ export function parseActionResponse<T>(body: T): ActionResult {
   if (root === null) return failed(r, Fault.ActionNotJson, parsed.error);
   if (root.kind != JsonKind.Object) return failed(r, Fault.ActionNotObject);
 
-  const ver = requiredString(root, "version", r);
+  // Members are read one at a time into one value (JsonValue.getInto), and
+  // the output object into another: two value objects per answer.
+  const member = new JsonValue();
+  const ver = requiredString(root, "version", member, r);
   if (ver === null) return r;
   if (ver != ACTION_PROTOCOL_VERSION) return failed(r, Fault.ActionVersion, cleanText(ver, 16));
 
-  const code = requiredString(root, "resultCode", r);
+  const code = requiredString(root, "resultCode", member, r);
   if (code === null) return r;
   if (code.length == 0) return failed(r, Fault.ActionEmptyCode);
   r.resultCode = code;
 
-  if (!isOptional(root.getInto("directives", MEMBER), JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
-  const o = root.getInto("output", OUTPUT);
+  if (!isOptional(root.getInto("directives", member), JsonKind.Array)) return failed(r, Fault.ActionWrongType, "directives");
+  const o = root.getInto("output", new JsonValue());
   if (!isOptional(o, JsonKind.Object)) return failed(r, Fault.ActionWrongType, "output");
   const out = kindOf(o) == JsonKind.Object ? o : null;
 
   if (code != RESULT_OK) {
     // The backend's own words for the error, when its output is well-formed.
-    if (out !== null) readOutput(out, r);
+    if (out !== null) readOutput(out, member, r);
     return failed(r, Fault.ActionRefused, cleanText(code, 40));
   }
 
   if (out === null) return failed(r, Fault.ActionMissing, "output");
-  const wrong = readOutput(out, r);
+  const wrong = readOutput(out, member, r);
   if (wrong.length > 0) return failed(r, Fault.ActionWrongType, wrong);
   if (r.speech.length == 0) return failed(r, Fault.ActionNoWords);
   r.ok = true;

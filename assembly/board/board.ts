@@ -3,6 +3,7 @@
 import * as abi from "./imports";
 import { decodeUtf8, encodeUtf8, utf8InvalidAt, writeUtf8 } from "../net/utf8";
 import { Note, noteLine } from "../notes";
+import { workBuffer } from "../net/buffer";
 
 export const ABI_VERSION: i32 = 1;
 
@@ -120,7 +121,7 @@ export function readConfig(kind: ConfigKind, maxBytes: i32): string | null {
 export function readUtterance(len: i32, maxBytes: i32): string {
   const n = min(len, maxBytes);
   if (n <= 0) return "";
-  const buf = new Uint8Array(n);
+  const buf = workBuffer(n); // decoded at once: the bytes are not kept
   const got = abi.input_read(buf.dataStart, n);
   if (got <= 0) return "";
   const s = decodeUtf8(buf, 0, got);

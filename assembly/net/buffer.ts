@@ -1,6 +1,7 @@
 // One working buffer for the largest transient byte arrays: a network
-// answer's body (up to NET_BODY_CAP) while its fw_on_net_response runs, and
-// the token store's two slot buffers while a load, save or wipe runs.
+// answer's body (up to NET_BODY_CAP) while its fw_on_net_response runs,
+// an utterance's bytes until they are decoded, and the token store's two
+// slot buffers while a load, save or wipe runs.
 //
 // Allocated once, at its full size, the first time it is needed (at boot
 // or the first answer), so the heap never has to find a fresh 16 KiB hole:
