@@ -118,32 +118,12 @@ interface SizeChild {
   qrPath: string;
 }
 
-function startSizeChild(dir: string): SizeChild {
-  const qrPath = join(dir, "qr_entry.release.wasm");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "size.ts"), "--qr-out", qrPath], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-  child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
-  const done = new Promise<SizeReport | { fatal: string }>((resolve) => {
-    child.on("close", (code) => {
-      const line = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(line));
-      } catch {
-        resolve({ fatal: `size child exited ${code}: ${err.slice(-1500) || out.slice(-1500)}` });
-      }
-    });
-  });
-  return { done, qrPath };
-}
-
-/** bench/work.ts in a child process: its board's module cache and hook are process-wide. */
-function workChild(): Promise<{ perAction: number; actions: number; traps: number } | { fatal: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "work.ts"), WASM_PATH, String(SETTINGS.workActions)], {
+/**
+ * A bench script (`bench/<script>`) in a child process, whose last line of
+ * output is its JSON result; `{ fatal }` with what it printed when it fails.
+ */
+function benchChild<T>(script: string, args: string[]): Promise<T | { fatal: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", script), ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -153,13 +133,24 @@ function workChild(): Promise<{ perAction: number; actions: number; traps: numbe
   child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
   return new Promise((resolve) => {
     child.on("close", (code) => {
+      const line = out.trim().split("\n").pop() ?? "";
       try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? ""));
+        resolve(JSON.parse(line));
       } catch {
-        resolve({ fatal: `work child exited ${code}: ${err.slice(-1500) || out.slice(-1500)}` });
+        resolve({ fatal: `${script} exited ${code}: ${err.slice(-1500) || out.slice(-1500)}` });
       }
     });
   });
+}
+
+function startSizeChild(dir: string): SizeChild {
+  const qrPath = join(dir, "qr_entry.release.wasm");
+  return { done: benchChild<SizeReport>("size.ts", ["--qr-out", qrPath]), qrPath };
+}
+
+/** bench/work.ts in a child process: its board's module cache and hook are process-wide. */
+function workChild(): Promise<{ perAction: number; actions: number; traps: number } | { fatal: string }> {
+  return benchChild("work.ts", [WASM_PATH, String(SETTINGS.workActions)]);
 }
 
 function sizeFigures(r: SizeReport | { fatal: string }): void {
