@@ -1048,6 +1048,17 @@ async function main(): Promise<void> {
   dev?.stop();
 
   if (runs("actions")) {
+    log("actions: per-action CPU in a quiet process");
+    const q = await benchChild<{ firmwareUs: number; referenceUs: number; batches: number }>("quiet.ts", [WASM_PATH]);
+    if ("fatal" in q) missing("actions", "actions.firmware_quiet", "firmware CPU per voice action, quiet process", "error", firstLine(q.fatal));
+    else {
+      raw.quietActions = q;
+      fig({
+        id: "actions.firmware_quiet", section: "actions", name: "firmware CPU per voice action, quiet process (in wasm, board calls excluded)",
+        value: q.firmwareUs, unit: "µs", ratio: q.firmwareUs / q.referenceUs, reference: `TypeScript build + parse: ${fmt(q.referenceUs)} µs`,
+        note: `in-process board, no servers, warm caches (bench/quiet.ts); median of ${q.batches} batches`,
+      });
+    }
     log("actions: the firmware's work per voice action, counted");
     const r = await workChild();
     if ("fatal" in r) missing("actions", "actions.firmware_work", "firmware work per voice action", "error", firstLine(r.fatal));
