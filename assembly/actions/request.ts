@@ -97,9 +97,9 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   // resized in place: no new string per action.
   const json = JSON.stringify<ActionRequestBody>(BODY, requestText);
   requestText = json;
-  // The session's empty token is the last such member: the token's bytes
-  // go between the UTF-8 of the text before its closing quote and after.
-  const cut = json.lastIndexOf("\"accessToken\":\"\"", json.length) + 15;
+  // The token's bytes go between the UTF-8 of the text before the empty
+  // token's closing quote and after it.
+  const cut = emptyTokenAt(json);
   const headLen = writeUtf8(json, 0, false, 0, cut);
   const tailLen = writeUtf8(json, 0, false, cut, json.length);
   // RFC 8259 §7: '"' and '\\' escaped, controls as \u00XX (a VSCHAR token has neither controls nor non-ASCII).
@@ -127,6 +127,23 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
   }
   writeUtf8(json, q, false, cut, json.length);
   return out;
+}
+
+/**
+ * Where the value of the empty access token ends in json-as's text of the
+ * request: its closing quote, found as the last `""}`. The session object
+ * ends with that member, and after it come only the device object's type,
+ * a string whose quotes are escaped (so no `""}` in it), and `"state":{}`.
+ * A scan from the end, three code units at a time: lastIndexOf compared
+ * the whole name at every position.
+ */
+function emptyTokenAt(json: string): i32 {
+  const p = changetype<usize>(json);
+  for (let i = json.length - 3; i >= 0; i--) {
+    const at = p + (<usize>i << 1);
+    if (load<u16>(at) == 0x22 && load<u16>(at, 2) == 0x22 && load<u16>(at, 4) == 0x7d) return i + 1;
+  }
+  return json.length; // not reached: json-as always writes the member
 }
 
 /** The request every action fills in: its objects are made once, not per action. */

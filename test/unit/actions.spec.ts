@@ -566,8 +566,9 @@ test("request bytes: the token is spliced into the bytes exactly where the text 
     m.add("text", "TEXT", values[v]);
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
-      for (let d = 0; d < 2; d++) {
-        const type = d == 0 ? "tv" : "speaker";
+      const types = ["tv", "speaker", "", "\"}", "a\"\"}b"]; // quotes and braces in the device type cannot move the cut
+      for (let d = 0; d < types.length; d++) {
+        const type = types[d];
         const bytes = buildActionRequestBytes(m, "s-1", i == 0, Uint8Array.wrap(String.UTF8.encode(t)), type);
         const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
         expectEq<string>(text, buildActionRequest(m, "s-1", i == 0, t, type), "value " + v.toString() + ", token " + i.toString() + " on a " + type);
