@@ -110,8 +110,9 @@ export function wordIs(i: i32, w: string): bool {
   const start = unchecked(wordStart[i]);
   const len = unchecked(wordEnd[i]) - start;
   if (len != w.length) return false;
+  const p = changetype<usize>(w);
   for (let k = 0; k < len; k++) {
-    if (<i32>unchecked(foldedUnits[start + k]) != <i32>w.charCodeAt(k)) return false;
+    if (unchecked(foldedUnits[start + k]) != load<u16>(p + (<usize>k << 1))) return false;
   }
   return true;
 }

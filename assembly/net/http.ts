@@ -226,16 +226,19 @@ function isShown(c: i32, keepNewlines: bool): bool {
 /** The first `max` characters of `s` that are not controls (line feeds kept when asked); `s` itself when that is all of it. */
 function shownText(s: string, keepNewlines: bool, max: i32): string {
   // Measured, then written once (see join.ts): no string per character.
+  // The units are read in place: the length once, no check per character.
+  const len = s.length;
+  const p = changetype<usize>(s);
   let n = 0;
   let end = 0;
-  for (; end < s.length && n < max; end++) {
-    if (isShown(s.charCodeAt(end), keepNewlines)) n++;
+  for (; end < len && n < max; end++) {
+    if (isShown(<i32>load<u16>(p + (<usize>end << 1)), keepNewlines)) n++;
   }
-  if (n == s.length) return s;
+  if (n == len) return s;
   const out = rawString(n);
   let q = changetype<usize>(out);
   for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = <i32>load<u16>(p + (<usize>i << 1));
     if (!isShown(c, keepNewlines)) continue;
     store<u16>(q, <u16>c);
     q += 2;
