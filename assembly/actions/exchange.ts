@@ -37,8 +37,10 @@ function putAscii(at: usize, s: string): usize {
 /** FNV-1a over the token's bytes: tells a new token from the one sent (a collision only means one retry fewer). */
 function fingerprint(b: Uint8Array): u32 {
   let h: u32 = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) {
-    h ^= <u32>b[i];
+  const p = b.dataStart;
+  const n = <usize>b.length;
+  for (let i: usize = 0; i < n; i++) { // in place: a JWT is 6 KiB or more
+    h ^= <u32>load<u8>(p + i);
     h *= 0x01000193;
   }
   return h;
