@@ -49,7 +49,7 @@ const Instance = WebAssembly.Instance;
 };
 
 const { firmwareModule } = await import("../test/fuzz/board.ts");
-const { boardFor, reach, VALID } = await import("../test/fuzz/scenario.ts");
+const { voiceActions, VALID } = await import("../test/fuzz/scenario.ts");
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,13 +59,7 @@ function median(xs: number[]): number {
 /** Firmware µs per action, board calls excluded. */
 function firmware(wasmPath: string): number {
   firmwareModule(wasmPath);
-  const { board, n } = boardFor("action");
-  const body = VALID.action();
-  const one = (): void => {
-    const r = reach(board, "action", n);
-    if (r === null) throw new Error(`no action request (state ${board.state}, ${board.traps} traps: ${board.lastTrap})`);
-    board.answer(r, { status: 200, contentType: "application/json", body });
-  };
+  const { one } = voiceActions();
   for (let i = 0; i < 500; i++) one();
   const per: number[] = [];
   for (let b = 0; b < BATCHES; b++) {

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { firmwareModule, onExecution } from "../test/fuzz/board.ts";
-import { boardFor, reach, VALID } from "../test/fuzz/scenario.ts";
+import { voiceActions } from "../test/fuzz/scenario.ts";
 // @ts-expect-error: plain JavaScript module
 import { FEATURES } from "../tools/finish.mjs";
 
@@ -32,13 +32,7 @@ export function countWork(wasmPath: string, actions: number): { perAction: numbe
     let calls = 0;
     onExecution(() => { calls++; });
     firmwareModule(counted);
-    const { board, n } = boardFor("action");
-    const body = VALID.action();
-    const one = (): void => {
-      const r = reach(board, "action", n);
-      if (r === null) throw new Error(`no action request (state ${board.state}, ${board.traps} traps: ${board.lastTrap})`);
-      board.answer(r, { status: 200, contentType: "application/json", body });
-    };
+    const { board, one } = voiceActions();
     for (let i = 0; i < WARM_UP; i++) one();
     calls = 0;
     for (let i = 0; i < actions; i++) one();

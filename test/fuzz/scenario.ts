@@ -105,6 +105,23 @@ export function reach(board: FuzzBoard, want: Endpoint, n: number): Request | nu
   return null;
 }
 
+/**
+ * A linked board and one voice action on it: "who am i", answered with
+ * VALID.action(). Throws when no action request comes (with the board's
+ * state and traps). The bench's per-action figures run it (bench/work.ts,
+ * bench/quiet.ts).
+ */
+export function voiceActions(): { board: FuzzBoard; one: () => void } {
+  const { board, n } = boardFor("action");
+  const body = VALID.action();
+  const one = (): void => {
+    const r = reach(board, "action", n);
+    if (r === null) throw new Error(`no action request (state ${board.state}, ${board.traps} traps: ${board.lastTrap})`);
+    board.answer(r, json(body));
+  };
+  return { board, one };
+}
+
 /** A board set up for `e`: discovery needs an issuer-only config, the rest a linked or linking device. */
 export function boardFor(e: Endpoint): { board: FuzzBoard; n: number } {
   if (e === "discovery") {
