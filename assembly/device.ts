@@ -227,10 +227,8 @@ export class Device {
 
   /** One pass: queued refusals complete, then every controller sends what is due. */
   tick(now: i64): i64 {
-    if (this.requests.hasRefused) { // most passes have none, and then no empty array is made
-      const refused = this.requests.takeRefused();
-      for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
-    }
+    const refused = this.requests.takeRefused();
+    for (let i = 0; i < refused.length; i++) this.complete(refused[i], HttpResponse.of(NET_CONNECT_FAILED, ""), now);
     this.pump(now);
     const next = this.nextDeadline(now);
     const guarded = this.spin.check(now, next, this.progress);

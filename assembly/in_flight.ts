@@ -44,10 +44,10 @@ export class InFlight {
     return this.refused.length > 0;
   }
 
-  /** The refused requests' purposes, handed over once. */
+  /** The refused requests' purposes, handed over once (most passes have none: then nothing is made). */
   takeRefused(): Array<i32> {
     const r = this.refused;
-    this.refused = [];
+    if (r.length > 0) this.refused = [];
     return r;
   }
 }

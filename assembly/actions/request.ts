@@ -225,7 +225,6 @@ function isOptional(v: JsonValue | null, kind: JsonKind): bool {
   return k == JsonKind.Null || k == kind;
 }
 
-
 /** A member that must be a string: its text, or null with r failed. */
 function requiredString(obj: JsonValue, key: string, into: JsonValue, r: ActionResult): string | null {
   const v = obj.getInto(key, into);

@@ -111,9 +111,8 @@ export function hexValue(bytes: Uint8Array, i: i32, digits: i32, end: i32): i32 
  */
 export function writeUtf8(s: string, out: usize, replace: bool, from: i32, to: i32): i32 {
   const base = changetype<usize>(s);
-  const n = to;
   let q = out;
-  for (let i = from; i < n; i++) {
+  for (let i = from; i < to; i++) {
     let c = <i32>load<u16>(base + (<usize>i << 1));
     if (c < 0x80) { // ASCII, most of any text: one byte as it is
       if (out) store<u8>(q, c);
@@ -121,7 +120,7 @@ export function writeUtf8(s: string, out: usize, replace: bool, from: i32, to: i
       continue;
     }
     if ((c & 0xf800) == 0xd800) { // a surrogate: a pair is one code point
-      const lo = i + 1 < n ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
+      const lo = i + 1 < to ? <i32>load<u16>(base + (<usize>i << 1), 2) : 0;
       if (c < 0xdc00 && (lo & 0xfc00) == 0xdc00) {
         c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
         i++;
