@@ -9,8 +9,9 @@
 // How much was allocated is read from the runtime's own object list. The
 // minimal runtime appends every new object at the tail of one circular
 // list ("from space"), and only a collection reorders it. A marker object
-// appended at each count is therefore followed, in that list, by exactly
-// the objects allocated since, and each is walked once. Growing an object
+// moved to the tail at each count is therefore followed, in that list, by
+// exactly the objects allocated since, and each is walked once. The marker
+// is moved, not made anew, so counting allocates nothing. Growing an object
 // from before the marker is not counted: the runtime reallocates it in its
 // place in the list and frees the old block at once, so it leaves no
 // garbage. Object header (rt/common.ts, rt/tcms.ts): [block size + flags]
@@ -43,20 +44,34 @@ let listHead: usize = 0;
   return BLOCK_OVERHEAD + (load<usize>(header) & ~3);
 }
 
+/** Points `header`'s next at `to`, keeping its colour bits. */
+@inline function setNext(header: usize, to: usize): void {
+  store<usize>(header, to | (load<usize>(header, 4) & 3), 4);
+}
+
 /**
- * Counts the objects allocated since the marker and appends a new marker
- * after them (itself counted), so each object is walked once.
+ * Counts the objects allocated since the marker and moves the marker to
+ * the list's tail, after them, so each object is walked once.
  */
 function count(): usize {
-  let h = nextOf(headerOf(changetype<usize>(marker)));
-  let bytes = counted;
-  while (h != listHead) {
-    bytes += blockBytes(h);
-    h = nextOf(h);
+  const m = headerOf(changetype<usize>(marker));
+  let h = nextOf(m);
+  if (h != listHead) {
+    do {
+      counted += blockBytes(h);
+      h = nextOf(h);
+    } while (h != listHead);
+    // Unlink the marker, then link it between the tail and the head.
+    const prev = load<usize>(m, 8);
+    const next = nextOf(m);
+    const tail = load<usize>(h, 8);
+    setNext(prev, next);
+    store<usize>(next, prev, 8);
+    setNext(tail, m);
+    store<usize>(m, tail, 8);
+    setNext(m, h);
+    store<usize>(h, m, 8);
   }
-  const m = new Marker();
-  marker = m;
-  counted = bytes + blockBytes(headerOf(changetype<usize>(m)));
   return counted;
 }
 

@@ -9,6 +9,7 @@ import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { buildActionRequestBytes, parseActionResponse } from "./request";
 import { encodeUtf8 } from "../net/utf8";
+import { workBuffer } from "../net/buffer";
 
 // RFC 6750 §2.1: the access token goes in the Authorization header.
 const AUTH_PREFIX = "Authorization: Bearer ";
@@ -17,9 +18,11 @@ const AUTH_SUFFIX = "\r\nContent-Type: application/json\r\nAccept: application/j
 /**
  * The request's header lines as UTF-8 bytes: the token (6 KiB or more) is
  * copied in once, with no UTF-16 copy (net/http.ts, HttpRequest.headerBytes).
+ * They go at the start of the working buffer (net/buffer.ts), the body
+ * after them: the board copies both before net_request returns.
  */
 function headerBytes(tok: Uint8Array): Uint8Array {
-  const out = new Uint8Array(AUTH_PREFIX.length + tok.length + AUTH_SUFFIX.length);
+  const out = workBuffer(AUTH_PREFIX.length + tok.length + AUTH_SUFFIX.length);
   const at = putAscii(out.dataStart, AUTH_PREFIX);
   memory.copy(at, tok.dataStart, tok.length);
   putAscii(at + tok.length, AUTH_SUFFIX);
@@ -180,8 +183,9 @@ export class Exchange {
       this.urlAction = m.actionName;
     }
     req.url = this.url;
-    req.headerBytes = headerBytes(tok);
-    req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType);
+    const head = headerBytes(tok);
+    req.headerBytes = head;
+    req.bodyBytes = buildActionRequestBytes(m, this.sessionId, this.sessionIsNew, tok, this.deviceType, head.length);
     req.timeoutMs = ACTION_TIMEOUT_MS;
     return req;
   }

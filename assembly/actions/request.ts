@@ -33,6 +33,7 @@ import { Fault, fault } from "../faults";
 import { Match } from "./table";
 import { cleanText, stripControls } from "../net/http";
 import { encodeUtf8, writeUtf8 } from "../net/utf8";
+import { workBuffer } from "../net/buffer";
 
 export const ACTION_PROTOCOL_VERSION = "2.0";
 export const RESULT_OK = "OK";
@@ -89,9 +90,11 @@ class ActionRequestBody {
  * The JSON body of an action request as UTF-8 bytes, with the access token
  * (`token`, its UTF-8 bytes) written straight into the bytes: json-as
  * writes everything else, and the token never becomes a UTF-16 string
- * (twice its size) in json-as's buffer and its output.
+ * (twice its size) in json-as's buffer and its output. They are written
+ * into the working buffer (net/buffer.ts) from byte `at`: valid until its
+ * next use, so the request must be sent in the same entry.
  */
-export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string): Uint8Array {
+export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool, token: Uint8Array, deviceType: string, at: i32 = 0): Uint8Array {
   fillBody(m, sessionId, isNew, "", deviceType);
   // json-as writes into the text of the last request (its `out` argument),
   // resized in place: no new string per action.
@@ -111,7 +114,7 @@ export function buildActionRequestBytes(m: Match, sessionId: string, isNew: bool
     const c = load<u8>(t + <usize>i);
     n += c == 0x22 || c == 0x5c ? 2 : c < 0x20 ? 6 : 1;
   }
-  const out = new Uint8Array(headLen + n + tailLen);
+  const out = workBuffer(headLen + n + tailLen, at);
   writeUtf8(json, out.dataStart, false, 0, cut);
   let q = out.dataStart + headLen;
   for (let i = 0; i < tn; i++) {

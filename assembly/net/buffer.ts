@@ -1,7 +1,8 @@
 // One working buffer for the largest transient byte arrays: a network
 // answer's body (up to NET_BODY_CAP) while its fw_on_net_response runs,
-// an utterance's bytes until they are decoded, and the token store's two
-// slot buffers while a load, save or wipe runs.
+// an utterance's bytes until they are decoded, the token store's two
+// slot buffers while a load, save or wipe runs, and a voice action's
+// request bytes from their build until net_request, which copies them.
 //
 // Allocated once, at its full size, the first time it is needed (at boot
 // or the first answer), so the heap never has to find a fresh 16 KiB hole:

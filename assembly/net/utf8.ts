@@ -25,15 +25,18 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
   let units = 0;
   let f: Fault = Fault.JsonNotUtf8;
   while (true) {
-    walkAt = i;
     if (i >= end) {
+      walkAt = i;
       if (!json) return units;
       f = Fault.JsonUnterminated;
       break;
     }
     let c = <i32>load<u8>(base + <usize>i);
     let n = 1;
-    if (json && c == 0x22) return units;
+    if (json && c == 0x22) {
+      walkAt = i;
+      return units;
+    }
     if (json && c < 0x20) { f = Fault.JsonBadString; break; } // §7: control characters must be escaped
     if (json && c == 0x5c) {
       f = Fault.JsonBadString;
@@ -86,6 +89,7 @@ export function walkText(bytes: Uint8Array, i: i32, end: i32, json: bool, out: u
     units++;
     i += n;
   }
+  walkAt = i;
   return -<i32>f;
 }
 

@@ -8,6 +8,7 @@ import { HttpResponse, NET_CONNECT_FAILED, NET_TIMEOUT, NET_BODY_TOO_LARGE } fro
 import { ACTION_REFRESH_WAIT_MS, ACTION_TIMEOUT_MS } from "../../assembly/limits";
 import { json, SMALL_TABLE } from "./fakes";
 import { Fault, fault, faultOf } from "../../assembly/faults";
+import { workBuffer } from "../../assembly/net/buffer";
 
 const OK = '{"version":"2.0","resultCode":"OK","output":{"speech":"You are alice.","display":"alice"}}';
 
@@ -37,6 +38,19 @@ test("RFC 6750 §2.1: the action goes to {backend}/{action} with the bearer toke
   expectEq<i32>(req.timeoutMs, ACTION_TIMEOUT_MS, "timeout from limits");
   expectEq<i32>(x.state, ExchangeState.InFlight, "in flight");
   expect(x.due(0, "AT-1", false) === null, "one in flight");
+});
+
+test("an action's request bytes are written into the working buffer, the header block then the body, not into new arrays", () => {
+  const x = started();
+  const req = x.due(0, "AT-1", false)!;
+  const head = req.headerBytes!;
+  const body = req.bodyBytes!;
+  const work = workBuffer(1);
+  expect(head.buffer == work.buffer && body.buffer == work.buffer, "both are views of the working buffer");
+  expectEq<i32>(head.byteOffset, 0, "the header block first");
+  expectEq<i32>(body.byteOffset, head.byteLength, "the body right after it");
+  expect(req.headers.startsWith("Authorization: Bearer AT-1\r\n"), "header block intact: " + req.headers);
+  expect(req.body.startsWith('{"version":"2.0"') && req.body.endsWith("}"), "body intact: " + req.body);
 });
 
 test("each action goes to its own URL, also after another one", () => {

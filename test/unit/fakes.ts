@@ -58,6 +58,9 @@ export class FakePort extends Port {
       this.refusals++;
       return EBUSY;
     }
+    // A board copies the request before net_request returns (its bytes may be the working buffer's).
+    if (req.headerBytes !== null) req.headers = req.headers;
+    if (req.bodyBytes !== null) req.body = req.body;
     this.sent.push(req);
     const id = this.nextId++;
     this.ids.push(id);
