@@ -4,7 +4,7 @@
 // So each entry point ends with settle(): it collects once the objects
 // allocated since the last collection reach COLLECT_AFTER_BYTES, and never
 // after an entry that allocated nothing. A voice action allocates about
-// 1.4 KiB, so one collection serves about a dozen actions.
+// 1 KiB, so one collection serves about sixteen actions.
 //
 // How much was allocated is read from the runtime's own object list. The
 // minimal runtime appends every new object at the tail of one circular

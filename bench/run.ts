@@ -377,7 +377,7 @@ async function linkPhase(rig: Rig, wasm: Uint8Array, profile: BoardProfile, acti
 const SIGNED_IN = /signed in as/i;
 
 /** Runs between blocks of firmware actions: the reference loop's turn (its time is not the firmware's). */
-type Between = (() => Promise<void>) | null;
+type Between = () => Promise<void>;
 
 /** Blocks the firmware's actions are run in, the TypeScript loop's turn after each. */
 const BLOCKS = 10;
@@ -455,7 +455,7 @@ async function firmwareActions(dev: BenchDevice, declaredMax: number | null, bet
     }
     done++;
     last = mark(done);
-    if (between && done > warmUp && (done - warmUp) % block === 0) {
+    if (done > warmUp && (done - warmUp) % block === 0) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await between();
